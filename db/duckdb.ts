@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
+export interface OpenOptions {
+  threads?: number;
+  memoryLimit?: string;
+}
+
+/** Raised when another process holds the database file: DuckDB allows one process per file. */
+export class DatabaseLockedError extends Error {
+  constructor(
+    readonly path: string,
+    readonly holder: string,
+  ) {
+    super(
+      `The database file ${path} is already open in another process (${holder}). ` +
+        'Only one server may own it: stop that process, or set DATABASE_PATH to another file.',
+    );
+    this.name = 'DatabaseLockedError';
+  }
+}
+
+const LOCK_HOLDER = /Conflicting lock is held in (.+?)(?:\.\s|\.$|$| See also)/s;
+
+export async function openDatabase(path: string, options: OpenOptions = {}): Promise<DuckDBInstance> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  try {
+    const instance = await DuckDBInstance.create(path, {
+      threads: String(options.threads ?? 2),
+      memory_limit: options.memoryLimit ?? '1GB',
+      // Offline machine: never try to download an extension; parquet/json/icu are built in.
+      autoinstall_known_extensions: 'false',
+    });
+    // Timestamps are UTC everywhere (SPEC 7), whatever the machine's zone.
+    const connection = await instance.connect();
+    await connection.run("SET GLOBAL TimeZone = 'UTC'");
+    connection.closeSync();
+    return instance;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const holder = LOCK_HOLDER.exec(message);
+    if (holder?.[1]) throw new DatabaseLockedError(path, holder[1].trim());
+    throw error;
+  }
+}
+
+/** Rows of a query as JSON-safe objects (BIGINT becomes a string or number, never a BigInt). */
+export async function queryRows<T = Record<string, unknown>>(
+  connection: DuckDBConnection,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const reader = await connection.runAndReadAll(sql, params as never);
+  return reader.getRowObjectsJson() as T[];
+}

@@ -1,0 +1,107 @@
+import { DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+
+/** One row of the `events` table, as the writer appends it. Identifiers are pseudonyms. */
+export interface EventRow {
+  business: string;
+  eventId: string;
+  type: string;
+  channel: string;
+  customer: string;
+  customerRegion: string;
+  conversation: string | null;
+  message: string | null;
+  /** Microseconds since the epoch (UTC). */
+  occurredAtMicros: number;
+  receivedAtMicros: number;
+  sender: string | null;
+  category: string | null;
+  template: string | null;
+  processedIn: string;
+  errorCode: number | null;
+}
+
+const appendText = (appender: DuckDBAppender, value: string | null) =>
+  value === null ? appender.appendNull() : appender.appendVarchar(value);
+
+// Column order of db/schema.ts `events`; the appender writes positionally.
+function appendRow(appender: DuckDBAppender, row: EventRow): void {
+  appender.appendVarchar(row.business);
+  appender.appendVarchar(row.eventId);
+  appender.appendVarchar(row.type);
+  appender.appendVarchar(row.channel);
+  appender.appendVarchar(row.customer);
+  appender.appendVarchar(row.customerRegion);
+  appendText(appender, row.conversation);
+  appendText(appender, row.message);
+  appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(row.occurredAtMicros)));
+  appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(row.receivedAtMicros)));
+  appendText(appender, row.sender);
+  appendText(appender, row.category);
+  appendText(appender, row.template);
+  appender.appendVarchar(row.processedIn);
+  if (row.errorCode === null) appender.appendNull();
+  else appender.appendInteger(row.errorCode);
+  appender.endRow();
+}
+
+/**
+ * Appends rows and commits them in one transaction: either all are durable (in the WAL) when
+ * this resolves, or none are.
+ */
+export async function commitEvents(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    const appender = await connection.createAppender('events');
+    try {
+      for (const row of rows) appendRow(appender, row);
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+const HEX_ID = /^[0-9a-f]{64}$/;
+
+/** Which of these event pseudonyms are already stored. */
+export async function findStoredEventIds(connection: DuckDBConnection, eventIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  // The ids are our own HMAC hex digests, checked here, so they can be inlined safely.
+  const ids = eventIds.filter((id) => HEX_ID.test(id));
+  for (let start = 0; start < ids.length; start += 5000) {
+    const list = ids.slice(start, start + 5000).map((id) => `'${id}'`).join(',');
+    const reader = await connection.runAndReadAll(`SELECT DISTINCT event_id FROM events WHERE event_id IN (${list})`);
+    for (const [id] of reader.getRowsJson()) found.add(String(id));
+  }
+  return found;
+}
+
+/**
+ * Streams the first 64 bits of every stored event pseudonym, as two unsigned 32-bit halves, so
+ * the idempotency index can be rebuilt at start without materialising the ids as strings.
+ */
+export async function forEachEventIdPrefix(
+  connection: DuckDBConnection,
+  onChunk: (high: readonly number[], low: readonly number[]) => void,
+): Promise<void> {
+  const result = await connection.stream(
+    "SELECT ('0x' || substr(event_id, 1, 8))::UINTEGER AS high, ('0x' || substr(event_id, 9, 8))::UINTEGER AS low FROM events",
+  );
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const [high, low] = chunk.getColumns() as [number[], number[]];
+    onChunk(high, low);
+  }
+}
+
+export async function countEvents(connection: DuckDBConnection, business?: string): Promise<number> {
+  const reader = business === undefined
+    ? await connection.runAndReadAll('SELECT count(*)::BIGINT::DOUBLE AS n FROM events')
+    : await connection.runAndReadAll('SELECT count(*)::DOUBLE AS n FROM events WHERE business = $1', [business]);
+  return Number(reader.getRowsJson()[0]?.[0] ?? 0);
+}

@@ -1,0 +1,178 @@
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { SerialStore } from './store';
+import { businesses, ingestKeyBusinesses, ingestKeys, processingLocations } from './schema';
+
+export type BusinessHours = Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>>;
+
+export interface ProcessingLocation {
+  country: string;
+  processor: string;
+  role: 'controller' | 'processor';
+  mechanism: 'eea' | 'adequacy' | 'dpf' | 'scc' | 'bcr' | 'derogation' | 'none';
+  primary: boolean;
+}
+
+export interface BusinessRecord {
+  id: string;
+  name: string;
+  sector: string;
+  verified: boolean;
+  timezone: string;
+  businessHours: BusinessHours;
+  processingLocations: ProcessingLocation[];
+  webhooksConfigured: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BusinessInput {
+  id: string;
+  name: string;
+  sector: string;
+  verified: boolean;
+  timezone: string;
+  businessHours: BusinessHours;
+  processingLocations: ProcessingLocation[];
+  /** undefined keeps what is stored; null clears it. */
+  webhooks?: { appSecret: string; verifyToken: string } | null;
+}
+
+export async function listBusinesses(store: SerialStore): Promise<BusinessRecord[]> {
+  return store.exclusive(async (db) => {
+    const rows = await db.select().from(businesses).orderBy(asc(businesses.id));
+    const locations = await db.select().from(processingLocations).orderBy(asc(processingLocations.country), asc(processingLocations.processor));
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      sector: row.sector,
+      verified: row.verified,
+      timezone: row.timezone,
+      businessHours: row.businessHours as BusinessHours,
+      processingLocations: locations
+        .filter((l) => l.business === row.id)
+        .map((l) => ({
+          country: l.country,
+          processor: l.processor,
+          role: l.role as ProcessingLocation['role'],
+          mechanism: l.mechanism as ProcessingLocation['mechanism'],
+          primary: l.isPrimary,
+        })),
+      webhooksConfigured: row.appSecret !== null && row.verifyToken !== null,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    }));
+  });
+}
+
+export async function getBusiness(store: SerialStore, id: string): Promise<BusinessRecord | undefined> {
+  return (await listBusinesses(store)).find((b) => b.id === id);
+}
+
+/** Creates or replaces a business and its processing locations; returns true when created. */
+export async function putBusiness(store: SerialStore, input: BusinessInput, now = new Date()): Promise<boolean> {
+  return store.transaction(async (db) => {
+    const at = now.toISOString();
+    const existing = await db.select({ id: businesses.id }).from(businesses).where(eq(businesses.id, input.id));
+    const values = {
+      name: input.name,
+      sector: input.sector,
+      verified: input.verified,
+      timezone: input.timezone,
+      businessHours: input.businessHours,
+      updatedAt: at,
+      ...(input.webhooks === undefined
+        ? {}
+        : { appSecret: input.webhooks?.appSecret ?? null, verifyToken: input.webhooks?.verifyToken ?? null }),
+    };
+    if (existing.length > 0) await db.update(businesses).set(values).where(eq(businesses.id, input.id));
+    else await db.insert(businesses).values({ id: input.id, createdAt: at, ...values });
+    await db.delete(processingLocations).where(eq(processingLocations.business, input.id));
+    if (input.processingLocations.length > 0) {
+      await db.insert(processingLocations).values(
+        input.processingLocations.map((l) => ({
+          business: input.id,
+          country: l.country,
+          processor: l.processor,
+          role: l.role,
+          mechanism: l.mechanism,
+          isPrimary: l.primary,
+        })),
+      );
+    }
+    return existing.length === 0;
+  });
+}
+
+export async function getWebhookSecrets(store: SerialStore, id: string): Promise<{ appSecret: string; verifyToken: string } | undefined> {
+  const [row] = await store.exclusive((db) =>
+    db.select({ appSecret: businesses.appSecret, verifyToken: businesses.verifyToken }).from(businesses).where(eq(businesses.id, id)),
+  );
+  if (!row?.appSecret || !row.verifyToken) return undefined;
+  return { appSecret: row.appSecret, verifyToken: row.verifyToken };
+}
+
+export async function insertIngestKey(
+  store: SerialStore,
+  key: { id: string; keyHash: string; label: string | null; businesses: string[] },
+  now = new Date(),
+): Promise<void> {
+  await store.transaction(async (db) => {
+    await db.insert(ingestKeys).values({ id: key.id, keyHash: key.keyHash, label: key.label, createdAt: now.toISOString() });
+    await db.insert(ingestKeyBusinesses).values(key.businesses.map((business) => ({ keyId: key.id, business })));
+  });
+}
+
+/** Returns false when no active key has this id. */
+export async function revokeIngestKey(store: SerialStore, id: string, now = new Date()): Promise<boolean> {
+  return store.exclusive(async (db) => {
+    const rows = await db
+      .update(ingestKeys)
+      .set({ revokedAt: now.toISOString() })
+      .where(and(eq(ingestKeys.id, id), isNull(ingestKeys.revokedAt)))
+      .returning({ id: ingestKeys.id });
+    return rows.length > 0;
+  });
+}
+
+export interface ActiveKey {
+  id: string;
+  keyHash: string;
+  businesses: string[];
+}
+
+export async function listActiveKeys(store: SerialStore): Promise<ActiveKey[]> {
+  return store.exclusive(async (db) => {
+    const keys = await db.select().from(ingestKeys).where(isNull(ingestKeys.revokedAt));
+    const scopes = await db.select().from(ingestKeyBusinesses);
+    return keys.map((k) => ({
+      id: k.id,
+      keyHash: k.keyHash,
+      businesses: scopes.filter((s) => s.keyId === k.id).map((s) => s.business),
+    }));
+  });
+}
+
+export interface KeySummary {
+  id: string;
+  label: string | null;
+  businesses: string[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export async function listKeysOfBusiness(store: SerialStore, business: string): Promise<KeySummary[]> {
+  return store.exclusive(async (db) => {
+    const scopes = await db.select().from(ingestKeyBusinesses);
+    const ids = new Set(scopes.filter((s) => s.business === business).map((s) => s.keyId));
+    const keys = await db.select().from(ingestKeys).orderBy(asc(ingestKeys.createdAt));
+    return keys
+      .filter((k) => ids.has(k.id))
+      .map((k) => ({
+        id: k.id,
+        label: k.label,
+        businesses: scopes.filter((s) => s.keyId === k.id).map((s) => s.business),
+        createdAt: k.createdAt,
+        revokedAt: k.revokedAt,
+      }));
+  });
+}

@@ -1,0 +1,66 @@
+import type { EventRow } from '../../db/eventStore';
+import type { IngestEvent, Rejection } from '../events/eventSchema';
+import { parseRfc3339Micros } from '../events/eventSchema';
+import { customerIdentity } from './customerIdentity';
+import type { Pseudonymiser } from './pseudonym';
+
+const MICROS_PER_MINUTE = 60_000_000;
+const MICROS_PER_DAY = 86_400_000_000;
+
+export interface IntakeContext {
+  pseudonymiser: Pseudonymiser;
+  /** Country used when the event has no processed_in. */
+  primaryProcessingCountry: string;
+  receivedAtMicros: number;
+  retentionDays: number;
+}
+
+export type Anonymised = { ok: true; row: EventRow } | { ok: false; rejection: Rejection };
+
+/**
+ * When it happened, on our clock: with sent_at, the client's clock skew is removed
+ * (received_at - (sent_at - at)), so a phone whose clock is an hour off still files events
+ * in the right hour.
+ */
+export function occurredAtMicros(event: Pick<IngestEvent, 'at' | 'sent_at'>, receivedAtMicros: number): number {
+  const at = parseRfc3339Micros(event.at)!;
+  if (event.sent_at === undefined) return at;
+  return receivedAtMicros - (parseRfc3339Micros(event.sent_at)! - at);
+}
+
+/** Turns a valid event into a stored row: every identifier pseudonymised, the raw values dropped. */
+export function anonymiseEvent(event: IngestEvent, index: number, context: IntakeContext): Anonymised {
+  const occurredAt = occurredAtMicros(event, context.receivedAtMicros);
+  if (occurredAt > context.receivedAtMicros + 5 * MICROS_PER_MINUTE) {
+    const field = event.sent_at === undefined ? 'at' : 'sent_at';
+    return { ok: false, rejection: { index, field, error: 'at is more than 5 minutes in the future (after clock-skew correction)' } };
+  }
+  if (occurredAt < context.receivedAtMicros - context.retentionDays * MICROS_PER_DAY) {
+    return { ok: false, rejection: { index, field: 'at', error: `at is older than the retention period of ${context.retentionDays} days` } };
+  }
+  const { pseudonymiser } = context;
+  const business = event.business;
+  const customer = customerIdentity(event.channel, event.customer, event.customer_country);
+  const optional = (kind: 'conversation' | 'message', value: string | undefined) =>
+    value === undefined ? null : pseudonymiser.pseudonym(business, kind, value);
+  return {
+    ok: true,
+    row: {
+      business,
+      eventId: pseudonymiser.pseudonym(business, 'event', event.id),
+      type: event.type,
+      channel: event.channel,
+      customer: pseudonymiser.pseudonym(business, 'customer', customer.canonical),
+      customerRegion: customer.region,
+      conversation: optional('conversation', event.conversation),
+      message: optional('message', event.message),
+      occurredAtMicros: occurredAt,
+      receivedAtMicros: context.receivedAtMicros,
+      sender: event.sender ?? null,
+      category: event.category ?? null,
+      template: event.template ?? null,
+      processedIn: event.processed_in ?? context.primaryProcessingCountry,
+      errorCode: event.error_code ?? null,
+    },
+  };
+}

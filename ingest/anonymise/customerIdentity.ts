@@ -1,0 +1,56 @@
+import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/max';
+import type { Channel } from '../events/eventSchema';
+import { UNKNOWN_REGION } from '../countries';
+
+// Area codes of the Crown Dependencies (Ofcom). The metadata places only numbers of allocated
+// ranges; a fictional or unallocated +44 1481 number is still on Guernsey, with Guernsey's GDPR
+// outcome, so the area code decides when the metadata cannot.
+const CROWN_DEPENDENCY_AREA_CODES: Record<string, string> = { '1481': 'GG', '1534': 'JE', '1624': 'IM' };
+
+const PHONE_CHANNELS: ReadonlySet<Channel> = new Set(['whatsapp', 'sms', 'rcs']);
+
+export interface CustomerIdentity {
+  /** The value that is pseudonymised: E.164 for a phone number, the id as given otherwise. */
+  canonical: string;
+  /** ISO 3166-1 alpha-2 region, or ZZ when unknown. */
+  region: string;
+}
+
+export function isPhoneIdentifier(channel: Channel, customer: string): boolean {
+  return PHONE_CHANNELS.has(channel) || customer.startsWith('+');
+}
+
+/**
+ * Resolves a phone number to E.164 and to the region of the number itself: +1 876 is JM and
+ * +44 1481 is GG, not the main country of the calling code. The "max" metadata is needed for
+ * that. WhatsApp's wa_id comes without "+"; a number nobody can place still gets a stable
+ * pseudonym (from its digits) and region ZZ.
+ */
+export function phoneIdentity(raw: string): CustomerIdentity {
+  const digits = raw.replace(/[\s().-]/g, '');
+  const international = digits.startsWith('+') ? digits : digits.startsWith('00') ? `+${digits.slice(2)}` : `+${digits}`;
+  const parsed = parsePhoneNumberFromString(international);
+  if (!parsed) return { canonical: international, region: UNKNOWN_REGION };
+  return { canonical: parsed.number, region: phoneRegion(parsed) };
+}
+
+function phoneRegion(parsed: PhoneNumber): string {
+  if (parsed.country) return parsed.country;
+  const possible = parsed.getPossibleCountries();
+  if (possible.length === 1 && possible[0]) return possible[0];
+  if (parsed.countryCallingCode === '44') {
+    const area = CROWN_DEPENDENCY_AREA_CODES[parsed.nationalNumber.slice(0, 4)];
+    if (area) return area;
+  }
+  return UNKNOWN_REGION;
+}
+
+export function customerIdentity(channel: Channel, customer: string, customerCountry: string | undefined): CustomerIdentity {
+  if (isPhoneIdentifier(channel, customer)) {
+    const phone = phoneIdentity(customer);
+    // A number we cannot place may still come with a declared country.
+    if (phone.region === UNKNOWN_REGION && customerCountry) return { ...phone, region: customerCountry };
+    return phone;
+  }
+  return { canonical: customer, region: customerCountry ?? UNKNOWN_REGION };
+}

@@ -1,0 +1,148 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { commitEvents, findStoredEventIds, forEachEventIdPrefix, type EventRow } from '../../db/eventStore';
+import { EventIdIndex } from './eventIdIndex';
+
+export class WriteQueueFullError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('the write queue is full');
+    this.name = 'WriteQueueFullError';
+  }
+}
+
+export interface EventWriterOptions {
+  /** Rows waiting to be committed beyond which a new request is refused (429). */
+  maxQueuedRows: number;
+  /** Rows committed in one transaction (group commit). */
+  maxBatchRows: number;
+}
+
+interface Submission {
+  rows: readonly EventRow[];
+  resolve: (stored: boolean[]) => void;
+  reject: (error: unknown) => void;
+}
+
+const DEFAULTS: EventWriterOptions = { maxQueuedRows: 200_000, maxBatchRows: 50_000 };
+
+/**
+ * The one writer of the events table. Requests hand it their rows and wait; it commits what is
+ * waiting in a single transaction (group commit) and only then answers each request with which
+ * of its rows were stored and which were duplicates. One writer means no two copies of an
+ * event can race: a copy in the same group is a duplicate of the first, a later copy is found
+ * in the index.
+ */
+export class EventWriter {
+  readonly #connection: DuckDBConnection;
+  readonly #index: EventIdIndex;
+  readonly #options: EventWriterOptions;
+  readonly #queue: Submission[] = [];
+  #queuedRows = 0;
+  #running: Promise<void> | undefined;
+  #pauses = 0;
+
+  private constructor(connection: DuckDBConnection, index: EventIdIndex, options: EventWriterOptions) {
+    this.#connection = connection;
+    this.#index = index;
+    this.#options = options;
+  }
+
+  /** Opens the writer, rebuilding the idempotency index from the stored events. */
+  static async open(connection: DuckDBConnection, options: Partial<EventWriterOptions> = {}): Promise<EventWriter> {
+    const index = new EventIdIndex();
+    await forEachEventIdPrefix(connection, (high, low) => {
+      for (let i = 0; i < high.length; i++) index.addHalves(high[i]!, low[i]!);
+    });
+    return new EventWriter(connection, index, { ...DEFAULTS, ...options });
+  }
+
+  get queuedRows(): number {
+    return this.#queuedRows;
+  }
+
+  /**
+   * Resolves once the rows are committed: true for each row stored, false for a duplicate.
+   * Throws WriteQueueFullError at once, storing nothing, when the queue is full; an empty
+   * queue always takes a request, so no request can be too large to ever fit.
+   */
+  submit(rows: readonly EventRow[]): Promise<boolean[]> {
+    if (rows.length === 0) return Promise.resolve([]);
+    if (this.#queuedRows > 0 && this.#queuedRows + rows.length > this.#options.maxQueuedRows) {
+      throw new WriteQueueFullError(1);
+    }
+    this.#queuedRows += rows.length;
+    const promise = new Promise<boolean[]>((resolve, reject) => this.#queue.push({ rows, resolve, reject }));
+    this.#kick();
+    return promise;
+  }
+
+  /** Holds commits until the returned function is called (overload tests, maintenance). */
+  pause(): () => void {
+    this.#pauses += 1;
+    let resumed = false;
+    return () => {
+      if (resumed) return;
+      resumed = true;
+      this.#pauses -= 1;
+      this.#kick();
+    };
+  }
+
+  /** Resolves when everything submitted so far is committed (graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  #kick(): void {
+    if (this.#running || this.#pauses > 0 || this.#queue.length === 0) return;
+    this.#running = this.#run().finally(() => {
+      this.#running = undefined;
+      this.#kick();
+    });
+  }
+
+  async #run(): Promise<void> {
+    while (this.#queue.length > 0 && this.#pauses === 0) {
+      const group = this.#takeGroup();
+      try {
+        const outcomes = await this.#commitGroup(group);
+        group.forEach((submission, i) => submission.resolve(outcomes[i]!));
+      } catch (error) {
+        for (const submission of group) submission.reject(error);
+      }
+    }
+  }
+
+  #takeGroup(): Submission[] {
+    const group: Submission[] = [];
+    let rows = 0;
+    while (this.#queue.length > 0) {
+      const next = this.#queue[0]!;
+      if (group.length > 0 && rows + next.rows.length > this.#options.maxBatchRows) break;
+      group.push(this.#queue.shift()!);
+      rows += next.rows.length;
+    }
+    this.#queuedRows -= rows;
+    return group;
+  }
+
+  async #commitGroup(group: Submission[]): Promise<boolean[][]> {
+    const firstCopies = new Set<string>();
+    const candidates: EventRow[] = [];
+    const outcomes = group.map((submission) =>
+      submission.rows.map((row) => {
+        if (firstCopies.has(row.eventId)) return false;
+        firstCopies.add(row.eventId);
+        candidates.push(row);
+        return true;
+      }),
+    );
+    const maybeStored = candidates.filter((row) => this.#index.mightContain(row.eventId)).map((row) => row.eventId);
+    const stored = maybeStored.length > 0 ? await findStoredEventIds(this.#connection, maybeStored) : new Set<string>();
+    const fresh = candidates.filter((row) => !stored.has(row.eventId));
+    if (fresh.length > 0) await commitEvents(this.#connection, fresh);
+    for (const row of fresh) this.#index.add(row.eventId);
+    return group.map((submission, g) =>
+      submission.rows.map((row, i) => outcomes[g]![i]! && !stored.has(row.eventId)),
+    );
+  }
+}

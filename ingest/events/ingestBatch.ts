@@ -1,0 +1,70 @@
+import type { Pseudonymiser } from '../anonymise/pseudonym';
+import { anonymiseEvent } from '../anonymise/anonymiseEvent';
+import type { EventWriter } from '../buffer/eventWriter';
+import type { RegistrySnapshot } from '../keys/registrySnapshot';
+import type { EventRow } from '../../db/eventStore';
+import type { IngestReply, Rejection } from './eventSchema';
+import type { BodyItem } from './parseEventsBody';
+import { validateEvent } from './validateEvent';
+
+export interface IntakeDeps {
+  registry: RegistrySnapshot;
+  writer: EventWriter;
+  pseudonymiser: Pseudonymiser;
+  retentionDays: number;
+  /** Milliseconds since the epoch; a parameter so tests can fix the clock. */
+  now: () => number;
+}
+
+export interface IngestOutcome {
+  status: 200 | 403 | 422;
+  reply: IngestReply;
+}
+
+type Step = { row: EventRow } | { rejection: Rejection; outOfScope?: boolean };
+
+function prepare(item: BodyItem, index: number, scope: ReadonlySet<string>, deps: IntakeDeps, receivedAtMicros: number): Step {
+  if (!item.ok) return { rejection: { index, field: null, error: item.error } };
+  const validated = validateEvent(item.value, index);
+  if (!validated.ok) return { rejection: validated.rejection };
+  const { event } = validated;
+  const business = deps.registry.business(event.business);
+  if (!business) {
+    return { rejection: { index, field: 'business', error: 'business is not registered' }, outOfScope: true };
+  }
+  if (!scope.has(event.business)) {
+    return { rejection: { index, field: 'business', error: 'this ingest key may not write events for this business' }, outOfScope: true };
+  }
+  const anonymised = anonymiseEvent(event, index, {
+    pseudonymiser: deps.pseudonymiser,
+    primaryProcessingCountry: business.primaryProcessingCountry,
+    receivedAtMicros,
+    retentionDays: deps.retentionDays,
+  });
+  return anonymised.ok ? { row: anonymised.row } : { rejection: anonymised.rejection };
+}
+
+/**
+ * validate -> check scope -> anonymise -> hand to the writer -> wait for the commit. Valid
+ * events are stored even when others in the batch are rejected; the reply is only built once
+ * they are committed.
+ */
+export async function ingestBatch(items: readonly BodyItem[], scope: ReadonlySet<string>, deps: IntakeDeps): Promise<IngestOutcome> {
+  const receivedAtMicros = deps.now() * 1000;
+  const rows: EventRow[] = [];
+  const rejected: Rejection[] = [];
+  let outOfScope = 0;
+  items.forEach((item, index) => {
+    const step = prepare(item, index, scope, deps, receivedAtMicros);
+    if ('row' in step) rows.push(step.row);
+    else {
+      rejected.push(step.rejection);
+      if (step.outOfScope) outOfScope += 1;
+    }
+  });
+  const stored = await deps.writer.submit(rows);
+  const accepted = stored.filter(Boolean).length;
+  const reply = { accepted, duplicates: stored.length - accepted, rejected };
+  if (rows.length > 0 || items.length === 0) return { status: 200, reply };
+  return { status: outOfScope === items.length ? 403 : 422, reply };
+}

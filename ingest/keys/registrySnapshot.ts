@@ -1,0 +1,40 @@
+import { listActiveKeys, listBusinesses } from '../../db/registry';
+import type { SerialStore } from '../../db/store';
+import { UNKNOWN_REGION } from '../countries';
+import { hashIngestKey } from './ingestKeys';
+
+export interface KnownBusiness {
+  /** Where this business's data is processed when an event does not say (SPEC 3). */
+  primaryProcessingCountry: string;
+}
+
+/**
+ * What the intake needs of the registry, held in memory so that a request costs no query:
+ * registered businesses and the scope of each active ingest key. Reloaded after every change.
+ */
+export class RegistrySnapshot {
+  #businesses = new Map<string, KnownBusiness>();
+  #keyScopes = new Map<string, ReadonlySet<string>>();
+
+  constructor(private readonly store: SerialStore) {}
+
+  async reload(): Promise<void> {
+    const [businesses, keys] = await Promise.all([listBusinesses(this.store), listActiveKeys(this.store)]);
+    this.#businesses = new Map(
+      businesses.map((b) => {
+        const primary = b.processingLocations.find((l) => l.primary) ?? b.processingLocations[0];
+        return [b.id, { primaryProcessingCountry: primary?.country ?? UNKNOWN_REGION }];
+      }),
+    );
+    this.#keyScopes = new Map(keys.map((k) => [k.keyHash, new Set(k.businesses)]));
+  }
+
+  business(id: string): KnownBusiness | undefined {
+    return this.#businesses.get(id);
+  }
+
+  /** The businesses a presented key may write for, or undefined for an unknown/revoked key. */
+  scopeOfKey(presentedKey: string): ReadonlySet<string> | undefined {
+    return this.#keyScopes.get(hashIngestKey(presentedKey));
+  }
+}

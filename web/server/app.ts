@@ -1,0 +1,30 @@
+import type { Logger } from 'pino';
+import type { SerialStore } from '../../db/store';
+import { eventsRoutes } from '../../ingest/events/eventsRoutes';
+import type { IntakeDeps } from '../../ingest/events/ingestBatch';
+import { adminRoutes } from './admin/adminRoutes';
+import { mountDocs } from './docs';
+import { onError, onNotFound } from './http/errorHandling';
+import { requestLog } from './http/requestLog';
+import { createRouter } from './http/router';
+
+export interface AppDeps extends IntakeDeps {
+  store: SerialStore;
+  adminToken: string;
+  logger: Logger;
+}
+
+/** The one HTTP app: ingest, admin, docs (and later reports, exports and the dashboard). */
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+  app.use('*', requestLog(deps.logger));
+  app.get('/v1/health', (c) => c.json({ status: 'ok' }));
+  app.route('/', eventsRoutes(deps));
+  app.route('/', adminRoutes({ store: deps.store, adminToken: deps.adminToken, onRegistryChanged: () => deps.registry.reload() }));
+  mountDocs(app);
+  app.onError(onError(deps.logger));
+  app.notFound(onNotFound);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

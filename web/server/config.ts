@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/** The process's configuration, from the environment (SPEC 2). */
+export interface Config {
+  port: number;
+  host: string;
+  databasePath: string;
+  /** undefined: seed demo data only when the database is new. */
+  seedDemo: boolean | undefined;
+  adminToken: string | undefined;
+  pseudonymKey: string | undefined;
+  minCohort: number;
+  retentionDays: number;
+  logLevel: string;
+}
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_PATH: z.string().min(1).default('data/analytics.duckdb'),
+  SEED_DEMO: z.enum(['0', '1']).optional(),
+  ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
+  PSEUDONYM_KEY: z.string().min(1).optional(),
+  MIN_COHORT: z.coerce.number().int().min(1).default(10),
+  RETENTION_DAYS: z.coerce.number().int().min(1).default(400),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+});
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databasePath: e.DATABASE_PATH,
+    seedDemo: e.SEED_DEMO === undefined ? undefined : e.SEED_DEMO === '1',
+    adminToken: e.ADMIN_TOKEN,
+    pseudonymKey: e.PSEUDONYM_KEY,
+    minCohort: e.MIN_COHORT,
+    retentionDays: e.RETENTION_DAYS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

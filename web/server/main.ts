@@ -1,0 +1,73 @@
+import { serve } from '@hono/node-server';
+import { DatabaseLockedError } from '../../db/duckdb';
+import { loadConfig } from './config';
+import { createLogger } from './logger';
+import { openRuntime, type Runtime } from './runtime';
+import { seedDemoIfWanted } from './seedOnStart';
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(1);
+}
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const logger = createLogger(config.logLevel);
+  let runtime: Runtime;
+  try {
+    runtime = await openRuntime(config, logger);
+  } catch (error) {
+    if (error instanceof DatabaseLockedError) fail(error.message);
+    throw error;
+  }
+  announceSecrets(runtime);
+  await seedDemoIfWanted(runtime, config, logger);
+
+  const server = serve({ fetch: runtime.app.fetch, port: config.port, hostname: config.host });
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') fail(`port ${config.port} on ${config.host} is already in use; set PORT to another port`);
+    fail(error.message);
+  });
+  server.on('listening', () => {
+    process.stdout.write(`\nDashboard and API: http://localhost:${config.port}  (API docs: http://localhost:${config.port}/docs)\n\n`);
+    logger.info({ port: config.port, host: config.host, database: config.databasePath }, 'listening');
+  });
+
+  // SIGTERM/SIGINT: stop accepting, commit what is queued, checkpoint, exit 0.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    runtime.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        logger.error({ err: { message: error.message } }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function announceSecrets(runtime: Runtime) {
+  const { adminTokenSource: admin, pseudonymKeySource: key } = runtime;
+  if (admin.source === 'generated' || admin.source === 'file') {
+    process.stdout.write(`Admin token (bearer for the admin API, kept in ${admin.path}): ${admin.token}\n`);
+  }
+  if (key.source === 'generated') {
+    process.stderr.write(
+      `warning: generated a new pseudonym key in ${key.path} (mode 0600). Back it up with the database and keep it apart from ` +
+        'copies of the database: without it, new events can no longer be linked to earlier ones, and erasure requests cannot find a person.\n',
+    );
+  }
+}
+
+void main();

@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { openDatabase } from '../../db/duckdb';
+import { migrate } from '../../db/migrate';
+import { SerialStore } from '../../db/store';
+import { Pseudonymiser } from '../../ingest/anonymise/pseudonym';
+import { EventWriter, type EventWriterOptions } from '../../ingest/buffer/eventWriter';
+import { RegistrySnapshot } from '../../ingest/keys/registrySnapshot';
+import { createApp, type App, type AppDeps } from './app';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { loadAdminToken, loadPseudonymKey, type Secret } from './secrets';
+
+export interface Runtime {
+  app: App;
+  deps: AppDeps;
+  /** True when the database file did not exist before this start. */
+  isNewDatabase: boolean;
+  pseudonymKeySource: Secret;
+  adminTokenSource: ReturnType<typeof loadAdminToken>;
+  /** Finishes the write queue, checkpoints and closes the database. */
+  close: () => Promise<void>;
+}
+
+export interface RuntimeOptions {
+  writer?: Partial<EventWriterOptions>;
+  now?: () => number;
+}
+
+/**
+ * Opens the database (failing fast if another process holds it), migrates it, and builds the
+ * app with its single writer. Used by the server, the demo CLI and the tests alike.
+ */
+export async function openRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
+  const isNewDatabase = config.databasePath === ':memory:' || !existsSync(config.databasePath);
+  const instance: DuckDBInstance = await openDatabase(config.databasePath);
+  const connections: DuckDBConnection[] = [];
+  const connect = async () => {
+    const connection = await instance.connect();
+    connections.push(connection);
+    return connection;
+  };
+  const applied = await migrate(await connect());
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  const store = new SerialStore(await connect());
+  const writer = await EventWriter.open(await connect(), options.writer);
+  const registry = new RegistrySnapshot(store);
+  await registry.reload();
+  const pseudonymKeySource = loadPseudonymKey(config.databasePath, config.pseudonymKey);
+  const adminTokenSource = loadAdminToken(config.databasePath, config.adminToken);
+  const deps: AppDeps = {
+    store,
+    writer,
+    registry,
+    pseudonymiser: new Pseudonymiser(pseudonymKeySource.value),
+    retentionDays: config.retentionDays,
+    now: options.now ?? Date.now,
+    adminToken: adminTokenSource.token,
+    logger,
+  };
+  let closed = false;
+  return {
+    app: createApp(deps),
+    deps,
+    isNewDatabase,
+    pseudonymKeySource,
+    adminTokenSource,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await writer.drain();
+      await store.exclusive(async () => {
+        await store.connection.run('CHECKPOINT');
+      });
+      for (const connection of connections) connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
