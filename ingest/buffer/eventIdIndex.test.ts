@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { EventIdIndex } from './eventIdIndex';
+
+const id = (i: number) => createHash('sha256').update(String(i)).digest('hex');
+
+describe('EventIdIndex', () => {
+  it('remembers every id added while growing, and says "not stored" for ids never added', () => {
+    const index = new EventIdIndex(16);
+    for (let i = 0; i < 50_000; i++) index.add(id(i));
+    expect(index.size).toBe(50_000);
+    for (let i = 0; i < 50_000; i++) expect(index.mightContain(id(i))).toBe(true);
+    let falseHits = 0;
+    for (let i = 50_000; i < 100_000; i++) if (index.mightContain(id(i))) falseHits++;
+    expect(falseHits).toBe(0);
+  });
+
+  it('handles the all-zero prefix that marks an empty slot', () => {
+    const index = new EventIdIndex();
+    const zero = '0'.repeat(64);
+    expect(index.mightContain(zero)).toBe(false);
+    index.add(zero);
+    expect(index.mightContain(zero)).toBe(true);
+    index.add(zero);
+    expect(index.size).toBe(1);
+  });
+});
