@@ -99,3 +99,96 @@ export const auditLog = pgTable('audit_log', {
   rowCount: integer('row_count'),
   sha256: varchar('sha256', { length: 64 }),
 });
+
+// Webhook intake state (ingest/webhooks). Customer and message columns hold the same keyed
+// pseudonyms as `events`; nothing here can hold a phone number, a name or a text.
+
+// One row per platform message seen through a webhook (received, or sent by the business), so
+// that a WhatsApp/Messenger conversation (the customer's thread, new after 24 hours without a
+// message) can be resolved for later and for out-of-order messages, statuses can be filed under
+// their message's conversation, and Messenger read/delivery watermarks can be expanded into the
+// earlier sent messages they cover.
+export const webhookMessages = pgTable(
+  'webhook_messages',
+  {
+    business: varchar('business', { length: 64 }).notNull(),
+    channel: varchar('channel', { length: 16 }).notNull(),
+    direction: varchar('direction', { length: 3 }).notNull(),
+    message: varchar('message', { length: 64 }).notNull(),
+    customer: varchar('customer', { length: 64 }).notNull(),
+    at: timestamptz('at').notNull(),
+    // The conversation key: when the thread this message belongs to started (as first seen).
+    threadStart: timestamptz('thread_start').notNull(),
+    delivered: boolean('delivered').notNull(),
+    read: boolean('read').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.business, t.channel, t.direction, t.message] }),
+    check('webhook_messages_direction', sql`${t.direction} IN ('in', 'out')`),
+  ],
+);
+
+// The highest delivery/read watermark seen per customer (Messenger), so a sent message whose
+// echo arrives after the receipt that covers it is still marked delivered/read.
+export const webhookWatermarks = pgTable(
+  'webhook_watermarks',
+  {
+    business: varchar('business', { length: 64 }).notNull(),
+    channel: varchar('channel', { length: 16 }).notNull(),
+    customer: varchar('customer', { length: 64 }).notNull(),
+    deliveredUntil: timestamptz('delivered_until'),
+    readUntil: timestamptz('read_until'),
+  },
+  (t) => [primaryKey({ columns: [t.business, t.channel, t.customer] })],
+);
+
+// Business-level platform events (Messenger policy enforcement): no customer identifier, and
+// Meta's free-text reason is not kept.
+export const webhookPolicyEvents = pgTable(
+  'webhook_policy_events',
+  {
+    business: varchar('business', { length: 64 }).notNull(),
+    channel: varchar('channel', { length: 16 }).notNull(),
+    action: varchar('action', { length: 32 }).notNull(),
+    occurredAt: timestamptz('occurred_at').notNull(),
+    receivedAt: timestamptz('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.business, t.channel, t.action, t.occurredAt] })],
+);
+
+// Per-business counters of webhook payloads (or parts of them) that could not be mapped or were
+// rejected; the payloads themselves are never stored.
+export const webhookIntakeProblems = pgTable(
+  'webhook_intake_problems',
+  {
+    business: varchar('business', { length: 64 }).notNull(),
+    channel: varchar('channel', { length: 16 }).notNull(),
+    kind: varchar('kind', { length: 32 }).notNull(),
+    count: integer('count').notNull(),
+    lastAt: timestamptz('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.business, t.channel, t.kind] })],
+);
+
+// Dashboard users (SPEC 5). Passwords are scrypt hashes; sessions are kept as the SHA-256 of the
+// cookie's random token, so a copy of the database cannot be used to log in.
+export const users = pgTable(
+  'users',
+  {
+    id: varchar('id', { length: 40 }).primaryKey(),
+    email: varchar('email', { length: 254 }).notNull().unique(),
+    passwordHash: varchar('password_hash', { length: 200 }).notNull(),
+    role: varchar('role', { length: 16 }).notNull(),
+    createdAt: timestamptz('created_at').notNull(),
+  },
+  (t) => [check('users_role', sql`${t.role} IN ('marketing', 'dpo', 'admin')`)],
+);
+
+export const sessions = pgTable('sessions', {
+  tokenHash: varchar('token_hash', { length: 64 }).primaryKey(),
+  // The built-in admin (ADMIN_TOKEN) has no users row: its sessions have user_id NULL.
+  userId: varchar('user_id', { length: 40 }),
+  role: varchar('role', { length: 16 }).notNull(),
+  createdAt: timestamptz('created_at').notNull(),
+  expiresAt: timestamptz('expires_at').notNull(),
+});

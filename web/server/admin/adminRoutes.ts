@@ -1,5 +1,5 @@
 import { createRouter } from '../http/router';
-import { requireAdmin } from '../http/requireAdmin';
+import { requireRole, type AuthDeps } from '../auth/principal';
 import {
   createKeyForApi, getBusinessForApi, listBusinessesForApi, listKeysForApi, putBusinessFromApi, revokeKeyForApi,
   type RegistryDeps,
@@ -8,9 +8,9 @@ import {
   createKeyRoute, getBusinessRoute, listBusinessesRoute, listKeysRoute, putBusinessRoute, revokeKeyRoute,
 } from './businessRoutes';
 
-export function adminRoutes(deps: RegistryDeps & { adminToken: string }) {
+export function adminRoutes(deps: RegistryDeps & AuthDeps) {
   const router = createRouter();
-  const guard = requireAdmin(deps.adminToken);
+  const guard = requireRole('admin', deps);
   router.use('/v1/businesses', guard);
   router.use('/v1/businesses/*', guard);
   router.use('/v1/keys/*', guard);

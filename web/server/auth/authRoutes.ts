@@ -1,0 +1,32 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { errorResponses } from '../http/openapiSchemas';
+import { LoginBody, SessionInfo, User, UserCreate } from './authSchemas';
+
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+
+export const loginRoute = createRoute({
+  method: 'post', path: '/v1/session', tags: ['Users'], summary: 'Sign in: sets an HttpOnly, SameSite session cookie',
+  request: { body: { required: true, content: json(LoginBody) } },
+  responses: { 200: { description: 'Signed in', content: json(SessionInfo) }, ...errorResponses(400, 401, 429) },
+});
+
+export const currentSessionRoute = createRoute({
+  method: 'get', path: '/v1/session', tags: ['Users'], summary: 'Who is signed in',
+  responses: { 200: { description: 'The current session', content: json(SessionInfo) }, ...errorResponses(401) },
+});
+
+export const logoutRoute = createRoute({
+  method: 'delete', path: '/v1/session', tags: ['Users'], summary: 'Sign out',
+  responses: { 204: { description: 'Signed out' } },
+});
+
+export const createUserRoute = createRoute({
+  method: 'post', path: '/v1/users', tags: ['Users'], security: [{ adminToken: [] }], summary: 'Create a dashboard user (admin)',
+  request: { body: { required: true, content: json(UserCreate) } },
+  responses: { 201: { description: 'Created', content: json(User) }, ...errorResponses(400, 401, 403, 409) },
+});
+
+export const listUsersRoute = createRoute({
+  method: 'get', path: '/v1/users', tags: ['Users'], security: [{ adminToken: [] }], summary: 'List dashboard users (admin)',
+  responses: { 200: { description: 'Users', content: json(z.object({ users: z.array(User) })) }, ...errorResponses(401, 403) },
+});
