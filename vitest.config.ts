@@ -1,9 +1,19 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// web/tsconfig.json extends SvelteKit's generated one; generate it on a fresh clone so the
+// transformer can read it even when vitest runs alone.
+const webDir = join(import.meta.dirname, 'web');
+if (!existsSync(join(webDir, '.svelte-kit', 'tsconfig.json'))) {
+  execFileSync('npx', ['svelte-kit', 'sync'], { cwd: webDir, stdio: 'inherit' });
+}
 
 export default defineConfig({
   test: {
     include: ['{db,ingest,reports,web}/**/*.test.ts'],
-    exclude: ['node_modules/**', 'tmp/**', 'data/**'],
+    exclude: ['node_modules/**', 'tmp/**', 'data/**', 'web/.svelte-kit/**', 'web/build/**'],
     // Every test file opens its own DuckDB file; two workers match the machine's two cores.
     pool: 'forks',
     maxWorkers: 2,
