@@ -16,8 +16,12 @@ export interface CustomerIdentity {
   region: string;
 }
 
+// Digits with the usual separators. WhatsApp's newer user ids (for customers who hide their
+// number behind a username) are not numbers, so they are opaque ids even on a phone channel.
+const PHONE_LIKE = /^\+?[\d\s().-]+$/;
+
 export function isPhoneIdentifier(channel: Channel, customer: string): boolean {
-  return PHONE_CHANNELS.has(channel) || customer.startsWith('+');
+  return customer.startsWith('+') || (PHONE_CHANNELS.has(channel) && PHONE_LIKE.test(customer));
 }
 
 /**

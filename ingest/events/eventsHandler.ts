@@ -2,20 +2,9 @@ import type { Context } from 'hono';
 import { ApiError, unauthorized } from '../../web/server/http/apiError';
 import { bearerToken } from '../../web/server/http/bearer';
 import { readBodyCapped } from '../../web/server/http/readBody';
-import { WriteQueueFullError } from '../buffer/eventWriter';
+import { writeFailure } from '../buffer/writeFailure';
 import { ingestBatch, type IntakeDeps } from './ingestBatch';
 import { MAX_BODY_BYTES, parseEventsBody } from './parseEventsBody';
-
-function storageError(error: unknown): ApiError {
-  if (error instanceof WriteQueueFullError) {
-    return new ApiError(429, 'overloaded', 'the write queue is full; nothing of this request was stored; retry later', undefined, {
-      'Retry-After': String(error.retryAfterSeconds),
-    });
-  }
-  return new ApiError(503, 'storage_unavailable', 'the events could not be committed; nothing of this request was stored; retry later', undefined, {
-    'Retry-After': '5',
-  });
-}
 
 /** POST /v1/events: authenticate -> read (capped) -> parse -> ingest -> reply after commit. */
 export function postEventsHandler(deps: IntakeDeps) {
@@ -30,7 +19,7 @@ export function postEventsHandler(deps: IntakeDeps) {
     try {
       outcome = await ingestBatch(items, scope, deps);
     } catch (error) {
-      throw storageError(error);
+      throw writeFailure(error);
     }
     if (outcome.status === 200) return c.json(outcome.reply, 200);
     const message = outcome.status === 403

@@ -1,0 +1,73 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { findWebhookMessage, recordWebhookMessage, threadNeighbours, type ThreadPoint } from '../../db/webhookState';
+import type { Pseudonymiser } from '../anonymise/pseudonym';
+import { customerIdentity } from '../anonymise/customerIdentity';
+import type { MappedEvent, WebhookChannel } from './mappedEvent';
+
+export const THREAD_GAP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Which thread a message at `atMs` joins (SPEC 6: the customer's thread, a new one after 24
+ * hours without a message, in either direction). Threads are keyed by the time they started
+ * (as first seen), and that key never changes once events carry it:
+ * - within 24 h after the customer's previous recorded message: that message's thread;
+ * - else within 24 h before the next recorded message (a late, out-of-order arrival): the next
+ *   message's thread, so events already stored keep their conversation;
+ * - else a new thread starting at this message.
+ * A late message that bridges two threads does not merge them (events are append-only); that
+ * rare case counts as two conversations.
+ */
+export function chooseThreadStart(atMs: number, previous?: ThreadPoint, next?: ThreadPoint): number {
+  if (previous && atMs - previous.atMs < THREAD_GAP_MS) return previous.threadStartMs;
+  if (next && next.atMs - atMs < THREAD_GAP_MS) return next.threadStartMs;
+  return atMs;
+}
+
+/**
+ * Resolves conversations for webhook events, recording every message (pseudonymised customer
+ * and message id, time, thread start) in webhook_messages. Retries are idempotent: a message
+ * already recorded keeps its thread. Statuses (delivered/read/failed) are filed under their
+ * message's thread; a status for a message we never saw sent is recorded as that message, at
+ * the status's time, so its later statuses agree. The caller holds the connection exclusively
+ * and serialises requests per business, so two requests never resolve the same customer at once.
+ */
+export class ThreadResolver {
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly pseudonymiser: Pseudonymiser,
+    private readonly business: string,
+    private readonly channel: WebhookChannel,
+  ) {}
+
+  customerKey(event: Pick<MappedEvent, 'channel' | 'customer' | 'customer_country'>): string {
+    const identity = customerIdentity(event.channel, event.customer, event.customer_country);
+    return this.pseudonymiser.pseudonym(this.business, 'customer', identity.canonical);
+  }
+
+  messageKey(message: string): string {
+    return this.pseudonymiser.pseudonym(this.business, 'message', message);
+  }
+
+  /** The conversation value handed to the pipeline (pseudonymised there like any other). */
+  conversationValue(customerKey: string, threadStartMs: number): string {
+    return `${this.channel}:thread:${customerKey}:${threadStartMs}`;
+  }
+
+  async resolve(event: MappedEvent): Promise<{ conversation: string; customerKey: string; messageKey: string; threadStartMs: number } | undefined> {
+    if (!event.thread || event.message === undefined) return undefined;
+    const customerKey = this.customerKey(event);
+    const messageKey = this.messageKey(event.message);
+    const atMs = Date.parse(event.at);
+    const direction = event.thread.role === 'message' ? event.thread.direction : 'out';
+    const known = await findWebhookMessage(this.connection, this.business, this.channel, direction, messageKey);
+    let threadStartMs = known?.threadStartMs;
+    if (threadStartMs === undefined) {
+      const { previous, next } = await threadNeighbours(this.connection, this.business, this.channel, customerKey, atMs);
+      threadStartMs = chooseThreadStart(atMs, previous, next);
+      await recordWebhookMessage(this.connection, {
+        business: this.business, channel: this.channel, direction, message: messageKey, customer: customerKey, atMs, threadStartMs,
+      });
+    }
+    return { conversation: this.conversationValue(customerKey, threadStartMs), customerKey, messageKey, threadStartMs };
+  }
+}

@@ -1,0 +1,154 @@
+import type { Logger } from 'pino';
+import {
+  countIntakeProblems, getWatermarks, markReceipts, messagesCoveredBy, raiseWatermark, recordPolicyEvent,
+} from '../../db/webhookState';
+import type { SerialStore } from '../../db/store';
+import type { Pseudonymiser } from '../anonymise/pseudonym';
+import { ingestBatch, type IntakeDeps } from '../events/ingestBatch';
+import type { BodyItem } from '../events/parseEventsBody';
+import { KeyedLock } from './keyedLock';
+import type { MappedEvent, MappingResult, WebhookChannel } from './mappedEvent';
+import { mapMessengerPayload } from './messengerMapping';
+import { eventId } from './payloadValues';
+import { ThreadResolver } from './threadResolver';
+import { mapWhatsAppPayload } from './whatsappMapping';
+
+export interface WebhookIntakeDeps extends IntakeDeps {
+  store: SerialStore;
+  logger: Logger;
+}
+
+export interface WebhookOutcome {
+  accepted: number;
+  duplicates: number;
+  /** Parts of the payload that were not stored (unmappable or rejected); counted per business. */
+  problems: number;
+}
+
+/** Marks a payload that was not JSON (it is acknowledged and counted, never stored). */
+export const UNPARSEABLE = Symbol('unparseable');
+
+// Receipt-derived events name a message we only hold as a pseudonym: "psn:<pseudonym>" passes
+// it through the pipeline's pseudonymisation unchanged (see withStoredMessagePseudonyms).
+const STORED_MESSAGE = /^psn:[0-9a-f]{64}$/;
+
+/**
+ * The pipeline's pseudonymiser, except that a message value "psn:<64 hex>" is taken as an
+ * already pseudonymised message id. Only the webhook intake uses it, and mapped platform ids
+ * that start with "psn:" are refused before they get here, so a payload cannot smuggle a value
+ * past pseudonymisation.
+ */
+function withStoredMessagePseudonyms(inner: Pseudonymiser): Pseudonymiser {
+  const wrapped = Object.create(inner) as Pseudonymiser;
+  Object.defineProperty(wrapped, 'pseudonym', {
+    value: (business: string, kind: Parameters<Pseudonymiser['pseudonym']>[1], value: string) =>
+      kind === 'message' && STORED_MESSAGE.test(value) ? value.slice(4) : inner.pseudonym(business, kind, value),
+  });
+  return wrapped;
+}
+
+interface Prepared {
+  items: BodyItem[];
+  /** After the commit: receipts to mark on stored messages, watermarks to raise. */
+  marks: { kind: 'delivered' | 'read'; messages: string[] }[];
+  watermarks: { customerKey: string; kind: 'delivered' | 'read'; watermarkMs: number }[];
+  unmappable: number;
+}
+
+function toItem(event: MappedEvent, business: string, conversation: string | undefined): BodyItem {
+  const { thread: _thread, ...fields } = event;
+  return { ok: true, value: { ...fields, business, ...(conversation === undefined ? {} : { conversation }) } };
+}
+
+async function prepare(mapping: MappingResult, business: string, channel: WebhookChannel, deps: WebhookIntakeDeps): Promise<Prepared> {
+  const resolver = new ThreadResolver(deps.store.connection, deps.pseudonymiser, business, channel);
+  const prepared: Prepared = { items: [], marks: [], watermarks: [], unmappable: mapping.unmappable };
+  const receiptEvents = (kind: 'delivered' | 'read', customer: string, messageKey: string, conversation: string, at: string): BodyItem =>
+    toItem(
+      { id: eventId('fb', kind, messageKey), type: kind === 'read' ? 'message.read' : 'message.delivered', channel, customer, message: `psn:${messageKey}`, at },
+      business,
+      conversation,
+    );
+  // Messages in time order, so a batch's own messages build its threads in order.
+  const events = [...mapping.events].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  for (const event of events) {
+    if (event.message !== undefined && event.message.startsWith('psn:')) {
+      prepared.unmappable += 1;
+      continue;
+    }
+    const resolved = await resolver.resolve(event);
+    prepared.items.push(toItem(event, business, resolved?.conversation));
+    // A Messenger echo already covered by a receipt that arrived before it.
+    if (channel === 'messenger' && resolved && event.type === 'message.sent') {
+      const { deliveredMs, readMs } = await getWatermarks(deps.store.connection, business, channel, resolved.customerKey);
+      const atMs = Date.parse(event.at);
+      const kind = readMs !== null && atMs <= readMs ? 'read' : deliveredMs !== null && atMs <= deliveredMs ? 'delivered' : undefined;
+      if (kind) {
+        prepared.items.push(receiptEvents(kind, event.customer, resolved.messageKey, resolved.conversation, event.at));
+        prepared.marks.push({ kind, messages: [resolved.messageKey] });
+      }
+    }
+  }
+  // Watermarks: one event per earlier sent message of that customer not yet so covered.
+  for (const receipt of mapping.receipts) {
+    const customerKey = resolver.customerKey(receipt);
+    const named = receipt.mids.filter((mid) => !mid.startsWith('psn:')).map((mid) => resolver.messageKey(mid));
+    const covered = await messagesCoveredBy(deps.store.connection, business, channel, customerKey, receipt.kind, receipt.watermarkMs, named);
+    for (const message of covered) {
+      prepared.items.push(receiptEvents(receipt.kind, receipt.customer, message.message, resolver.conversationValue(customerKey, message.threadStartMs), receipt.at));
+    }
+    prepared.marks.push({ kind: receipt.kind, messages: covered.map((m) => m.message) });
+    prepared.watermarks.push({ customerKey, kind: receipt.kind, watermarkMs: receipt.watermarkMs });
+  }
+  return prepared;
+}
+
+/**
+ * One webhook payload (signature already verified): map -> resolve conversations -> the same
+ * ingest pipeline as POST /v1/events (validate, scope = this business only, anonymise, writer)
+ * -> after the commit, receipt bookkeeping, policy records and problem counters. Requests of
+ * one business run one at a time, so thread and watermark state cannot race.
+ */
+export class WebhookIntake {
+  readonly #lock = new KeyedLock();
+  readonly #pipelineDeps: IntakeDeps;
+
+  constructor(private readonly deps: WebhookIntakeDeps) {
+    this.#pipelineDeps = { ...deps, pseudonymiser: withStoredMessagePseudonyms(deps.pseudonymiser) };
+  }
+
+  intake(channel: WebhookChannel, business: string, payload: unknown): Promise<WebhookOutcome> {
+    return this.#lock.run(business, () => this.#intake(channel, business, payload));
+  }
+
+  async #intake(channel: WebhookChannel, business: string, payload: unknown): Promise<WebhookOutcome> {
+    const { deps } = this;
+    const store = deps.store;
+    const nowMs = deps.now();
+    if (payload === UNPARSEABLE) {
+      await store.exclusive(() => countIntakeProblems(store.connection, business, channel, 'unparseable_payload', 1, nowMs));
+      return { accepted: 0, duplicates: 0, problems: 1 };
+    }
+    const mapping = channel === 'whatsapp' ? mapWhatsAppPayload(payload) : mapMessengerPayload(payload);
+    const prepared = await store.exclusive(() => prepare(mapping, business, channel, deps));
+    const outcome = prepared.items.length > 0
+      ? await ingestBatch(prepared.items, new Set([business]), this.#pipelineDeps)
+      : { status: 200 as const, reply: { accepted: 0, duplicates: 0, rejected: [] } };
+    const rejected = outcome.reply.rejected.length;
+    await store.exclusive(async () => {
+      const connection = store.connection;
+      for (const mark of prepared.marks) await markReceipts(connection, business, channel, mark.kind, mark.messages);
+      for (const w of prepared.watermarks) await raiseWatermark(connection, business, channel, w.customerKey, w.kind, w.watermarkMs);
+      for (const policy of mapping.policies) {
+        await recordPolicyEvent(connection, business, policy.channel, policy.action, Date.parse(policy.at), nowMs);
+      }
+      await countIntakeProblems(connection, business, channel, 'unmappable', prepared.unmappable, nowMs);
+      await countIntakeProblems(connection, business, channel, 'rejected_event', rejected, nowMs);
+    });
+    if (rejected > 0 || prepared.unmappable > 0) {
+      // Counts and field names only: rejection messages never carry values, but none are logged.
+      deps.logger.warn({ channel, business, unmappable: prepared.unmappable, rejected }, 'webhook intake problems');
+    }
+    return { accepted: outcome.reply.accepted, duplicates: outcome.reply.duplicates, problems: prepared.unmappable + rejected };
+  }
+}

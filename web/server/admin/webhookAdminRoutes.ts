@@ -1,0 +1,50 @@
+import { getBusiness } from '../../../db/registry';
+import { listIntakeProblems, listPolicyEvents, setWebhookSecrets } from '../../../db/webhookState';
+import type { SerialStore } from '../../../db/store';
+import { notFound } from '../http/apiError';
+import { requireRole, type AuthDeps } from '../auth/principal';
+import { createRouter } from '../http/router';
+import { getIntakeProblemsRoute, getWebhookConfigRoute, putWebhookSecretsRoute } from './webhookAdminSchemas';
+
+export interface WebhookAdminDeps extends AuthDeps {
+  store: SerialStore;
+}
+
+const callbackUrls = (id: string) => ({ whatsapp: `/v1/webhooks/whatsapp/${id}`, messenger: `/v1/webhooks/messenger/${id}` });
+
+async function config(deps: WebhookAdminDeps, id: string) {
+  const business = await getBusiness(deps.store, id);
+  if (!business) throw notFound(`business ${id} is not registered`);
+  return { business: id, webhooks_configured: business.webhooksConfigured, callback_urls: callbackUrls(id) };
+}
+
+/** Admin endpoints of the webhook intake: secrets (set, rotate) and the intake-problems counter. */
+export function webhookAdminRoutes(deps: WebhookAdminDeps) {
+  const router = createRouter();
+  const guard = requireRole('admin', deps);
+  router.use('/v1/businesses/:id/webhooks', guard);
+  router.use('/v1/businesses/:id/intake-problems', guard);
+
+  router.openapi(putWebhookSecretsRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    if (!(await setWebhookSecrets(deps.store, id, { appSecret: body.app_secret, verifyToken: body.verify_token }))) {
+      throw notFound(`business ${id} is not registered`);
+    }
+    return c.json(await config(deps, id), 200);
+  });
+  router.openapi(getWebhookConfigRoute, async (c) => c.json(await config(deps, c.req.valid('param').id), 200));
+  router.openapi(getIntakeProblemsRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    await config(deps, id);
+    const problems = await listIntakeProblems(deps.store, id);
+    const policies = await listPolicyEvents(deps.store, id);
+    return c.json({
+      business: id,
+      total: problems.reduce((sum, p) => sum + p.count, 0),
+      problems: problems.map((p) => ({ channel: p.channel, kind: p.kind, count: p.count, last_at: p.lastAt })),
+      policy_events: policies.map((p) => ({ channel: p.channel, action: p.action, occurred_at: p.occurredAt })),
+    }, 200);
+  });
+  return router;
+}
