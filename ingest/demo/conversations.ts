@@ -1,0 +1,296 @@
+import type { DemoBusiness, DemoChannel, NotificationTemplate, TemplateCategory } from './businesses';
+import type { CustomerPool, DemoCustomer } from './customers';
+import { conversationId, eventId, messageId } from './identifiers';
+import type { LocalClock, OpeningHours } from './openingHours';
+import type { Random } from './random';
+
+export type DemoEventType =
+  | 'message.received' | 'message.sent' | 'message.delivered' | 'message.read' | 'message.failed'
+  | 'customer.blocked' | 'customer.unblocked' | 'customer.muted' | 'customer.unmuted'
+  | 'customer.opted_out' | 'customer.opted_in' | 'customer.reported';
+
+/** An event exactly as POST /v1/events takes it. */
+export interface DemoEvent {
+  id: string;
+  business: string;
+  type: DemoEventType;
+  channel: DemoChannel;
+  customer: string;
+  customer_country?: string;
+  conversation?: string;
+  message?: string;
+  at: string;
+  sender?: 'agent' | 'bot' | 'automation';
+  category?: 'service' | TemplateCategory;
+  template?: string;
+  processed_in?: string;
+  error_code?: number;
+}
+
+export interface Campaign {
+  at: number;
+  template: string;
+  size: number;
+}
+
+/** A business with what its simulation needs: clock, hours, customers, campaigns and state. */
+export interface BusinessModel {
+  profile: DemoBusiness;
+  clock: LocalClock;
+  opening: OpeningHours;
+  pool: CustomerPool;
+  campaigns: Campaign[];
+  /** Start of the surge day, if the business has one. */
+  surgeAt: number | undefined;
+  /** Customers who opted out or blocked: campaigns skip them. */
+  unreachable: Set<DemoCustomer>;
+}
+
+export interface Period {
+  start: number;
+  end: number;
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+// When people write, by local hour, and how much less at weekends.
+const HOURLY_ACTIVITY = [
+  0.08, 0.04, 0.03, 0.03, 0.04, 0.08, 0.2, 0.45, 0.75, 0.95, 1, 0.95,
+  0.9, 0.92, 0.95, 0.9, 0.85, 0.8, 0.8, 0.85, 0.85, 0.75, 0.5, 0.25,
+];
+const WEEKDAY_ACTIVITY = [0.65, 1, 0.95, 0.95, 0.95, 0.9, 0.75];
+
+/** A moment customers are plausibly active, with slow growth over the period. */
+export function activeTime(rng: Random, clock: LocalClock, period: Period): number {
+  const span = period.end - period.start;
+  for (;;) {
+    const fraction = rng.next();
+    const t = period.start + fraction * span;
+    const weight = HOURLY_ACTIVITY[clock.hourOfDay(t)]! * WEEKDAY_ACTIVITY[clock.weekday(t)]! * (0.8 + 0.2 * fraction);
+    if (rng.next() < weight) return t;
+  }
+}
+
+/** One conversation's events, in the order they happened (mostly). */
+class Thread {
+  readonly events: DemoEvent[] = [];
+  readonly conversation: string;
+
+  constructor(
+    private readonly rng: Random,
+    private readonly model: BusinessModel,
+    private readonly period: Period,
+    readonly customer: DemoCustomer,
+    private readonly processedIn: string | undefined,
+  ) {
+    this.conversation = conversationId(rng, customer.channel);
+  }
+
+  /** Adds an event; one after the end of the period has not happened yet and is left out. */
+  #push(type: DemoEventType, at: number, inConversation = true): DemoEvent {
+    const { customer } = this;
+    const event: DemoEvent = {
+      id: eventId(this.rng),
+      business: this.model.profile.id,
+      type,
+      channel: customer.channel,
+      customer: customer.id,
+      at: new Date(Math.round(at)).toISOString(),
+    };
+    if (!customer.isPhone) event.customer_country = customer.country;
+    if (inConversation) event.conversation = this.conversation;
+    if (this.processedIn) event.processed_in = this.processedIn;
+    if (at >= this.period.start && at <= this.period.end) this.events.push(event);
+    return event;
+  }
+
+  received(at: number): void {
+    this.#push('message.received', at).message = messageId(this.rng, this.customer.channel);
+  }
+
+  /** A message from the business with its delivery statuses; the time it was read, if it was. */
+  sent(at: number, sender: 'agent' | 'bot' | 'automation', category: DemoEvent['category'], template?: string, attentive = false): Delivery {
+    const { rng } = this;
+    const channel = this.customer.channel;
+    const message = messageId(rng, channel);
+    const sent = this.#push('message.sent', at);
+    sent.message = message;
+    sent.sender = sender;
+    sent.category = category;
+    if (template) sent.template = template;
+    if (rng.chance(category === 'marketing' ? 0.04 : 0.012)) {
+      const failed = this.#push('message.failed', at + rng.logNormal(3 * SECOND, 1));
+      failed.message = message;
+      failed.error_code = errorCode(rng, channel, category);
+      return { delivered: undefined, read: undefined };
+    }
+    const delivered = at + (rng.chance(0.05) ? rng.exponential(3 * HOUR) : rng.logNormal(1.5 * SECOND, 0.8));
+    this.#push('message.delivered', delivered).message = message;
+    // SMS has no read receipts.
+    if (channel === 'sms' || !rng.chance(READ_RATE[category ?? 'service'])) return { delivered, read: undefined };
+    const read = delivered + (attentive ? rng.logNormal(40 * SECOND, 1.2) : rng.logNormal(12 * MINUTE, 1.6));
+    this.#push('message.read', read).message = message;
+    return { delivered, read };
+  }
+
+  customerEvent(type: DemoEventType, at: number, inConversation = true): void {
+    this.#push(type, at, inConversation);
+  }
+}
+
+interface Delivery {
+  delivered: number | undefined;
+  read: number | undefined;
+}
+
+const READ_RATE: Record<NonNullable<DemoEvent['category']>, number> = {
+  service: 0.93, utility: 0.8, authentication: 0.7, marketing: 0.5,
+};
+
+function errorCode(rng: Random, channel: DemoChannel, category: DemoEvent['category']): number {
+  if (channel === 'messenger' || channel === 'instagram') return rng.weighted([[551, 6], [10, 2], [200, 1]]);
+  if (category === 'marketing') return rng.weighted([[131049, 55], [131026, 25], [131050, 10], [130472, 5], [131000, 5]]);
+  return rng.weighted([[131026, 60], [130429, 15], [131047, 10], [131000, 10], [131053, 5]]);
+}
+
+/** When a person answers a message that came in at t: quickly when open, next opening otherwise. */
+function agentAnswer(rng: Random, model: BusinessModel, t: number, medianMinutes: number): number {
+  const { opening, clock } = model;
+  const hour = clock.hourOfDay(t);
+  // Lunch and Monday mornings are busy.
+  const load = (hour >= 12 && hour < 14 ? 1.5 : 1) * (clock.weekday(t) === 1 && hour < 12 ? 1.4 : 1);
+  const opensAt = opening.nextOpening(t);
+  if (opensAt === t) {
+    const at = t + rng.logNormal(medianMinutes * MINUTE * load, 1);
+    return opening.isOpen(at) ? at : opening.nextOpening(at) + rng.logNormal(medianMinutes * 2 * MINUTE, 0.8);
+  }
+  // The overnight queue is worked through in the first hours after opening.
+  return opensAt + rng.logNormal(medianMinutes * 2 * MINUTE, 0.9);
+}
+
+/** The business's side of a conversation after the customer wrote at firstAt .. lastAt. */
+function respond(rng: Random, model: BusinessModel, thread: Thread, firstAt: number, lastAt: number): void {
+  const { staffing } = model.profile;
+  const whatsapp = thread.customer.channel === 'whatsapp';
+  let customerAt = lastAt;
+  if (staffing.bot) {
+    let answer = thread.sent(firstAt + rng.logNormal(2.5 * SECOND, 0.5), 'bot', 'service', undefined, true);
+    for (let k = rng.weighted([[0, 4], [1, 3], [2, 2], [3, 1]]); k > 0; k--) {
+      customerAt = (answer.read ?? answer.delivered ?? customerAt) + rng.logNormal(30 * SECOND, 0.8);
+      thread.received(customerAt);
+      answer = thread.sent(customerAt + rng.logNormal(2 * SECOND, 0.5), 'bot', 'service', undefined, true);
+    }
+    if (!rng.chance(staffing.handover)) return;
+  } else if (rng.chance(staffing.unanswered * (model.opening.isOpen(firstAt) ? 0.6 : 1.8))) {
+    // Left without an answer: a few people give up on the business for good.
+    if (rng.chance(0.04)) thread.customerEvent('customer.blocked', lastAt + rng.logNormal(2 * DAY, 0.7));
+    return;
+  }
+  let exchanges = rng.weighted([[0, 35], [1, 30], [2, 20], [3, 10], [4, 5]]);
+  for (let first = true; ; first = false) {
+    const at = agentAnswer(rng, model, customerAt, first ? staffing.agentMedianMinutes : staffing.agentMedianMinutes / 3);
+    // After 24 hours the customer service window is closed: WhatsApp then needs a template.
+    const late = whatsapp && at - customerAt > DAY;
+    const answer = late ? thread.sent(at, 'agent', 'utility', 'support_follow_up') : thread.sent(at, 'agent', 'service', undefined, true);
+    if (exchanges-- <= 0 || answer.read === undefined) return;
+    customerAt = answer.read + rng.logNormal(90 * SECOND, 1);
+    thread.received(customerAt);
+  }
+}
+
+function customerInitiated(rng: Random, model: BusinessModel, thread: Thread, start: number): void {
+  const { autoAck } = model.profile.staffing;
+  let lastAt = start;
+  thread.received(start);
+  for (let more = rng.weighted([[0, 60], [1, 30], [2, 10]]); more > 0; more--) {
+    lastAt += rng.logNormal(25 * SECOND, 0.8);
+    thread.received(lastAt);
+  }
+  if (autoAck === 'always' || (autoAck === 'after-hours' && !model.opening.isOpen(start))) {
+    thread.sent(start + rng.logNormal(1.5 * SECOND, 0.4), 'automation', 'service', undefined, true);
+  }
+  respond(rng, model, thread, start, lastAt);
+}
+
+// Template sends (notifications and campaigns) come from systems, not people: sender automation.
+function notification(rng: Random, model: BusinessModel, thread: Thread, start: number): void {
+  const template: NotificationTemplate = rng.weighted(model.profile.notifications.map((t) => [t, t.weight] as const));
+  let delivery = thread.sent(start, 'automation', template.category, template.name);
+  if (template.category === 'authentication' && delivery.read === undefined && rng.chance(0.3)) {
+    // The code did not arrive in time: the customer asks for another one.
+    delivery = thread.sent(start + rng.logNormal(70 * SECOND, 0.4), 'automation', 'authentication', template.name);
+  }
+  if (delivery.read !== undefined && rng.chance(template.replyRate)) {
+    const at = delivery.read + rng.logNormal(3 * MINUTE, 1);
+    thread.received(at);
+    respond(rng, model, thread, at, at);
+  }
+}
+
+function marketing(rng: Random, model: BusinessModel, thread: Thread, start: number, template: string): void {
+  const { reactions, optInAgain } = model.profile.marketing;
+  const delivery = thread.sent(start, 'automation', 'marketing', template);
+  if (delivery.delivered === undefined) return;
+  // People react to the notification preview too, not only to messages they open.
+  const seen = delivery.read ?? delivery.delivered + rng.logNormal(5 * HOUR, 1);
+  const { customer } = thread;
+  let u = rng.next();
+  if ((u -= reactions.optOut) < 0) {
+    thread.customerEvent('customer.opted_out', seen + rng.logNormal(90 * SECOND, 0.8));
+    model.unreachable.add(customer);
+    if (rng.chance(optInAgain)) thread.customerEvent('customer.opted_in', seen + rng.exponential(20 * DAY), false);
+  } else if ((u -= reactions.block) < 0) {
+    const at = seen + rng.logNormal(3 * MINUTE, 1);
+    thread.customerEvent('customer.blocked', at);
+    if (rng.chance(Math.min(1, reactions.report / reactions.block))) thread.customerEvent('customer.reported', at + rng.logNormal(5 * SECOND, 0.5));
+    model.unreachable.add(customer);
+    if (rng.chance(0.05)) thread.customerEvent('customer.unblocked', at + rng.exponential(15 * DAY), false);
+  } else if ((u -= reactions.mute) < 0) {
+    const at = seen + rng.logNormal(2 * MINUTE, 1);
+    thread.customerEvent('customer.muted', at);
+    if (rng.chance(0.1)) thread.customerEvent('customer.unmuted', at + rng.exponential(20 * DAY), false);
+  } else if ((u -= reactions.reply) < 0) {
+    const at = seen + rng.logNormal(4 * MINUTE, 1);
+    thread.received(at);
+    respond(rng, model, thread, at, at);
+  }
+}
+
+function processingCountry(rng: Random, business: DemoBusiness): string | undefined {
+  let u = rng.next();
+  for (const [country, share] of business.processedElsewhere) {
+    if ((u -= share) < 0) return country;
+  }
+  return undefined;
+}
+
+/** Simulates one conversation of the business, starting inside the period: its events within the period. */
+export function simulateConversation(rng: Random, model: BusinessModel, period: Period): DemoEvent[] {
+  const { profile } = model;
+  const kind = rng.weighted([['inbound', profile.mix.inbound], ['notification', profile.mix.notification], ['marketing', profile.mix.marketing]] as const);
+  const processedIn = processingCountry(rng, profile);
+  if (kind === 'marketing') {
+    let customer = model.pool.pick(rng);
+    for (let tries = 0; model.unreachable.has(customer) && tries < 5; tries++) customer = model.pool.pick(rng);
+    if (model.unreachable.has(customer)) return [];
+    const campaign = model.campaigns.length > 0 && rng.chance(0.85)
+      ? rng.weighted(model.campaigns.map((c) => [c, c.size] as const))
+      : undefined;
+    const start = campaign ? campaign.at + rng.exponential(20 * MINUTE) : activeTime(rng, model.clock, period);
+    const thread = new Thread(rng, model, period, customer, processedIn);
+    marketing(rng, model, thread, Math.min(start, period.end), campaign?.template ?? rng.pick(profile.marketing.templates));
+    return thread.events;
+  }
+  const thread = new Thread(rng, model, period, model.pool.pick(rng), processedIn);
+  if (kind === 'inbound') {
+    const surge = model.surgeAt !== undefined && profile.surge && rng.chance(profile.surge.share);
+    const start = surge ? model.surgeAt! + 5 * HOUR + rng.exponential(5 * HOUR) : activeTime(rng, model.clock, period);
+    customerInitiated(rng, model, thread, Math.min(start, period.end));
+  } else {
+    notification(rng, model, thread, activeTime(rng, model.clock, period));
+  }
+  return thread.events;
+}

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { phoneIdentity } from '../anonymise/customerIdentity';
+import { validateEvent } from '../events/validateEvent';
+import { generateDemo, type DemoEvent } from './generateDemo';
+
+const END = Date.parse('2026-11-20T18:00:00Z');
+
+function allEvents(seed: number | string, events: number, days = 90): DemoEvent[] {
+  return [...generateDemo({ seed, events, days, end: END }).batches()].flat();
+}
+
+const digest = (events: DemoEvent[]) => createHash('sha256').update(JSON.stringify(events)).digest('hex');
+
+describe('demo data generator', () => {
+  const events = allEvents(42, 6000);
+
+  it('gives byte-identical events for the same seed and end, and different ones for another seed', () => {
+    expect(digest(allEvents(42, 6000))).toBe(digest(events));
+    expect(digest(allEvents(43, 6000))).not.toBe(digest(events));
+  });
+
+  it('generates exactly the number of events asked for, in batches of at most 5,000', () => {
+    const batches = [...generateDemo({ seed: 1, events: 12_345, days: 30, end: END }).batches()];
+    expect(batches.map((b) => b.length)).toEqual([5000, 5000, 2345]);
+  });
+
+  it('keeps every event inside the period and valid for the ingest API', () => {
+    const start = END - 90 * 86_400_000;
+    for (const [index, event] of events.entries()) {
+      const at = Date.parse(event.at);
+      expect(at).toBeGreaterThanOrEqual(start);
+      expect(at).toBeLessThanOrEqual(END);
+      const validated = validateEvent(JSON.parse(JSON.stringify(event)), index);
+      if (!validated.ok) throw new Error(`event ${index} (${event.type}) is invalid: ${validated.rejection.error}`);
+    }
+  });
+
+  it('registers at least 12 businesses of the kinds in the issue, with every transfer mechanism', () => {
+    const { businesses } = generateDemo({ seed: 42, events: 10, days: 90, end: END });
+    expect(businesses.length).toBeGreaterThanOrEqual(12);
+    const sectors = businesses.map((b) => b.body.sector);
+    for (const sector of ['airline', 'bank', 'cosmetics retail', 'online fashion', 'telecom', 'marketplace and payments', 'food delivery', 'hotel chain', 'parcel delivery', 'insurance', 'pharmacy']) {
+      expect(sectors).toContain(sector);
+    }
+    expect(sectors.filter((s) => s === 'bank').length).toBeGreaterThanOrEqual(2);
+    expect(sectors.filter((s) => s === 'online fashion').length).toBeGreaterThanOrEqual(2);
+    const mechanisms = new Set(businesses.flatMap((b) => b.body.processing_locations.map((l) => l.mechanism)));
+    expect([...mechanisms].sort()).toEqual(['adequacy', 'bcr', 'derogation', 'dpf', 'eea', 'none', 'scc']);
+    expect(new Set(businesses.map((b) => b.body.verified))).toEqual(new Set([true, false]));
+  });
+
+  it('uses real-format phone numbers that libphonenumber places in the intended countries', () => {
+    const regions = new Set<string>();
+    for (const event of events) {
+      if (event.channel !== 'whatsapp' && event.channel !== 'sms') continue;
+      const identity = phoneIdentity(event.customer);
+      expect(identity.region).not.toBe('ZZ');
+      regions.add(identity.region);
+    }
+    for (const country of ['DE', 'FR', 'IT', 'ES', 'NL', 'PL', 'IE', 'SE', 'PT', 'GB', 'US', 'CA', 'BR', 'IN', 'JP', 'RU', 'NG', 'JM', 'CH', 'AE', 'MX', 'ZA', 'GG', 'JE']) {
+      expect(regions, country).toContain(country);
+    }
+    const opaque = events.filter((e) => e.channel === 'messenger' || e.channel === 'instagram');
+    expect(opaque.length).toBeGreaterThan(0);
+    expect(opaque.every((e) => /^\d{16}$/.test(e.customer) && e.customer_country !== undefined)).toBe(true);
+  });
+
+  it('brings customers back in several conversations', () => {
+    const conversationsOf = new Map<string, Set<string>>();
+    for (const e of events) {
+      if (!e.conversation) continue;
+      const key = `${e.business}/${e.customer}`;
+      conversationsOf.set(key, (conversationsOf.get(key) ?? new Set()).add(e.conversation));
+    }
+    const returning = [...conversationsOf.values()].filter((c) => c.size > 1).length;
+    expect(returning / conversationsOf.size).toBeGreaterThan(0.2);
+  });
+
+  it('mixes customer- and business-initiated conversations, bots, auto-acknowledgements and failures', () => {
+    const sent = events.filter((e) => e.type === 'message.sent');
+    for (const sender of ['agent', 'bot', 'automation']) expect(sent.some((e) => e.sender === sender)).toBe(true);
+    for (const category of ['service', 'marketing', 'utility', 'authentication']) expect(sent.some((e) => e.category === category)).toBe(true);
+    expect(sent.some((e) => e.template === 'boarding_pass')).toBe(true);
+    const failed = events.filter((e) => e.type === 'message.failed');
+    expect(new Set(failed.map((e) => e.error_code))).toContain(131049);
+    for (const type of ['message.received', 'message.delivered', 'message.read', 'customer.blocked', 'customer.opted_out', 'customer.reported']) {
+      expect(events.some((e) => e.type === type), type).toBe(true);
+    }
+  });
+
+  it('makes the aggressive marketer the business with the highest block rate', () => {
+    const many = allEvents(42, 60_000);
+    const rate = (business: string) => {
+      const messaged = new Set(many.filter((e) => e.business === business && e.type === 'message.sent').map((e) => e.customer));
+      const blocked = new Set(many.filter((e) => e.business === business && e.type === 'customer.blocked').map((e) => e.customer));
+      return blocked.size / messaged.size;
+    };
+    const rates = ['moda-rapida', 'lumiere-beaute', 'hanse-bank', 'aer-skyways', 'northwind-apparel'].map((b) => [b, rate(b)] as const);
+    const highest = rates.reduce((a, b) => (b[1] > a[1] ? b : a));
+    expect(highest[0]).toBe('moda-rapida');
+  });
+
+  it('shows processing outside the primary location, declared and undeclared', () => {
+    const { businesses } = generateDemo({ seed: 42, events: 10, days: 90, end: END });
+    const declared = new Map(businesses.map((b) => [b.id, new Set(b.body.processing_locations.map((l) => l.country))]));
+    const elsewhere = events.filter((e) => e.processed_in !== undefined);
+    expect(elsewhere.length / events.length).toBeGreaterThan(0.05);
+    expect(elsewhere.some((e) => !declared.get(e.business)!.has(e.processed_in!))).toBe(true);
+  });
+});
