@@ -1,8 +1,10 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import type { SerialStore } from '../../db/store';
 import { eventsRoutes } from '../../ingest/events/eventsRoutes';
 import type { IntakeDeps } from '../../ingest/events/ingestBatch';
 import { webhookRoutes } from '../../ingest/webhooks/webhookRoutes';
+import { reportRoutes } from '../../reports/api/reportRoutes';
 import { adminRoutes } from './admin/adminRoutes';
 import { authRoutes } from './auth/authRouter';
 import { webhookAdminRoutes } from './admin/webhookAdminRoutes';
@@ -16,6 +18,10 @@ export interface AppDeps extends IntakeDeps {
   store: SerialStore;
   adminToken: string;
   logger: Logger;
+  /** A DuckDB connection of its own for report reads (never the writer's or the admin store's). */
+  reads: DuckDBConnection;
+  /** MIN_COHORT: k of small-cohort suppression. */
+  minCohort: number;
 }
 
 /** The one HTTP app: ingest, admin, docs (and later reports, exports and the dashboard). */
@@ -28,6 +34,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', adminRoutes({ ...deps, onRegistryChanged: () => deps.registry.reload() }));
   app.route('/', webhookRoutes(deps));
   app.route('/', webhookAdminRoutes(deps));
+  app.route('/', reportRoutes(deps));
   mountDocs(app);
   mountDashboard(app);
   app.onError(onError(deps.logger));

@@ -57,6 +57,8 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     now: options.now ?? Date.now,
     adminToken: adminTokenSource.token,
     logger,
+    reads: await connect(),
+    minCohort: config.minCohort,
   };
   let closed = false;
   return {

@@ -1,0 +1,117 @@
+import { z } from '@hono/zod-openapi';
+import { METRICS } from '../metrics/definitions';
+import { dayNumber, isIsoDate } from '../period';
+import { LOCATION_STATUSES } from '../residency/locationStatus';
+import { CHANNELS } from '../vocabulary';
+
+/** Query and reply schemas of the report API (SPEC 9), shared by the route contracts. */
+
+/** Longest period a report covers: beyond the retention window (400 days) nothing is kept anyway. */
+export const MAX_PERIOD_DAYS = 731;
+
+const DateParam = (name: 'from' | 'to') =>
+  z.string({ error: `${name} is required: a UTC date YYYY-MM-DD` })
+    .refine(isIsoDate, { error: `${name} must be a real UTC date YYYY-MM-DD` })
+    .openapi({ param: { name, in: 'query' }, example: name === 'from' ? '2026-01-01' : '2026-01-31', description: `UTC date, inclusive (${name})` });
+
+const ChannelParam = z.enum(CHANNELS, { error: `channel must be one of ${CHANNELS.join(', ')}` })
+  .optional()
+  .openapi({ param: { name: 'channel', in: 'query' }, description: 'Only events of this channel' });
+
+
+function checkPeriod(value: { from: string; to: string }, ctx: z.RefinementCtx) {
+  if (!isIsoDate(value.from) || !isIsoDate(value.to)) return;
+  const days = dayNumber(value.to) - dayNumber(value.from) + 1;
+  if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must not be before from' });
+  else if (days > MAX_PERIOD_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `a period covers at most ${MAX_PERIOD_DAYS} days` });
+}
+
+// Strict: an unknown parameter (a typo such as `chanel`) is an error, not silently a wider report.
+export const PeriodQuery = z.strictObject({ from: DateParam('from'), to: DateParam('to') }).superRefine(checkPeriod);
+export const OverviewQuery = z.strictObject({ from: DateParam('from'), to: DateParam('to'), channel: ChannelParam }).superRefine(checkPeriod);
+export const BusinessReportQuery = z.strictObject({
+  from: DateParam('from'),
+  to: DateParam('to'),
+  channel: ChannelParam,
+  granularity: z.enum(['day', 'week'], { error: 'granularity must be day or week' }).default('day')
+    .openapi({ param: { name: 'granularity', in: 'query' }, description: 'Series buckets: UTC days, or ISO weeks (Monday-Sunday) clipped to the period' }),
+}).superRefine(checkPeriod);
+
+export const BusinessIdParam = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'a business id is 1-64 characters: lower-case letters, digits, "-" and "_"' })
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'acme' }),
+});
+
+const Suppressed = z.array(z.string()).openapi({
+  description: 'Figures of this row computed from 1..k-1 distinct customers: null above and named here (nested ones by path).',
+});
+
+/** Every metric of reports/metrics/definitions.ts, with its formula as the description. */
+const metricShape = Object.fromEntries(
+  METRICS.map((m) => [m.id, (m.kind === 'badge' ? z.boolean() : z.number().nullable()).openapi({ description: `${m.label}: ${m.formula}` })]),
+) as Record<string, z.ZodType>;
+
+export const MetricFields = z.object({ ...metricShape, suppressed: Suppressed });
+const ResidencyFlag = z.enum(LOCATION_STATUSES);
+
+export const OverviewRow = z.object({
+  business: z.string(),
+  name: z.string(),
+  verified: z.boolean(),
+  ...metricShape,
+  residency_flag: ResidencyFlag,
+  suppressed: Suppressed,
+}).openapi('OverviewRow');
+
+export const OverviewReply = z.object({
+  from: z.string(),
+  to: z.string(),
+  k: z.number().int(),
+  channel: z.enum(CHANNELS).nullable(),
+  businesses: z.array(OverviewRow),
+}).openapi('OverviewReport');
+
+export const BusinessReportReply = z.object({
+  from: z.string(),
+  to: z.string(),
+  k: z.number().int(),
+  granularity: z.enum(['day', 'week']),
+  channel: z.enum(CHANNELS).nullable(),
+  business: z.string(),
+  name: z.string(),
+  verified: z.boolean(),
+  timezone: z.string(),
+  totals: z.object({ ...metricShape, residency_flag: ResidencyFlag, suppressed: Suppressed }),
+  series: z.array(z.object({ from: z.string(), to: z.string(), ...metricShape, suppressed: Suppressed })),
+  channels: z.array(z.object({ channel: z.enum(CHANNELS), ...metricShape, suppressed: Suppressed })),
+}).openapi('BusinessReport');
+
+const Location = z.object({
+  country: z.string(),
+  processor: z.string().openapi({ description: '"undeclared" for a processing country nobody declared' }),
+  role: z.enum(['controller', 'processor']).nullable(),
+  mechanism: z.enum(['eea', 'adequacy', 'dpf', 'scc', 'bcr', 'derogation', 'none']),
+  primary: z.boolean(),
+  declared: z.boolean(),
+  status: ResidencyFlag,
+  eea_customers: z.number().int().nullable(),
+}).openapi('ResidencyLocation');
+
+const Count = z.number().int().nullable();
+
+export const ResidencyReply = z.object({
+  from: z.string(),
+  to: z.string(),
+  k: z.number().int(),
+  adequacy_as_of: z.string(),
+  adequacy_version: z.number().int(),
+  businesses: z.array(z.object({
+    business: z.string(),
+    name: z.string(),
+    flag: ResidencyFlag,
+    exposure: z.number().int().nullable(),
+    customers_by_class: z.object({ eea: Count, adequate: Count, third: Count, unknown: Count }),
+    locations: z.array(Location),
+    suppressed: Suppressed,
+  })),
+}).openapi('ResidencyReport');

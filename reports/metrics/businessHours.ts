@@ -1,0 +1,146 @@
+import type { BusinessHours } from '../../db/registry';
+import { DAY_MS } from '../period';
+
+/**
+ * Business-hours durations (SPEC 7, the `frt_bh_*` variant): the seconds of [start, end) that fall
+ * inside a business's weekly opening intervals, read as wall-clock times in its IANA time zone.
+ *
+ * Computed in TypeScript, per answered conversation, rather than in SQL: a local opening time is
+ * turned into an instant with the zone's offset on that very day, so daylight-saving changes
+ * (a 23- or 25-hour day) are exact, and the result is a pure function that is tested without a
+ * database. Each local day's intervals are converted once and cached, so the cost per
+ * conversation is a few additions per calendar day it spans.
+ *
+ * Rules:
+ * - Intervals are [open, close) in local time; "24:00" is the end of that local day.
+ * - Overlapping or touching intervals of a day are merged, so no second counts twice.
+ * - A wall time that does not exist (skipped by a spring-forward change) is read with the offset
+ *   before the change, i.e. moved later by the gap; a wall time that occurs twice (autumn) is
+ *   read as its earlier occurrence. This is Temporal's "compatible" disambiguation, and what
+ *   DuckDB's ICU `timezone()` does.
+ */
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** Minutes after local midnight of "HH:MM" (00:00..24:00). */
+export function minutesOf(time: string): number {
+  const m = /^(\d{2}):(\d{2})$/.exec(time);
+  const minutes = m ? Number(m[1]) * 60 + Number(m[2]) : Number.NaN;
+  if (!m || Number(m[2]) > 59 || minutes > 24 * 60) throw new Error(`not a time of day: ${time}`);
+  return minutes;
+}
+
+/** A day's intervals in minutes, sorted and merged. */
+export function mergedIntervals(intervals: readonly (readonly [string, string])[]): [number, number][] {
+  const sorted = intervals
+    .map(([open, close]) => [minutesOf(open), minutesOf(close)] as [number, number])
+    .filter(([open, close]) => close > open)
+    .sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const [open, close] of sorted) {
+    const last = merged.at(-1);
+    if (last && open <= last[1]) last[1] = Math.max(last[1], close);
+    else merged.push([open, close]);
+  }
+  return merged;
+}
+
+/** Weekday of a day number, Monday = 0 (1970-01-01 was a Thursday). */
+export const weekdayOfDay = (day: number) => (((day + 3) % 7) + 7) % 7;
+
+export class BusinessCalendar {
+  readonly #weekly: [number, number][][];
+  readonly #parts: Intl.DateTimeFormat;
+  readonly #days = new Map<number, [number, number][]>();
+
+  constructor(
+    readonly timeZone: string,
+    hours: BusinessHours,
+  ) {
+    this.#weekly = WEEKDAYS.map((d) => mergedIntervals(hours[d] ?? []));
+    // Throws a RangeError for an unknown zone; the registry validates zones on the way in.
+    this.#parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+  }
+
+  /** True when the week has no opening hours at all. */
+  get alwaysClosed(): boolean {
+    return this.#weekly.every((d) => d.length === 0);
+  }
+
+  /** Wall-clock fields of an instant in the zone, as ms if they were UTC. */
+  #wallMs(ms: number): number {
+    const p: Record<string, number> = {};
+    for (const part of this.#parts.formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
+  }
+
+  /** The zone's offset from UTC (ms) at an instant. */
+  offsetAt(ms: number): number {
+    const whole = Math.floor(ms / 1000) * 1000;
+    return this.#wallMs(whole) - whole;
+  }
+
+  /** The local calendar day (as a day number) of an instant. */
+  localDayOf(ms: number): number {
+    return Math.floor((ms + this.offsetAt(ms)) / DAY_MS);
+  }
+
+  /** The instant of a local wall time, given as ms-as-if-UTC ("compatible" disambiguation). */
+  instantOfWall(wallMs: number): number {
+    const before = this.offsetAt(wallMs - DAY_MS);
+    const after = this.offsetAt(wallMs + DAY_MS);
+    const early = wallMs - before;
+    const late = wallMs - after;
+    const earlyValid = this.offsetAt(early) === before;
+    const lateValid = this.offsetAt(late) === after;
+    if (earlyValid && lateValid) return Math.min(early, late);
+    if (earlyValid) return early;
+    if (lateValid) return late;
+    return early; // in a gap: the offset before the change moves the time later
+  }
+
+  /** The opening intervals of one local day, as [open, close) instants (ms). */
+  openIntervalsOfDay(day: number): [number, number][] {
+    let cached = this.#days.get(day);
+    if (!cached) {
+      const base = day * DAY_MS;
+      cached = this.#weekly[weekdayOfDay(day)]!.map(([open, close]) => [
+        this.instantOfWall(base + open * 60_000),
+        this.instantOfWall(base + close * 60_000),
+      ]);
+      this.#days.set(day, cached);
+    }
+    return cached;
+  }
+
+  /** Seconds of [startMs, endMs) inside opening hours. */
+  secondsBetween(startMs: number, endMs: number): number {
+    if (!(endMs > startMs) || this.alwaysClosed) return 0;
+    let total = 0;
+    // An interval of local day D lies within D's local bounds, so only the days from the start's
+    // local day to the end's can overlap.
+    const last = this.localDayOf(endMs);
+    for (let day = this.localDayOf(startMs); day <= last; day++) {
+      for (const [open, close] of this.openIntervalsOfDay(day)) {
+        const overlap = Math.min(close, endMs) - Math.max(open, startMs);
+        if (overlap > 0) total += overlap;
+      }
+    }
+    return total / 1000;
+  }
+}
+
+/** Convenience for one duration; build one BusinessCalendar to reuse its cache for many. */
+export function businessSecondsBetween(startMs: number, endMs: number, timeZone: string, hours: BusinessHours): number {
+  return new BusinessCalendar(timeZone, hours).secondsBetween(startMs, endMs);
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES as INTAKE_TYPES, CHANNELS as INTAKE_CHANNELS, SENDERS as INTAKE_SENDERS, CATEGORIES as INTAKE_CATEGORIES } from '../../ingest/events/eventSchema';
+import { CATEGORIES, CHANNELS, EVENT_TYPES, SENDERS } from '../vocabulary';
+import { compileEventMetrics, compileFilter } from './compileSql';
+import { compileConversationFacts } from './conversationFactsSql';
+import { CONVERSATION_METRICS, EVENT_METRICS, MetricDefinition, METRIC_IDS } from './definitions';
+import { literal } from './sqlText';
+
+const SCOPE = { startMs: Date.parse('2026-03-02T00:00:00Z'), endMs: Date.parse('2026-03-09T00:00:00Z') };
+
+describe('metric definitions', () => {
+  it('lists every SPEC 9 overview metric once, in the overview order', () => {
+    expect(METRIC_IDS).toEqual([
+      'conversations', 'customer_initiated', 'frt_median_s', 'frt_p90_s', 'frt_bh_median_s', 'frt_bh_p90_s', 'response_rate_24h',
+      'very_responsive', 'block_rate', 'mute_rate', 'report_rate', 'opt_out_rate', 'delivery_rate', 'read_rate',
+    ]);
+    expect(EVENT_METRICS.length + CONVERSATION_METRICS.length).toBe(METRIC_IDS.length);
+  });
+
+  it('rejects a malformed definition', () => {
+    expect(MetricDefinition.safeParse({ id: 'x', label: 'x', formula: 'x', source: 'events', kind: 'rate', numerator: { distinct: 'customer', where: { types: ['message.exploded'] } } }).success).toBe(false);
+  });
+
+  it('uses the same vocabulary as the intake', () => {
+    // Tests may import across the boundary; report code may not.
+    expect(EVENT_TYPES).toEqual(INTAKE_TYPES);
+    expect(CHANNELS).toEqual(INTAKE_CHANNELS);
+    expect(SENDERS).toEqual(INTAKE_SENDERS);
+    expect(CATEGORIES).toEqual(INTAKE_CATEGORIES);
+  });
+});
+
+describe('SQL builders', () => {
+  it('compiles filters from whitelisted values only', () => {
+    expect(compileFilter({ types: ['message.sent'], categories: ['marketing'] })).toBe("type = 'message.sent' AND category IN ('marketing')");
+    expect(compileFilter({ types: ['message.sent'], status: 'read' })).toBe("type = 'message.sent' AND has_read");
+    expect(() => literal("x'; DROP TABLE events; --")).toThrow(/refusing/);
+  });
+
+  it('computes each distinct count once, binds scope values as parameters, and uses no window function', () => {
+    const q = compileEventMetrics({ ...SCOPE, business: "acme'--", channel: 'whatsapp' }, { byChannel: true, bucket: 'week' });
+    expect(q.params).toEqual(['2026-03-02T00:00:00.000Z', '2026-03-09T00:00:00.000Z', "acme'--", 'whatsapp']);
+    expect(q.sql).not.toContain("acme'--");
+    // The five rates over messaged customers share one column.
+    expect(q.columns.block_rate!.denominator).toBe(q.columns.mute_rate!.denominator);
+    expect(q.columns.block_rate!.cohort).toBe(q.columns.block_rate!.denominator);
+    expect(q.sql.match(/count\(DISTINCT customer\) FILTER \(WHERE type = 'message.sent'\)/g)).toHaveLength(1);
+    expect(q.keys).toEqual(['business', 'channel', 'bucket']);
+    expect(q.sql).not.toMatch(/\bOVER\s*\(|\bLEAD\b|\bLAG\b/i);
+    const facts = compileConversationFacts({ ...SCOPE, business: 'acme' });
+    expect(facts.sql).not.toMatch(/\bOVER\s*\(|\bLEAD\b|\bLAG\b/i);
+    expect(facts.sql).toContain("e.sender IN ('agent', 'bot')");
+    expect(facts.params).toEqual(['2026-03-02T00:00:00.000Z', '2026-03-09T00:00:00.000Z', 'acme']);
+  });
+
+  it('gives the opt-out rate the marketing denominator and the delivery rate sent messages', () => {
+    const q = compileEventMetrics(SCOPE);
+    const optOut = q.columns.opt_out_rate!;
+    expect(q.sql).toContain(`CAST(count(DISTINCT customer) FILTER (WHERE type = 'message.sent' AND category IN ('marketing')) AS INTEGER) AS ${optOut.denominator}`);
+    expect(q.sql).toContain(`CAST(count(DISTINCT message) FILTER (WHERE type = 'message.sent' AND has_delivered) AS INTEGER) AS ${q.columns.delivery_rate!.numerator}`);
+  });
+});

@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import { CATEGORIES, EVENT_TYPES, MESSAGE_TYPES, SENDERS } from '../vocabulary';
+
+/**
+ * Every metric of the reports (SPEC 7), defined once, as data. The report API, the dashboard and
+ * the exports all compute from this list, so a figure means the same everywhere. Each definition
+ * is validated at load (zod) and compiled to SQL (events metrics, ./compileSql.ts) or
+ * aggregated over per-conversation facts (conversation metrics, ./conversationMetrics.ts) by
+ * pure functions.
+ *
+ * Two sources:
+ * - `events`: the period's events, [from 00:00Z, to+1 00:00Z), counted as DISTINCT customers,
+ *   conversations or messages matching a filter. A sent message's `status` is whether a
+ *   delivered/read event for that message exists (at any time: the status belongs to the message,
+ *   not to the day it arrived).
+ * - `conversations`: the customer-initiated conversations whose start falls in the period, with
+ *   their first response (see ./conversationFactsSql.ts).
+ *
+ * Suppression (SPEC 9): each metric names the customers it is computed from (its cohort):
+ * for a rate, the customers of its denominator; for a count of conversations, the customers in
+ * them; for FRT, the customers of the answered conversations. See ../suppression.ts.
+ */
+
+const Filter = z.strictObject({
+  types: z.array(z.enum(EVENT_TYPES)).min(1).readonly(),
+  senders: z.array(z.enum(SENDERS)).min(1).readonly().optional(),
+  categories: z.array(z.enum(CATEGORIES)).min(1).readonly().optional(),
+  /** message.sent only: the message has a delivered (read implies delivered) / read status. */
+  status: z.enum(['delivered', 'read']).optional(),
+});
+export type EventFilter = z.infer<typeof Filter>;
+
+const DistinctCount = z.strictObject({
+  distinct: z.enum(['customer', 'conversation', 'message']),
+  where: Filter,
+});
+export type DistinctCount = z.infer<typeof DistinctCount>;
+
+const Id = z.string().regex(/^[a-z][a-z0-9_]*$/);
+const common = { id: Id, label: z.string().min(1), formula: z.string().min(1) };
+
+const EventsCount = z.strictObject({
+  ...common,
+  source: z.literal('events'),
+  kind: z.literal('count'),
+  count: DistinctCount,
+  /** Whose customers make the figure's cohort. */
+  cohort: DistinctCount,
+});
+const EventsRate = z.strictObject({
+  ...common,
+  source: z.literal('events'),
+  kind: z.literal('rate'),
+  numerator: DistinctCount,
+  denominator: DistinctCount,
+});
+const ConversationsCount = z.strictObject({ ...common, source: z.literal('conversations'), kind: z.literal('count') });
+const ConversationsRate = z.strictObject({
+  ...common,
+  source: z.literal('conversations'),
+  kind: z.literal('rate'),
+  /** Answered at most this many seconds after the start (calendar time). */
+  answeredWithinS: z.number().positive(),
+});
+const ConversationsQuantile = z.strictObject({
+  ...common,
+  source: z.literal('conversations'),
+  kind: z.literal('quantile'),
+  clock: z.enum(['calendar', 'business']),
+  q: z.number().min(0).max(1),
+});
+const Badge = z.strictObject({
+  ...common,
+  source: z.literal('conversations'),
+  kind: z.literal('badge'),
+  windowDays: z.number().int().positive(),
+  minResponseRate: z.number().min(0).max(1),
+  maxMedianFrtS: z.number().positive(),
+  /** The metrics the rule reads, computed over the window. */
+  responseRate: Id,
+  medianFrt: Id,
+});
+
+export const MetricDefinition = z.union([EventsCount, EventsRate, ConversationsCount, ConversationsRate, ConversationsQuantile, Badge]);
+export type MetricDefinition = z.infer<typeof MetricDefinition>;
+export type EventMetric = Extract<MetricDefinition, { source: 'events' }>;
+export type ConversationMetric = Extract<MetricDefinition, { source: 'conversations' }>;
+
+const MESSAGES = [...MESSAGE_TYPES];
+const sentTo = (extra: Partial<EventFilter> = {}): DistinctCount => ({ distinct: 'customer', where: { types: ['message.sent'], ...extra } });
+const customersWith = (type: EventFilter['types'][number]): DistinctCount => ({ distinct: 'customer', where: { types: [type] } });
+const sentMessages = (status?: 'delivered' | 'read'): DistinctCount => ({
+  distinct: 'message',
+  where: { types: ['message.sent'], ...(status ? { status } : {}) },
+});
+
+/** In the order of the overview row (SPEC 9). The whitelist: nothing else is computed or served. */
+const DEFINITIONS = [
+  {
+    id: 'conversations', source: 'events', kind: 'count', label: 'Conversations',
+    formula: 'count(DISTINCT conversation) of message.* events in the period',
+    count: { distinct: 'conversation', where: { types: MESSAGES } },
+    cohort: { distinct: 'customer', where: { types: MESSAGES } },
+  },
+  {
+    id: 'customer_initiated', source: 'conversations', kind: 'count', label: 'Customer-initiated conversations',
+    formula: 'conversations whose earliest message.* event (over all time) is message.received, counted in the period their start falls in',
+  },
+  {
+    id: 'frt_median_s', source: 'conversations', kind: 'quantile', clock: 'calendar', q: 0.5, label: 'First response time, median (s)',
+    formula: 'quantile_cont(first agent|bot message.sent at or after start - start, 0.5) over answered customer-initiated conversations',
+  },
+  {
+    id: 'frt_p90_s', source: 'conversations', kind: 'quantile', clock: 'calendar', q: 0.9, label: 'First response time, p90 (s)',
+    formula: 'quantile_cont(first agent|bot message.sent at or after start - start, 0.9) over answered customer-initiated conversations',
+  },
+  {
+    id: 'frt_bh_median_s', source: 'conversations', kind: 'quantile', clock: 'business', q: 0.5, label: 'First response time in business hours, median (s)',
+    formula: 'quantile_cont(seconds of [start, first response) inside opening hours in the business time zone, 0.5) over answered customer-initiated conversations',
+  },
+  {
+    id: 'frt_bh_p90_s', source: 'conversations', kind: 'quantile', clock: 'business', q: 0.9, label: 'First response time in business hours, p90 (s)',
+    formula: 'quantile_cont(seconds of [start, first response) inside opening hours in the business time zone, 0.9) over answered customer-initiated conversations',
+  },
+  {
+    id: 'response_rate_24h', source: 'conversations', kind: 'rate', answeredWithinS: 86_400, label: 'Response rate within 24 h',
+    formula: 'customer-initiated conversations with first response - start <= 24 h / customer-initiated conversations',
+  },
+  {
+    id: 'very_responsive', source: 'conversations', kind: 'badge', windowDays: 7, minResponseRate: 0.9, maxMedianFrtS: 900,
+    responseRate: 'response_rate_24h', medianFrt: 'frt_median_s', label: 'Very responsive',
+    formula: 'over the 7 days ending at `to`: response_rate_24h >= 0.90 and frt_median_s <= 900 (false when either is null)',
+  },
+  {
+    id: 'block_rate', source: 'events', kind: 'rate', label: 'Block rate',
+    formula: 'count(DISTINCT customer with customer.blocked) / count(DISTINCT customer with message.sent)',
+    numerator: customersWith('customer.blocked'), denominator: sentTo(),
+  },
+  {
+    id: 'mute_rate', source: 'events', kind: 'rate', label: 'Mute rate',
+    formula: 'count(DISTINCT customer with customer.muted) / count(DISTINCT customer with message.sent)',
+    numerator: customersWith('customer.muted'), denominator: sentTo(),
+  },
+  {
+    id: 'report_rate', source: 'events', kind: 'rate', label: 'Report rate',
+    formula: 'count(DISTINCT customer with customer.reported) / count(DISTINCT customer with message.sent)',
+    numerator: customersWith('customer.reported'), denominator: sentTo(),
+  },
+  {
+    id: 'opt_out_rate', source: 'events', kind: 'rate', label: 'Opt-out rate',
+    formula: 'count(DISTINCT customer with customer.opted_out) / count(DISTINCT customer with a marketing message.sent)',
+    numerator: customersWith('customer.opted_out'), denominator: sentTo({ categories: ['marketing'] }),
+  },
+  {
+    id: 'delivery_rate', source: 'events', kind: 'rate', label: 'Delivery rate',
+    formula: 'count(DISTINCT sent message with a delivered or read status) / count(DISTINCT sent message)',
+    numerator: sentMessages('delivered'), denominator: sentMessages(),
+  },
+  {
+    id: 'read_rate', source: 'events', kind: 'rate', label: 'Read rate',
+    formula: 'count(DISTINCT sent message with a read status) / count(DISTINCT sent message)',
+    numerator: sentMessages('read'), denominator: sentMessages(),
+  },
+] as const satisfies readonly MetricDefinition[];
+
+export type MetricId = (typeof DEFINITIONS)[number]['id'];
+
+function validate(definitions: readonly unknown[]): MetricDefinition[] {
+  const parsed = definitions.map((d) => MetricDefinition.parse(d));
+  const ids = new Set(parsed.map((d) => d.id));
+  if (ids.size !== parsed.length) throw new Error('metric ids must be unique');
+  for (const d of parsed) {
+    if (d.kind === 'badge' && (!ids.has(d.responseRate) || !ids.has(d.medianFrt))) throw new Error(`${d.id}: unknown input metric`);
+    if (d.source === 'events') {
+      for (const c of d.kind === 'count' ? [d.count, d.cohort] : [d.numerator, d.denominator]) {
+        if (c.where.status && !(c.where.types.length === 1 && c.where.types[0] === 'message.sent')) {
+          throw new Error(`${d.id}: a status filter applies to message.sent only`);
+        }
+      }
+    }
+  }
+  return parsed;
+}
+
+export const METRICS: readonly MetricDefinition[] = validate(DEFINITIONS);
+export const METRIC_IDS: readonly MetricId[] = METRICS.map((m) => m.id as MetricId);
+export const EVENT_METRICS = METRICS.filter((m): m is EventMetric => m.source === 'events');
+export const CONVERSATION_METRICS = METRICS.filter((m): m is ConversationMetric => m.source === 'conversations');
+
+/** The customers a metric is computed from, for the events source (SPEC 9). */
+export function cohortOf(metric: EventMetric): DistinctCount {
+  if (metric.kind === 'count') return metric.cohort;
+  return { distinct: 'customer', where: metric.denominator.where };
+}
+
+export function metricById(id: string): MetricDefinition | undefined {
+  return METRICS.find((m) => m.id === id);
+}

@@ -1,0 +1,29 @@
+/**
+ * The only way values reach report SQL text. Everything else is a bound parameter. Inlined
+ * literals are whitelisted vocabulary (event types, senders, ...) or codes that were validated
+ * by the caller; this re-checks their shape, so a mistake fails loudly instead of injecting.
+ */
+const SAFE_LITERAL = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function literal(value: string): string {
+  if (!SAFE_LITERAL.test(value)) throw new Error(`refusing to inline ${JSON.stringify(value).slice(0, 80)} into SQL`);
+  return `'${value}'`;
+}
+
+export const literalList = (values: readonly string[]) => values.map(literal).join(', ');
+
+/** A query and its positional parameters ($1, $2, ...). */
+export interface SqlQuery {
+  sql: string;
+  params: (string | number)[];
+}
+
+/** Collects positional parameters while SQL text is being built. */
+export class Params {
+  readonly values: (string | number)[] = [];
+
+  add(value: string | number): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}

@@ -1,0 +1,134 @@
+import type { BusinessRecord } from '../db/registry';
+import type { ReportSource } from './db/reportSource';
+import { computeMetrics, type MetricRow } from './metrics/computeMetrics';
+import type { Granularity, Period } from './period';
+import { ADEQUACY } from './residency/adequacy';
+import { computeResidency, type ResidencyRow } from './residency/residency';
+import type { LocationStatus } from './residency/locationStatus';
+import type { Channel } from './vocabulary';
+
+/**
+ * The three reports of SPEC 9, as plain objects. The report API serves them as JSON; the exports
+ * (CSV/JSON/PDF/Parquet, later) must render these same objects, so a file and the screen can
+ * never disagree. Each takes the registry once and reads events through a ReportSource.
+ */
+
+export interface ReportContext {
+  source: ReportSource;
+  /** MIN_COHORT. */
+  k: number;
+}
+
+export interface OverviewQuery extends Period {
+  channel?: Channel;
+}
+
+export type OverviewRow = { business: string; name: string; verified: boolean } & Omit<MetricRow, 'suppressed'> & {
+  residency_flag: LocationStatus;
+  suppressed: string[];
+};
+
+export interface OverviewReport {
+  from: string;
+  to: string;
+  k: number;
+  channel: Channel | null;
+  businesses: OverviewRow[];
+}
+
+export async function overviewReport(ctx: ReportContext, query: OverviewQuery): Promise<OverviewReport> {
+  const period = { from: query.from, to: query.to };
+  const businesses = await ctx.source.businesses();
+  const groups = await computeMetrics(ctx.source, businesses, { period, channel: query.channel }, ctx.k);
+  const residency = await computeResidency(ctx.source, businesses, { period, channel: query.channel }, ctx.k);
+  return {
+    from: query.from,
+    to: query.to,
+    k: ctx.k,
+    channel: query.channel ?? null,
+    businesses: businesses.map((b) => {
+      const { suppressed, ...metrics } = groups.find((g) => g.business === b.id)!.metrics;
+      const flag = residency.find((r) => r.business === b.id)!.flag;
+      return { business: b.id, name: b.name, verified: b.verified, ...metrics, residency_flag: flag, suppressed };
+    }),
+  };
+}
+
+export interface BusinessReportQuery extends Period {
+  granularity: Granularity;
+  channel?: Channel;
+}
+
+export type SeriesPoint = { from: string; to: string } & MetricRow;
+export type ChannelRow = { channel: Channel } & MetricRow;
+
+export interface BusinessReport {
+  from: string;
+  to: string;
+  k: number;
+  granularity: Granularity;
+  channel: Channel | null;
+  business: string;
+  name: string;
+  verified: boolean;
+  timezone: string;
+  /** The whole period, as the overview row of this business. */
+  totals: Omit<OverviewRow, 'business' | 'name' | 'verified'>;
+  /** One point per day or ISO week (clipped to the period), empty ones included. */
+  series: SeriesPoint[];
+  /** The whole period per channel seen in it. */
+  channels: ChannelRow[];
+}
+
+/** undefined when the business is not registered. */
+export async function businessReport(ctx: ReportContext, id: string, query: BusinessReportQuery): Promise<BusinessReport | undefined> {
+  const period = { from: query.from, to: query.to };
+  const businesses = await ctx.source.businesses();
+  const business = businesses.find((b) => b.id === id);
+  if (!business) return undefined;
+  const base = { period, business: id, channel: query.channel };
+  const [totals] = await computeMetrics(ctx.source, businesses, base, ctx.k);
+  const series = await computeMetrics(ctx.source, businesses, { ...base, granularity: query.granularity }, ctx.k);
+  const channels = await computeMetrics(ctx.source, businesses, { ...base, byChannel: true }, ctx.k);
+  const [residency] = await computeResidency(ctx.source, businesses, base, ctx.k);
+  const { suppressed, ...totalMetrics } = totals!.metrics;
+  return {
+    from: query.from,
+    to: query.to,
+    k: ctx.k,
+    granularity: query.granularity,
+    channel: query.channel ?? null,
+    business: id,
+    name: business.name,
+    verified: business.verified,
+    timezone: business.timezone,
+    totals: { ...totalMetrics, residency_flag: residency!.flag, suppressed },
+    series: series.map((g) => ({ from: g.bucket!.from, to: g.bucket!.to, ...g.metrics })),
+    channels: channels.map((g) => ({ channel: g.channel!, ...g.metrics })),
+  };
+}
+
+export type ResidencyReportRow = { business: string; name: string } & ResidencyRow;
+
+export interface ResidencyReport {
+  from: string;
+  to: string;
+  k: number;
+  /** The adequacy list's "as of" date and version (reports/residency/adequacy-decisions.json). */
+  adequacy_as_of: string;
+  adequacy_version: number;
+  businesses: ResidencyReportRow[];
+}
+
+export async function residencyReport(ctx: ReportContext, query: Period): Promise<ResidencyReport> {
+  const businesses: BusinessRecord[] = await ctx.source.businesses();
+  const rows = await computeResidency(ctx.source, businesses, { period: { from: query.from, to: query.to } }, ctx.k);
+  return {
+    from: query.from,
+    to: query.to,
+    k: ctx.k,
+    adequacy_as_of: ADEQUACY.as_of,
+    adequacy_version: ADEQUACY.version,
+    businesses: rows.map(({ business, ...rest }) => ({ business, name: businesses.find((b) => b.id === business)!.name, ...rest })),
+  };
+}

@@ -1,0 +1,34 @@
+import type { ProcessingLocation } from '../../db/registry';
+import { adequacyDecisionFor } from './adequacy';
+import { isEeaCountry } from './regionClass';
+
+/**
+ * A processing location's status for EEA customers' data (SPEC 8):
+ *   country in the EEA                                     -> ok
+ *   country with an adequacy decision, within its scope    -> ok
+ *     (US: only with mechanism `dpf`; Canada: commercial organisations, which every declared
+ *      processor of a business is taken to be)
+ *   else mechanism scc, bcr or derogation                  -> safeguarded (needs a TIA)
+ *   else                                                   -> exposed
+ * The declared mechanism is checked, not trusted: `eea` declared for a non-EEA country, `adequacy`
+ * for a country without a decision, or `dpf` outside the US, give `exposed`.
+ */
+
+export const LOCATION_STATUSES = ['ok', 'safeguarded', 'exposed'] as const;
+export type LocationStatus = (typeof LOCATION_STATUSES)[number];
+export type Mechanism = ProcessingLocation['mechanism'];
+
+const SAFEGUARDS: ReadonlySet<Mechanism> = new Set(['scc', 'bcr', 'derogation']);
+
+export function locationStatus(country: string, mechanism: Mechanism): LocationStatus {
+  if (isEeaCountry(country)) return 'ok';
+  const decision = adequacyDecisionFor(country);
+  if (decision && (decision.requires_mechanism === undefined || decision.requires_mechanism === mechanism)) return 'ok';
+  if (SAFEGUARDS.has(mechanism)) return 'safeguarded';
+  return 'exposed';
+}
+
+const RANK: Record<LocationStatus, number> = { ok: 0, safeguarded: 1, exposed: 2 };
+
+/** The worse of two statuses: exposed > safeguarded > ok. */
+export const worseStatus = (a: LocationStatus, b: LocationStatus): LocationStatus => (RANK[b] > RANK[a] ? b : a);

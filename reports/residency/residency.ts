@@ -1,0 +1,117 @@
+import type { BusinessRecord, ProcessingLocation } from '../../db/registry';
+import type { ReportSource } from '../db/reportSource';
+import { periodBounds, type Period } from '../period';
+import { Suppressor } from '../suppression';
+import type { Channel } from '../vocabulary';
+import { locationStatus, worseStatus, type LocationStatus, type Mechanism } from './locationStatus';
+import { REGION_CLASSES, type RegionClass } from './regionClass';
+import { customersByClassSql, exposureSql, processingCountriesSql } from './residencySql';
+
+/**
+ * Residency per business and period (SPEC 8): customers by region class, each processing
+ * location with the EEA customers whose events were processed there and its status, the flag
+ * and the exposure.
+ *
+ * Events carry the processing country, not the processor. When a business declares several
+ * processors in one country, each of them is shown with the EEA customers processed in that
+ * country, and the country counts as exposed for `exposure` when any of them is exposed (the
+ * conservative reading: the data may have gone to the exposed one).
+ * A country seen in `processed_in` but not declared is a location of its own, processor
+ * `undeclared`, mechanism `none`, status by the same rule (so undeclared processing inside the
+ * EEA is `ok`, outside it `exposed` unless an adequacy decision covers it without a mechanism).
+ */
+
+export const UNDECLARED = 'undeclared';
+
+export interface ResidencyLocation {
+  country: string;
+  processor: string;
+  role: ProcessingLocation['role'] | null;
+  mechanism: Mechanism;
+  primary: boolean;
+  declared: boolean;
+  status: LocationStatus;
+  eea_customers: number | null;
+}
+
+export interface ResidencyRow {
+  business: string;
+  flag: LocationStatus;
+  exposure: number | null;
+  customers_by_class: Record<RegionClass, number | null>;
+  locations: ResidencyLocation[];
+  suppressed: string[];
+}
+
+export interface ResidencyRequest {
+  period: Period;
+  business?: string;
+  channel?: Channel;
+}
+
+export async function computeResidency(
+  source: ReportSource,
+  businesses: readonly BusinessRecord[],
+  request: ResidencyRequest,
+  k: number,
+): Promise<ResidencyRow[]> {
+  const scope = { ...periodBounds(request.period), business: request.business, channel: request.channel };
+  const scoped = request.business === undefined ? businesses : businesses.filter((b) => b.id === request.business);
+  const classRows = await source.query<{ business: string; class: RegionClass; customers: number }>(customersByClassSql(scope));
+  const countryRows = await source.query<{ business: string; country: string; eea_customers: number }>(processingCountriesSql(scope));
+
+  const drafts = scoped.map((business) => draftLocations(business, countryRows.filter((r) => r.business === business.id)));
+  const exposedCountries = new Map(drafts.map((d) => [d.business, [...new Set(d.locations.filter((l) => l.status === 'exposed').map((l) => l.country))]]));
+  const exposureQuery = exposureSql(scope, exposedCountries);
+  const exposureRows = exposureQuery ? await source.query<{ business: string; exposure: number }>(exposureQuery) : [];
+
+  return drafts.map(({ business, locations }) => {
+    const suppressor = new Suppressor(k);
+    const flag = locations.filter((l) => l.eea_customers > 0).reduce<LocationStatus>((worst, l) => worseStatus(worst, l.status), 'ok');
+    const exposureCount = exposureRows.find((r) => r.business === business)?.exposure ?? 0;
+    const exposure = suppressor.figure('exposure', exposureCount, exposureCount);
+    const customers_by_class = Object.fromEntries(REGION_CLASSES.map((c) => {
+      const n = classRows.find((r) => r.business === business && r.class === c)?.customers ?? 0;
+      return [c, suppressor.figure(`customers_by_class.${c}`, n, n)];
+    })) as Record<RegionClass, number | null>;
+    const published = locations.map((l, i) => ({ ...l, eea_customers: suppressor.figure(`locations.${i}.eea_customers`, l.eea_customers, l.eea_customers) }));
+    return { business, flag, exposure, customers_by_class, locations: published, suppressed: suppressor.suppressed };
+  });
+}
+
+interface DraftLocation extends Omit<ResidencyLocation, 'eea_customers'> {
+  eea_customers: number;
+}
+
+/** Declared locations in registry order, then undeclared countries seen, by country code. */
+export function draftLocations(
+  business: BusinessRecord,
+  countries: readonly { country: string; eea_customers: number }[],
+): { business: string; locations: DraftLocation[] } {
+  const eeaIn = new Map(countries.map((c) => [c.country, c.eea_customers]));
+  const declaredCountries = new Set(business.processingLocations.map((l) => l.country));
+  const declared: DraftLocation[] = business.processingLocations.map((l) => ({
+    country: l.country,
+    processor: l.processor,
+    role: l.role,
+    mechanism: l.mechanism,
+    primary: l.primary,
+    declared: true,
+    status: locationStatus(l.country, l.mechanism),
+    eea_customers: eeaIn.get(l.country) ?? 0,
+  }));
+  const undeclared: DraftLocation[] = countries
+    .filter((c) => !declaredCountries.has(c.country))
+    .sort((a, b) => a.country.localeCompare(b.country))
+    .map((c) => ({
+      country: c.country,
+      processor: UNDECLARED,
+      role: null,
+      mechanism: 'none',
+      primary: false,
+      declared: false,
+      status: locationStatus(c.country, 'none'),
+      eea_customers: c.eea_customers,
+    }));
+  return { business: business.id, locations: [...declared, ...undeclared] };
+}

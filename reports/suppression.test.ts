@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeMetrics } from './metrics/computeMetrics';
+import { isSmallCohort, Suppressor } from './suppression';
+import { business, openEventsDb, type EventsDb, type TestEvent } from './testing/eventsDb';
+
+describe('the suppression rule', () => {
+  it('nulls figures from 1..k-1 customers, keeps 0 and k', () => {
+    expect([0, 1, 9, 10, 11].map((n) => isSmallCohort(n, 10))).toEqual([false, true, true, false, false]);
+    const s = new Suppressor(10);
+    expect(s.figure('a', 0, 0)).toBe(0);
+    expect(s.figure('b', 0.5, 9)).toBeNull();
+    expect(s.figure('c.d', 3, 10)).toBe(3);
+    expect(s.suppressed).toEqual(['b']);
+  });
+});
+
+// n customers, each with one customer-initiated conversation answered by an agent after 60 s
+// and one message delivered; customer 0's conversation is unanswered when `oneUnanswered`.
+function cohort(id: string, n: number, oneUnanswered = false): TestEvent[] {
+  const events: TestEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    const minute = String(i).padStart(2, '0');
+    const at = `2026-03-03T10:${minute}:00Z`;
+    events.push({ business: id, type: 'message.received', customer: `u${i}`, conversation: `c${i}`, at });
+    if (oneUnanswered && i === 0) continue;
+    events.push({ business: id, type: 'message.sent', sender: 'agent', category: 'service', customer: `u${i}`, conversation: `c${i}`, message: `m${i}`, at: `2026-03-03T11:${minute}:00Z` });
+    events.push({ business: id, type: 'message.delivered', customer: `u${i}`, conversation: `c${i}`, message: `m${i}`, at: `2026-03-03T12:${minute}:00Z` });
+  }
+  return events;
+}
+
+const K = 10;
+const REGISTRY = [business('nine'), business('ten'), business('tenone')];
+let db: EventsDb;
+beforeAll(async () => {
+  db = await openEventsDb();
+  await db.insert([...cohort('nine', 9), ...cohort('ten', 10), ...cohort('tenone', 10, true)]);
+});
+afterAll(() => db.close());
+
+const rowOf = async (id: string) =>
+  (await computeMetrics(db.source(REGISTRY), REGISTRY, { period: { from: '2026-03-02', to: '2026-03-08' }, business: id }, K))[0]!.metrics;
+
+describe('suppression of metrics at k-1 and k', () => {
+  it('at k-1 customers, every figure computed from them is null and named; the badge is not', async () => {
+    const row = await rowOf('nine');
+    expect(row.suppressed).toEqual([
+      'conversations', 'customer_initiated', 'frt_median_s', 'frt_p90_s', 'frt_bh_median_s', 'frt_bh_p90_s', 'response_rate_24h',
+      'block_rate', 'mute_rate', 'report_rate', 'delivery_rate', 'read_rate',
+    ]);
+    for (const name of row.suppressed) expect(row[name as keyof typeof row]).toBeNull();
+    // No marketing message: the opt-out rate has no customers at all -> null, not suppressed.
+    expect(row.opt_out_rate).toBeNull();
+    // Every conversation answered in 1 h: rate 1 but median 3600 s > 900 -> false, shown anyway.
+    expect(row.very_responsive).toBe(false);
+  });
+
+  it('at k customers nothing is suppressed', async () => {
+    const row = await rowOf('ten');
+    expect(row.suppressed).toEqual([]);
+    expect(row.conversations).toBe(10);
+    expect(row.customer_initiated).toBe(10);
+    expect(row.frt_median_s).toBe(3600);
+    expect(row.response_rate_24h).toBe(1);
+    expect(row.delivery_rate).toBe(1);
+    expect(row.block_rate).toBe(0);
+  });
+
+  it('counts FRT customers among the answered conversations only', async () => {
+    // 10 customer-initiated conversations, 9 answered: the rate (10 customers) is shown, FRT (9) is not.
+    const row = await rowOf('tenone');
+    expect(row.response_rate_24h).toBeCloseTo(0.9, 12);
+    expect(row.frt_median_s).toBeNull();
+    expect(row.suppressed).toEqual(['frt_median_s', 'frt_p90_s', 'frt_bh_median_s', 'frt_bh_p90_s', 'block_rate', 'mute_rate', 'report_rate', 'delivery_rate', 'read_rate']);
+  });
+});

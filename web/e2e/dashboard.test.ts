@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatCount, formatRate, formatSeconds, SUPPRESSED_LABEL } from '../src/lib/format';
+import { presetRange } from '../src/lib/period';
+import { TEST_ADMIN_TOKEN } from '../server/testing/testRuntime';
+import { launchChromium, SCREENSHOTS } from './browser';
+import { PASSWORDS, startDashboardServer, type DashboardServer } from './dashboardServer';
+
+let server: DashboardServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startDashboardServer();
+  browser = await launchChromium();
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signedInPage(email: string, password: string, path = '/'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/status of 40[13]/.test(message.text())) problems.push(message.text());
+  });
+  (page as Page & { problems: string[] }).problems = problems;
+  await page.goto(server.url + path);
+  await page.waitForURL(/\/login/);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  return page;
+}
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(server.url + path, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+}
+
+interface OverviewRow { business: string; suppressed: string[]; [metric: string]: unknown }
+const COLUMNS: [string, (v: number | null) => string][] = [
+  ['conversations', formatCount], ['frt_median_s', formatSeconds], ['frt_p90_s', formatSeconds], ['response_rate_24h', formatRate],
+  ['block_rate', formatRate], ['mute_rate', formatRate], ['report_rate', formatRate], ['opt_out_rate', formatRate],
+];
+
+/** Every figure of the overview table, as shown, must be the API's figure for the same filters. */
+async function expectOverviewMatchesApi(page: Page, query: string) {
+  const report = await api<{ k: number; businesses: OverviewRow[] }>(`/v1/reports/overview?${query}`);
+  expect(report.businesses.length).toBeGreaterThanOrEqual(12);
+  await page.waitForFunction((n) => document.querySelectorAll('tbody tr[data-business]').length === n, report.businesses.length);
+  await expect.poll(async () => {
+    const shown = await page.$$eval('tbody tr[data-business]', (rows) =>
+      Object.fromEntries(rows.map((row) => [
+        row.getAttribute('data-business'),
+        Object.fromEntries([...row.querySelectorAll('td[data-metric]')].map((td) => [td.getAttribute('data-metric'), td.textContent?.trim()])),
+      ])),
+    );
+    const expected = Object.fromEntries(report.businesses.map((b) => [
+      b.business,
+      Object.fromEntries(COLUMNS.map(([key, format]) => [key, b.suppressed.includes(key) ? SUPPRESSED_LABEL(report.k) : format(b[key] as number | null)])),
+    ]));
+    return JSON.stringify(shown) === JSON.stringify(expected) ? 'equal' : JSON.stringify({ shown, expected });
+  }, { timeout: 15_000 }).toBe('equal');
+  return report;
+}
+
+describe('the dashboard in a real browser', () => {
+  it('shows marketing the overview with exactly the report API\'s numbers, following the period and channel filters', async () => {
+    const page = await signedInPage('marketing@example.com', PASSWORDS.marketing);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    const thirty = presetRange(30);
+    await expect.poll(() => new URL(page.url()).search).toBe('');
+    const monthReport = await expectOverviewMatchesApi(page, `from=${thirty.from}&to=${thirty.to}`);
+
+    await page.getByRole('button', { name: '7 days' }).click();
+    const seven = presetRange(7);
+    await page.waitForURL((url) => url.searchParams.get('from') === seven.from);
+    const weekReport = await expectOverviewMatchesApi(page, `from=${seven.from}&to=${seven.to}`);
+    const conversations = (r: { businesses: OverviewRow[] }) => r.businesses.map((b) => b.conversations);
+    expect(conversations(weekReport)).not.toEqual(conversations(monthReport));
+
+    await page.getByLabel('Channel').selectOption('whatsapp');
+    await page.waitForURL((url) => url.searchParams.get('channel') === 'whatsapp');
+    await expectOverviewMatchesApi(page, `from=${seven.from}&to=${seven.to}&channel=whatsapp`);
+
+    await page.getByRole('button', { name: '30 days' }).click();
+    await page.getByLabel('Channel').selectOption('');
+    await expectOverviewMatchesApi(page, `from=${thirty.from}&to=${thirty.to}`);
+    await page.getByRole('heading', { name: 'First response time per business' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true });
+    expect((page as Page & { problems: string[] }).problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('keeps marketing out of the privacy page and its API', async () => {
+    const page = await signedInPage('marketing@example.com', PASSWORDS.marketing);
+    await expect.poll(() => page.getByRole('link', { name: 'Privacy & residency' }).count()).toBe(0);
+    await page.goto(`${server.url}/privacy`);
+    await page.getByText('This page is for Data Protection Officers and administrators.').waitFor();
+    const range = presetRange(30);
+    const status = await page.evaluate(async (q) => (await fetch(`/v1/reports/residency?${q}`)).status, `from=${range.from}&to=${range.to}`);
+    expect(status).toBe(403);
+    await page.context().close();
+  });
+
+  it('shows a business over time, by day and by week', async () => {
+    const page = await signedInPage('marketing@example.com', PASSWORDS.marketing);
+    const first = page.locator('tbody tr[data-business] th a').first();
+    const name = (await first.textContent())!.trim();
+    await first.click();
+    await page.getByRole('heading', { name: new RegExp(name) }).waitFor();
+    await page.getByRole('heading', { name: 'First response time' }).waitFor();
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const range = presetRange(30);
+    const report = await api<{ series: unknown[] }>(`/v1/reports/businesses/${id}?from=${range.from}&to=${range.to}&granularity=day`);
+    await expect.poll(() => page.locator('table:has(caption:text("By day")) tbody tr').count()).toBe(report.series.length);
+    await page.getByRole('button', { name: 'By week' }).click();
+    const weekly = await api<{ series: unknown[] }>(`/v1/reports/businesses/${id}?from=${range.from}&to=${range.to}&granularity=week`);
+    await expect.poll(() => page.locator('table:has(caption:text("By week")) tbody tr').count()).toBe(weekly.series.length);
+    expect(weekly.series.length).toBeLessThan(report.series.length);
+    await page.screenshot({ path: join(SCREENSHOTS, 'business.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('shows a DPO each business\'s residency flag and locations as the API reports them', async () => {
+    const page = await signedInPage('dpo@example.com', PASSWORDS.dpo);
+    await page.getByRole('link', { name: 'Privacy & residency' }).click();
+    await page.getByRole('heading', { name: 'Flags' }).waitFor();
+    const range = presetRange(30);
+    const report = await api<{ adequacy_as_of: string; businesses: { business: string; flag: string }[] }>(`/v1/reports/residency?from=${range.from}&to=${range.to}`);
+    const flags = await page.$$eval('tbody tr[data-business]', (rows) =>
+      Object.fromEntries(rows.map((r) => [r.getAttribute('data-business'), r.querySelector('.flag')?.textContent?.trim()])));
+    expect(flags).toEqual(Object.fromEntries(report.businesses.map((b) => [b.business, b.flag])));
+    expect(Object.values(flags)).toContain('exposed');
+    await page.getByText(report.adequacy_as_of).first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'privacy.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('signs the built-in admin in with the admin token', async () => {
+    const page = await signedInPage('admin', TEST_ADMIN_TOKEN);
+    await page.getByText('admin · admin').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login/);
+    await page.context().close();
+  });
+});
