@@ -49,6 +49,19 @@ export function mergedIntervals(intervals: readonly (readonly [string, string])[
 /** Weekday of a day number, Monday = 0 (1970-01-01 was a Thursday). */
 export const weekdayOfDay = (day: number) => (((day + 3) % 7) + 7) % 7;
 
+const QUARTER_HOUR_MS = 15 * 60_000;
+const MAX_CACHED_SLOTS = 200_000;
+const offsetCaches = new Map<string, Map<number, number>>();
+
+function offsetCache(timeZone: string): Map<number, number> {
+  let cache = offsetCaches.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    offsetCaches.set(timeZone, cache);
+  }
+  return cache;
+}
+
 export class BusinessCalendar {
   readonly #weekly: [number, number][][];
   readonly #parts: Intl.DateTimeFormat;
@@ -84,10 +97,22 @@ export class BusinessCalendar {
     return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
   }
 
-  /** The zone's offset from UTC (ms) at an instant. */
+  /**
+   * The zone's offset from UTC (ms) at an instant. Formatting a date in a zone costs ~10 µs, and
+   * a report asks for the offsets of tens of thousands of instants, so offsets are remembered per
+   * quarter hour: today's zones change their offset only on quarter-hour boundaries.
+   */
   offsetAt(ms: number): number {
-    const whole = Math.floor(ms / 1000) * 1000;
-    return this.#wallMs(whole) - whole;
+    const slot = Math.floor(ms / QUARTER_HOUR_MS);
+    const cache = offsetCache(this.timeZone);
+    let offset = cache.get(slot);
+    if (offset === undefined) {
+      const start = slot * QUARTER_HOUR_MS;
+      offset = this.#wallMs(start) - start;
+      if (cache.size >= MAX_CACHED_SLOTS) cache.clear();
+      cache.set(slot, offset);
+    }
+    return offset;
   }
 
   /** The local calendar day (as a day number) of an instant. */

@@ -14,7 +14,9 @@ import { literal, literalList, Params, type SqlQuery } from './sqlText';
  *            delivery denominator and can never be matched with a status)
  *   status = per message id of those businesses, whether a delivered/read event exists (any time)
  *   SELECT business[, channel][, bucket], count(DISTINCT x) FILTER (WHERE ...) AS mN, ...
- * One scan and one GROUP BY: no window function over all events.
+ * One scan and one GROUP BY: no window function over all events. The join's ON clause holds
+ * only the equalities: a type test there made DuckDB fall back from a hash join (120 s instead
+ * of 0.3 s on 300k events), so "only sent messages carry a status" is a CASE instead.
  */
 
 export interface EventScope extends PeriodBounds {
@@ -114,9 +116,10 @@ status AS (
   GROUP BY business, message
 ),
 facts AS (
-  SELECT ev.*, status.has_delivered, status.has_read
-  FROM ev LEFT JOIN status
-    ON ev.type = ${literal('message.sent')} AND status.business = ev.business AND status.message = ev.message
+  SELECT ev.*,
+         CASE WHEN ev.type = ${literal('message.sent')} THEN status.has_delivered END AS has_delivered,
+         CASE WHEN ev.type = ${literal('message.sent')} THEN status.has_read END AS has_read
+  FROM ev LEFT JOIN status ON status.business = ev.business AND status.message = ev.message
 )
 SELECT ${keys.join(', ')},
        ${[...aliases].map(([expression, name]) => `${expression} AS ${name}`).join(',\n       ')}
