@@ -1,12 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DatabaseLockedError } from '../../db/duckdb';
+import { openApiTarget } from '../../web/server/apiClient';
 import { loadConfig, type Config } from '../../web/server/config';
-import { createLogger } from '../../web/server/logger';
-import { openRuntime, type Runtime } from '../../web/server/runtime';
-import { adminTokenPath } from '../../web/server/secrets';
 import { generateDemo } from './generateDemo';
-import { formatRejections, formatSummary, httpClient, inProcessClient, postDemo, type DemoClient } from './postDemo';
+import { formatRejections, formatSummary, postDemo } from './postDemo';
 import { ProgressBar } from './progress';
 
 const USAGE = `Usage: npm run demo -- [--events N] [--seed S] [--days D] [--end YYYY-MM-DD]
@@ -81,36 +77,6 @@ function parseCommandLine(argv: string[], config: Config, now: number): Args | '
   return args;
 }
 
-interface Target {
-  client: DemoClient;
-  adminToken: string;
-  runtime?: Runtime;
-}
-
-/** In-process when the database file is free; over HTTP when a server holds it. */
-async function openTarget(config: Config): Promise<Target> {
-  const logger = createLogger(process.env.LOG_LEVEL ? config.logLevel : 'warn');
-  try {
-    const runtime = await openRuntime(config, logger);
-    if (runtime.isNewDatabase) {
-      process.stderr.write(`created ${config.databasePath} (admin token in ${runtime.adminTokenSource.path ?? 'ADMIN_TOKEN'})\n`);
-    }
-    if (runtime.pseudonymKeySource.source === 'generated') {
-      process.stderr.write(`warning: generated a new pseudonym key in ${runtime.pseudonymKeySource.path} (mode 0600); back it up, apart from the database.\n`);
-    }
-    return { client: inProcessClient(runtime.app), adminToken: runtime.deps.adminToken, runtime };
-  } catch (error) {
-    if (!(error instanceof DatabaseLockedError)) throw error;
-    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
-    process.stderr.write(`${config.databasePath} is held by another process (${error.holder}); sending through its API at ${baseUrl}\n`);
-    const tokenFile = adminTokenPath(config.databasePath);
-    const adminToken = config.adminToken ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
-    if (!adminToken) throw new Error(`no admin token: set ADMIN_TOKEN or make ${tokenFile} readable`);
-    return { client: httpClient(baseUrl), adminToken };
-  }
-}
-
 async function main(): Promise<number> {
   const config = loadConfig();
   const now = Date.now();
@@ -120,7 +86,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const demo = generateDemo({ seed: args.seed, events: args.events, days: args.days, end: args.end });
-  const target = await openTarget(config);
+  const target = await openApiTarget(config);
   const progress = new ProgressBar(args.events);
   try {
     const summary = await postDemo(target.client, target.adminToken, demo, { onProgress: (n) => progress.update(n) });
@@ -134,7 +100,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     progress.finish();
-    await target.runtime?.close();
+    await target.close();
   }
 }
 

@@ -1,51 +1,9 @@
+import { httpClient, inProcessClient, type ApiClient, type ClientReply } from '../../web/server/apiClient';
 import type { Demo, DemoEvent } from './generateDemo';
 import { formatRate } from './progress';
 
-export interface ClientReply {
-  status: number;
-  body: unknown;
-  retryAfterSeconds: number | undefined;
-}
-
-/** The API, reached in-process (app.request) or over HTTP (fetch): the demo cannot tell. */
-export interface DemoClient {
-  /** For messages: where the requests go. */
-  readonly target: string;
-  request: (method: string, path: string, token: string, body?: string) => Promise<ClientReply>;
-}
-
-type Fetch = (input: string, init: RequestInit) => Response | Promise<Response>;
-
-function clientOver(target: string, send: Fetch): DemoClient {
-  return {
-    target,
-    request: async (method, path, token, body) => {
-      const response = await send(path, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body }),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // Not JSON: keep the text for the error message.
-      }
-      const retryAfter = Number(response.headers.get('retry-after'));
-      return { status: response.status, body: parsed, retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined };
-    },
-  };
-}
-
-/** Through the app's own request handler: the same validation, anonymisation and writer, no socket. */
-export function inProcessClient(app: { request: Fetch }): DemoClient {
-  return clientOver('in-process', (path, init) => app.request(`http://localhost${path}`, init));
-}
-
-export function httpClient(baseUrl: string): DemoClient {
-  return clientOver(baseUrl, (path, init) => fetch(`${baseUrl}${path}`, init));
-}
+export type DemoClient = ApiClient;
+export { httpClient, inProcessClient };
 
 export interface DemoRejection {
   business: string;

@@ -15,9 +15,13 @@ export function validationError(error: z.ZodError, where: string): ApiError {
   return new ApiError(400, 'validation_failed', `invalid ${where}`, details);
 }
 
+const TARGET_NAMES: Record<string, string> = { json: 'request body', query: 'query parameters', param: 'path parameters', header: 'headers' };
+
 /** The hook every OpenAPI route uses, so validation errors look the same everywhere. */
 export const defaultHook = (result: { success: boolean; error?: z.ZodError; target?: string }, c: Context) => {
-  if (!result.success && result.error) return errorResponse(c, validationError(result.error, result.target ?? 'request'));
+  if (!result.success && result.error) {
+    return errorResponse(c, validationError(result.error, TARGET_NAMES[result.target ?? ''] ?? 'request'));
+  }
   return undefined;
 };
 

@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, startServerProcess, waitForHealth, type ServerProcess } from './testing/serverProcess';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+let dir: string;
+let server: ServerProcess | undefined;
+
+afterEach(async () => {
+  if (server && server.child.exitCode === null) {
+    server.child.kill('SIGKILL');
+    await server.exited;
+  }
+  server = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const userCli = (env: Record<string, string>, ...args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', join(ROOT, 'web/server/userCli.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+
+async function signIn(url: string, email: string, password: string) {
+  return fetch(`${url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+}
+
+describe('npm run user', () => {
+  it('adds users by opening the database when no server runs, and through the running server otherwise', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mpa-user-'));
+    const env = { DATABASE_PATH: join(dir, 'db.duckdb'), ADMIN_TOKEN: 'user-cli-admin-token-123', SEED_DEMO: '0', PORT: String(await freePort()) };
+    const offline = await userCli(env, 'add', '--email', 'dana@example.com', '--role', 'dpo');
+    const password = /password \(shown once\): (\S+)/.exec(offline.stdout)?.[1];
+    expect(password).toBeDefined();
+
+    server = startServerProcess(env, Number(env.PORT));
+    await waitForHealth(server);
+    const online = await userCli(env, 'add', '--email', 'mia@example.com', '--role', 'marketing', '--password', 'marketing-password-1');
+    expect(online.stderr).toMatch(/held by another process/);
+    expect(online.stdout).toMatch(/created mia@example.com \(marketing\)/);
+
+    expect((await signIn(server.url, 'dana@example.com', password!)).status).toBe(200);
+    expect((await signIn(server.url, 'mia@example.com', 'marketing-password-1')).status).toBe(200);
+    await expect(userCli(env, 'add', '--email', 'mia@example.com', '--role', 'dpo', '--password', 'another-password-1')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/409 a user with this email exists/),
+    });
+  });
+});
