@@ -19,8 +19,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signedInPage(email: string, password: string, path = '/'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+async function signedInPage(email: string, password: string, path = '/', viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
@@ -141,6 +141,20 @@ describe('the dashboard in a real browser', () => {
     await page.getByText(report.adequacy_as_of).first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'privacy.png'), fullPage: true });
     await page.context().close();
+  });
+
+  it('stays legible on a phone: the page never scrolls sideways, wide tables scroll inside their frame', async () => {
+    for (const [path, email, password, shot] of [
+      ['/', 'marketing@example.com', PASSWORDS.marketing, 'overview-phone.png'],
+      ['/privacy', 'dpo@example.com', PASSWORDS.dpo, 'privacy-phone.png'],
+    ] as const) {
+      const page = await signedInPage(email, password, path, { width: 390, height: 844 });
+      await page.locator('tbody tr[data-business]').first().waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: join(SCREENSHOTS, shot), fullPage: false });
+      await page.context().close();
+    }
   });
 
   it('signs the built-in admin in with the admin token', async () => {
