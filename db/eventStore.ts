@@ -18,6 +18,11 @@ export interface EventRow {
   template: string | null;
   processedIn: string;
   errorCode: number | null;
+  /**
+   * Not stored: the event id's pseudonym under the previous pseudonym key, set only during a
+   * key rotation's overlap, so the writer can recognise a resend of an event stored before it.
+   */
+  previousEventId?: string;
 }
 
 const appendText = (appender: DuckDBAppender, value: string | null) =>

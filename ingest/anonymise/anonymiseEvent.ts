@@ -9,6 +9,8 @@ const MICROS_PER_DAY = 86_400_000_000;
 
 export interface IntakeContext {
   pseudonymiser: Pseudonymiser;
+  /** During a key rotation's overlap: the previous key, for the event id's old pseudonym. */
+  previousPseudonymiser?: Pseudonymiser;
   /** Country used when the event has no processed_in. */
   primaryProcessingCountry: string;
   receivedAtMicros: number;
@@ -61,6 +63,9 @@ export function anonymiseEvent(event: IngestEvent, index: number, context: Intak
       template: event.template ?? null,
       processedIn: event.processed_in ?? context.primaryProcessingCountry,
       errorCode: event.error_code ?? null,
+      ...(context.previousPseudonymiser
+        ? { previousEventId: context.previousPseudonymiser.pseudonym(business, 'event', event.id) }
+        : {}),
     },
   };
 }

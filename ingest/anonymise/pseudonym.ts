@@ -19,3 +19,14 @@ export class Pseudonymiser {
     return createHmac('sha256', this.#key).update(`${business}\u0000${kind}\u0000${value}`).digest('hex');
   }
 }
+
+/**
+ * The key in use before a rotation (PSEUDONYM_KEY_PREVIOUS). Until `untilMs` (the stated
+ * overlap) the intake also computes each event id's pseudonym under it, so resends of events
+ * stored before the rotation stay duplicates; erasure matches pseudonyms under it for as long as
+ * it is configured.
+ */
+export interface PreviousPseudonymKey {
+  pseudonymiser: Pseudonymiser;
+  untilMs: number;
+}

@@ -14,15 +14,27 @@ export interface EventWriterOptions {
   maxQueuedRows: number;
   /** Rows committed in one transaction (group commit). */
   maxBatchRows: number;
+  /**
+   * Testing knob: wait this long before each commit, to simulate a slow disk (overload and
+   * shutdown tests). 0 in production.
+   */
+  commitDelayMs: number;
 }
 
 interface Submission {
+  kind: 'rows';
   rows: readonly EventRow[];
   resolve: (stored: boolean[]) => void;
   reject: (error: unknown) => void;
 }
 
-const DEFAULTS: EventWriterOptions = { maxQueuedRows: 200_000, maxBatchRows: 50_000 };
+/** Work that needs the events table to itself (erasure, retention purge), in queue order. */
+interface Operation {
+  kind: 'operation';
+  run: (connection: DuckDBConnection) => Promise<void>;
+}
+
+const DEFAULTS: EventWriterOptions = { maxQueuedRows: 200_000, maxBatchRows: 50_000, commitDelayMs: 0 };
 
 /**
  * The one writer of the events table. Requests hand it their rows and wait; it commits what is
@@ -35,7 +47,7 @@ export class EventWriter {
   readonly #connection: DuckDBConnection;
   readonly #index: EventIdIndex;
   readonly #options: EventWriterOptions;
-  readonly #queue: Submission[] = [];
+  readonly #queue: (Submission | Operation)[] = [];
   #queuedRows = 0;
   #running: Promise<void> | undefined;
   #pauses = 0;
@@ -70,9 +82,32 @@ export class EventWriter {
       throw new WriteQueueFullError(1);
     }
     this.#queuedRows += rows.length;
-    const promise = new Promise<boolean[]>((resolve, reject) => this.#queue.push({ rows, resolve, reject }));
+    const promise = new Promise<boolean[]>((resolve, reject) => this.#queue.push({ kind: 'rows', rows, resolve, reject }));
     this.#kick();
     return promise;
+  }
+
+  /**
+   * Runs fn on the writer's own connection, alone: after every submission queued before it is
+   * committed and before any queued after it. Deletions of events (erasure, retention) go
+   * through here, so they can never race an insert or the idempotency check of a group.
+   * Never refused for a full queue. The index keeps the prefixes of deleted events; that only
+   * costs a database check when such an id is sent again (which then stores it anew).
+   */
+  exclusive<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({
+        kind: 'operation',
+        run: async (connection) => {
+          try {
+            resolve(await fn(connection));
+          } catch (error) {
+            reject(error);
+          }
+        },
+      });
+      this.#kick();
+    });
   }
 
   /** Holds commits until the returned function is called (overload tests, maintenance). */
@@ -102,6 +137,12 @@ export class EventWriter {
 
   async #run(): Promise<void> {
     while (this.#queue.length > 0 && this.#pauses === 0) {
+      const head = this.#queue[0]!;
+      if (head.kind === 'operation') {
+        this.#queue.shift();
+        await head.run(this.#connection);
+        continue;
+      }
       const group = this.#takeGroup();
       try {
         const outcomes = await this.#commitGroup(group);
@@ -117,8 +158,10 @@ export class EventWriter {
     let rows = 0;
     while (this.#queue.length > 0) {
       const next = this.#queue[0]!;
+      if (next.kind !== 'rows') break;
       if (group.length > 0 && rows + next.rows.length > this.#options.maxBatchRows) break;
-      group.push(this.#queue.shift()!);
+      group.push(next);
+      this.#queue.shift();
       rows += next.rows.length;
     }
     this.#queuedRows -= rows;
@@ -126,6 +169,7 @@ export class EventWriter {
   }
 
   async #commitGroup(group: Submission[]): Promise<boolean[][]> {
+    if (this.#options.commitDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#options.commitDelayMs));
     const firstCopies = new Set<string>();
     const candidates: EventRow[] = [];
     const outcomes = group.map((submission) =>
@@ -136,13 +180,18 @@ export class EventWriter {
         return true;
       }),
     );
-    const maybeStored = candidates.filter((row) => this.#index.mightContain(row.eventId)).map((row) => row.eventId);
+    // During a pseudonym-key rotation a row also names its id under the previous key, so a
+    // resend of an event first stored under the old key is still a duplicate.
+    const maybeStored = candidates.flatMap((row) =>
+      [row.eventId, row.previousEventId].filter((id): id is string => id !== undefined && this.#index.mightContain(id)),
+    );
     const stored = maybeStored.length > 0 ? await findStoredEventIds(this.#connection, maybeStored) : new Set<string>();
-    const fresh = candidates.filter((row) => !stored.has(row.eventId));
+    const isStored = (row: EventRow) => stored.has(row.eventId) || (row.previousEventId !== undefined && stored.has(row.previousEventId));
+    const fresh = candidates.filter((row) => !isStored(row));
     if (fresh.length > 0) await commitEvents(this.#connection, fresh);
     for (const row of fresh) this.#index.add(row.eventId);
     return group.map((submission, g) =>
-      submission.rows.map((row, i) => outcomes[g]![i]! && !stored.has(row.eventId)),
+      submission.rows.map((row, i) => outcomes[g]![i]! && !isStored(row)),
     );
   }
 }

@@ -223,4 +223,41 @@ describe('POST /v1/events: request-level errors', () => {
     const retried = await json(await rt.postEvents(key, Array.from({ length: 30 }, (_, i) => received(1000 + i))));
     expect(retried.accepted).toBe(30);
   });
+
+  it('under overload (slow writer, small queue), clients that retry on 429 end with every event stored exactly once', async () => {
+    await rt.stop();
+    rt = await startTestRuntime({ writer: { maxQueuedRows: 1_000, commitDelayMs: 25 } });
+    await rt.registerBusiness('acme');
+    key = await rt.createKey('acme');
+    let refusals = 0;
+    const retryAfters = new Set<string | null>();
+    const sendUntilStored = async (events: unknown[]) => {
+      for (;;) {
+        const res = await rt.postEvents(key, events);
+        if (res.status === 200) return json(res);
+        expect(res.status).toBe(429);
+        refusals += 1;
+        retryAfters.add(res.headers.get('retry-after'));
+        await res.arrayBuffer();
+        await new Promise((r) => setTimeout(r, 10 + Math.random() * 20)); // Retry-After, scaled down for the test
+      }
+    };
+    // 8 clients x 10 batches of 200 events; each client also re-sends one of its batches.
+    const clients = Array.from({ length: 8 }, async (_, c) => {
+      let acknowledged = 0;
+      for (let b = 0; b < 10; b++) {
+        const batch = Array.from({ length: 200 }, (_, i) => received(c * 10_000 + b * 200 + i));
+        const reply = await sendUntilStored(batch);
+        acknowledged += reply.accepted + reply.duplicates;
+        if (b === 5) expect((await sendUntilStored(batch)).duplicates).toBe(200);
+      }
+      return acknowledged;
+    });
+    const acknowledged = (await Promise.all(clients)).reduce((a, b) => a + b, 0);
+    expect(acknowledged).toBe(16_000);
+    expect(refusals).toBeGreaterThan(0);
+    expect([...retryAfters]).toEqual(['1']);
+    const [row] = await queryRows<{ n: number; d: number }>(rt.deps.store.connection, 'SELECT count(*)::INTEGER AS n, count(DISTINCT event_id)::INTEGER AS d FROM events');
+    expect(row).toEqual({ n: 16_000, d: 16_000 });
+  });
 });

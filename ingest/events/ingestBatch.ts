@@ -1,4 +1,4 @@
-import type { Pseudonymiser } from '../anonymise/pseudonym';
+import type { PreviousPseudonymKey, Pseudonymiser } from '../anonymise/pseudonym';
 import { anonymiseEvent } from '../anonymise/anonymiseEvent';
 import type { EventWriter } from '../buffer/eventWriter';
 import type { RegistrySnapshot } from '../keys/registrySnapshot';
@@ -11,6 +11,8 @@ export interface IntakeDeps {
   registry: RegistrySnapshot;
   writer: EventWriter;
   pseudonymiser: Pseudonymiser;
+  /** PSEUDONYM_KEY_PREVIOUS and the end of its overlap, after a key rotation. */
+  previousPseudonymKey?: PreviousPseudonymKey;
   retentionDays: number;
   /** Milliseconds since the epoch; a parameter so tests can fix the clock. */
   now: () => number;
@@ -23,7 +25,9 @@ export interface IngestOutcome {
 
 type Step = { row: EventRow } | { rejection: Rejection; outOfScope?: boolean };
 
-function prepare(item: BodyItem, index: number, scope: ReadonlySet<string>, deps: IntakeDeps, receivedAtMicros: number): Step {
+function prepare(
+  item: BodyItem, index: number, scope: ReadonlySet<string>, deps: IntakeDeps, receivedAtMicros: number, previous: Pseudonymiser | undefined,
+): Step {
   if (!item.ok) return { rejection: { index, field: null, error: item.error } };
   const validated = validateEvent(item.value, index);
   if (!validated.ok) return { rejection: validated.rejection };
@@ -37,6 +41,7 @@ function prepare(item: BodyItem, index: number, scope: ReadonlySet<string>, deps
   }
   const anonymised = anonymiseEvent(event, index, {
     pseudonymiser: deps.pseudonymiser,
+    ...(previous ? { previousPseudonymiser: previous } : {}),
     primaryProcessingCountry: business.primaryProcessingCountry,
     receivedAtMicros,
     retentionDays: deps.retentionDays,
@@ -50,12 +55,15 @@ function prepare(item: BodyItem, index: number, scope: ReadonlySet<string>, deps
  * they are committed.
  */
 export async function ingestBatch(items: readonly BodyItem[], scope: ReadonlySet<string>, deps: IntakeDeps): Promise<IngestOutcome> {
-  const receivedAtMicros = deps.now() * 1000;
+  const nowMs = deps.now();
+  const receivedAtMicros = nowMs * 1000;
+  const rotation = deps.previousPseudonymKey;
+  const previous = rotation && nowMs < rotation.untilMs ? rotation.pseudonymiser : undefined;
   const rows: EventRow[] = [];
   const rejected: Rejection[] = [];
   let outOfScope = 0;
   items.forEach((item, index) => {
-    const step = prepare(item, index, scope, deps, receivedAtMicros);
+    const step = prepare(item, index, scope, deps, receivedAtMicros, previous);
     if ('row' in step) rows.push(step.row);
     else {
       rejected.push(step.rejection);

@@ -1,11 +1,12 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { listBusinesses } from '../../db/registry';
+import type { Logger } from 'pino';
 import type { SerialStore } from '../../db/store';
 import { requireRole } from '../../web/server/auth/principal';
 import { notFound } from '../../web/server/http/apiError';
 import { createRouter } from '../../web/server/http/router';
-import { ReadQueue, reportSource } from '../db/reportSource';
-import { businessReport, overviewReport, residencyReport, type ReportContext } from '../reports';
+import { auditReply } from '../audit/auditReply';
+import { businessReport, overviewReport, residencyReport, type ResidencyReport } from '../reports';
+import { reportContext } from './reportContext';
 import { businessReportRoute, overviewRoute, residencyRoute } from './reportRoutesContract';
 
 export interface ReportDeps {
@@ -16,20 +17,26 @@ export interface ReportDeps {
   minCohort: number;
   adminToken: string;
   now: () => number;
+  logger?: Logger;
 }
 
 /**
  * GET /v1/reports/overview, /v1/reports/businesses/:id, /v1/reports/residency (SPEC 9).
- * Engagement reports need the marketing role or higher, residency the dpo role (SPEC 5).
+ * Engagement reports need the marketing role or higher, residency the dpo role (SPEC 5). Every
+ * residency read is written to the audit log with the SHA-256 of the body served.
  */
 export function reportRoutes(deps: ReportDeps) {
   const router = createRouter();
-  const reads = new ReadQueue(deps.reads);
-  const ctx: ReportContext = { source: reportSource(reads, () => listBusinesses(deps.store)), k: deps.minCohort };
+  const ctx = reportContext(deps);
 
   router.use('/v1/reports/overview', requireRole('marketing', deps));
   router.use('/v1/reports/businesses/*', requireRole('marketing', deps));
   router.use('/v1/reports/residency', requireRole('dpo', deps));
+  router.use('/v1/reports/residency', auditReply(deps, {
+    action: 'report.residency',
+    filters: (query) => ({ from: query.from, to: query.to }),
+    rowCount: (body) => (body as ResidencyReport).businesses.reduce((n, b) => n + 1 + b.locations.length, 0),
+  }));
 
   router.openapi(overviewRoute, async (c) => c.json(await overviewReport(ctx, c.req.valid('query')), 200));
   router.openapi(businessReportRoute, async (c) => {

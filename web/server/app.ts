@@ -5,12 +5,16 @@ import { eventsRoutes } from '../../ingest/events/eventsRoutes';
 import type { IntakeDeps } from '../../ingest/events/ingestBatch';
 import { webhookRoutes } from '../../ingest/webhooks/webhookRoutes';
 import { reportRoutes } from '../../reports/api/reportRoutes';
+import { auditRoutes } from '../../reports/audit/auditRoutes';
+import { exportRoutes } from '../../reports/exports/exportRoutes';
 import { adminRoutes } from './admin/adminRoutes';
 import { authRoutes } from './auth/authRouter';
 import { webhookAdminRoutes } from './admin/webhookAdminRoutes';
 import { mountDashboard } from './dashboard';
 import { mountDocs } from './docs';
 import { onError, onNotFound } from './http/errorHandling';
+import { securityHeaders } from './http/securityHeaders';
+import { privacyRoutes } from './privacy/privacyRoutes';
 import { requestLog } from './http/requestLog';
 import { createRouter } from './http/router';
 
@@ -28,6 +32,7 @@ export interface AppDeps extends IntakeDeps {
 export function createApp(deps: AppDeps) {
   const app = createRouter();
   app.use('*', requestLog(deps.logger));
+  app.use('*', securityHeaders());
   app.get('/v1/health', (c) => c.json({ status: 'ok' }));
   app.route('/', eventsRoutes(deps));
   app.route('/', authRoutes(deps));
@@ -35,6 +40,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', webhookRoutes(deps));
   app.route('/', webhookAdminRoutes(deps));
   app.route('/', reportRoutes(deps));
+  app.route('/', exportRoutes(deps));
+  app.route('/', auditRoutes(deps));
+  app.route('/', privacyRoutes(deps));
   mountDocs(app);
   mountDashboard(app);
   app.onError(onError(deps.logger));

@@ -9,9 +9,13 @@ export interface Config {
   seedDemo: boolean | undefined;
   adminToken: string | undefined;
   pseudonymKey: string | undefined;
+  /** The key before the last rotation (hex or base64), and the end of the overlap (ms). */
+  previousPseudonymKey: { key: string; untilMs: number } | undefined;
   minCohort: number;
   retentionDays: number;
   logLevel: string;
+  /** Testing knob (MPA_TEST_COMMIT_DELAY_MS): a slow writer for overload and shutdown tests. */
+  testCommitDelayMs: number;
 }
 
 const EnvSchema = z.object({
@@ -21,9 +25,15 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(['0', '1']).optional(),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
   PSEUDONYM_KEY: z.string().min(1).optional(),
+  PSEUDONYM_KEY_PREVIOUS: z.string().min(1).optional(),
+  PSEUDONYM_KEY_PREVIOUS_UNTIL: z.iso.date({ error: 'a date (YYYY-MM-DD): the end of the rotation overlap' }).optional(),
   MIN_COHORT: z.coerce.number().int().min(1).default(10),
   RETENTION_DAYS: z.coerce.number().int().min(1).default(400),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  MPA_TEST_COMMIT_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+}).refine((e) => (e.PSEUDONYM_KEY_PREVIOUS === undefined) === (e.PSEUDONYM_KEY_PREVIOUS_UNTIL === undefined), {
+  path: ['PSEUDONYM_KEY_PREVIOUS_UNTIL'],
+  message: 'PSEUDONYM_KEY_PREVIOUS and PSEUDONYM_KEY_PREVIOUS_UNTIL go together (the old key and the end of its overlap)',
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -40,8 +50,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO === undefined ? undefined : e.SEED_DEMO === '1',
     adminToken: e.ADMIN_TOKEN,
     pseudonymKey: e.PSEUDONYM_KEY,
+    previousPseudonymKey: e.PSEUDONYM_KEY_PREVIOUS && e.PSEUDONYM_KEY_PREVIOUS_UNTIL
+      // The overlap ends at the end of the stated day (UTC).
+      ? { key: e.PSEUDONYM_KEY_PREVIOUS, untilMs: Date.parse(`${e.PSEUDONYM_KEY_PREVIOUS_UNTIL}T00:00:00Z`) + 86_400_000 }
+      : undefined,
     minCohort: e.MIN_COHORT,
     retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
+    testCommitDelayMs: e.MPA_TEST_COMMIT_DELAY_MS,
   };
 }

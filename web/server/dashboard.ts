@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Hono } from 'hono';
+import { pageCsp } from './http/securityHeaders';
 
 export const DASHBOARD_DIR = join(import.meta.dirname, '..', 'build');
 
@@ -15,7 +16,13 @@ const TYPES: Record<string, string> = {
 };
 
 function fileIn(dir: string, urlPath: string): string | undefined {
-  const path = normalize(join(dir, decodeURIComponent(urlPath)));
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined; // malformed percent-encoding (found by the hostile-input tests): no such file
+  }
+  const path = normalize(join(dir, decoded));
   if (!path.startsWith(dir + sep)) return undefined;
   return existsSync(path) && statSync(path).isFile() ? path : undefined;
 }
@@ -41,6 +48,8 @@ export function mountDashboard(app: Hono, dir = DASHBOARD_DIR) {
     if (!existsSync(index)) {
       return c.text('The dashboard is not built yet: run `npm run build:web` (npm start does it for you).', 503);
     }
-    return c.html(readFileSync(index, 'utf8'));
+    // The CSP allows SvelteKit's inline bootstrap script by its hash, computed from the file served.
+    const html = readFileSync(index, 'utf8');
+    return c.html(html, 200, { 'content-security-policy': pageCsp(html) });
   });
 }

@@ -5,6 +5,8 @@ import { createLogger } from './logger';
 import { openRuntime, type Runtime } from './runtime';
 import { seedDemoIfWanted } from './seedOnStart';
 
+const SHUTDOWN_GRACE_MS = 15_000;
+
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
   process.exit(1);
@@ -28,7 +30,17 @@ async function main() {
   announceSecrets(runtime);
   await seedDemoIfWanted(runtime, config, logger);
 
-  const server = serve({ fetch: runtime.app.fetch, port: config.port, hostname: config.host });
+  // Once stopping, a request that still arrives on an open keep-alive connection is refused
+  // (nothing stored, retry elsewhere or later) instead of racing the shutdown.
+  let stopping = false;
+  const fetch = (request: Request, env: unknown) =>
+    stopping
+      ? Response.json(
+          { error: { code: 'shutting_down', message: 'the server is shutting down; nothing of this request was stored; retry later' } },
+          { status: 503, headers: { 'retry-after': '5', connection: 'close' } },
+        )
+      : runtime.app.fetch(request, env as never);
+  const server = serve({ fetch, port: config.port, hostname: config.host });
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') fail(`port ${config.port} on ${config.host} is already in use; set PORT to another port`);
     fail(error.message);
@@ -38,20 +50,31 @@ async function main() {
     logger.info({ port: config.port, host: config.host, database: config.databasePath }, 'listening');
   });
 
-  // SIGTERM/SIGINT: stop accepting, commit what is queued, checkpoint, exit 0.
-  let stopping = false;
+  // SIGTERM/SIGINT: stop accepting connections; let the requests in flight finish (their events
+  // are committed and they are answered); then commit whatever is still queued, CHECKPOINT and
+  // exit 0. If requests do not finish within SHUTDOWN_GRACE_MS their connections are cut, but
+  // events already handed to the writer are still committed before the exit.
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    server.close();
-    runtime.close().then(
-      () => process.exit(0),
-      (error: Error) => {
-        logger.error({ err: { message: error.message } }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+    Promise.race([closed, grace])
+      .then(() => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        return runtime.close();
+      })
+      .then(
+        () => {
+          logger.info({ signal }, 'stopped: queue committed and checkpointed');
+          process.exit(0);
+        },
+        (error: Error) => {
+          logger.error({ err: { message: error.message } }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -3,13 +3,15 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { openDatabase } from '../../db/duckdb';
 import { migrate } from '../../db/migrate';
 import { SerialStore } from '../../db/store';
+import type { PurgeCounts } from '../../db/lifecycle';
 import { Pseudonymiser } from '../../ingest/anonymise/pseudonym';
 import { EventWriter, type EventWriterOptions } from '../../ingest/buffer/eventWriter';
 import { RegistrySnapshot } from '../../ingest/keys/registrySnapshot';
 import { createApp, type App, type AppDeps } from './app';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { loadAdminToken, loadPseudonymKey, type Secret } from './secrets';
+import { purgeRetention, scheduleRetention } from './privacy/retention';
+import { decodeKey, loadAdminToken, loadPseudonymKey, type Secret } from './secrets';
 
 export interface Runtime {
   app: App;
@@ -18,6 +20,8 @@ export interface Runtime {
   isNewDatabase: boolean;
   pseudonymKeySource: Secret;
   adminTokenSource: ReturnType<typeof loadAdminToken>;
+  /** Runs the retention purge now (it also runs at start and daily). */
+  purgeRetention: () => Promise<PurgeCounts>;
   /** Finishes the write queue, checkpoints and closes the database. */
   close: () => Promise<void>;
 }
@@ -43,7 +47,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const applied = await migrate(await connect());
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   const store = new SerialStore(await connect());
-  const writer = await EventWriter.open(await connect(), options.writer);
+  const writer = await EventWriter.open(await connect(), { commitDelayMs: config.testCommitDelayMs, ...options.writer });
   const registry = new RegistrySnapshot(store);
   await registry.reload();
   const pseudonymKeySource = loadPseudonymKey(config.databasePath, config.pseudonymKey);
@@ -53,6 +57,14 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     writer,
     registry,
     pseudonymiser: new Pseudonymiser(pseudonymKeySource.value),
+    ...(config.previousPseudonymKey
+      ? {
+          previousPseudonymKey: {
+            pseudonymiser: new Pseudonymiser(decodeKey(config.previousPseudonymKey.key)),
+            untilMs: config.previousPseudonymKey.untilMs,
+          },
+        }
+      : {}),
     retentionDays: config.retentionDays,
     now: options.now ?? Date.now,
     adminToken: adminTokenSource.token,
@@ -60,6 +72,14 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     reads: await connect(),
     minCohort: config.minCohort,
   };
+  // Retention: at start (before the app takes a request) and daily.
+  const retention = scheduleRetention(deps);
+  try {
+    await retention.first;
+  } catch (error) {
+    await retention.stop();
+    throw error;
+  }
   let closed = false;
   return {
     app: createApp(deps),
@@ -67,9 +87,11 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     isNewDatabase,
     pseudonymKeySource,
     adminTokenSource,
+    purgeRetention: () => purgeRetention(deps),
     close: async () => {
       if (closed) return;
       closed = true;
+      await retention.stop();
       await writer.drain();
       await store.exclusive(async () => {
         await store.connection.run('CHECKPOINT');

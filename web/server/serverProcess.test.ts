@@ -86,6 +86,38 @@ describe('the server process', () => {
     expect(await again.json()).toEqual({ accepted: 1, duplicates: 2, rejected: [] });
   });
 
+  it('on SIGTERM, stops accepting, commits and answers the requests already in flight, checkpoints and exits 0', async () => {
+    // A slow writer (test knob) keeps the requests queued when SIGTERM arrives.
+    const server = await start({ MPA_TEST_COMMIT_DELAY_MS: '1500' });
+    await waitForHealth(server);
+    const key = await setUp(server);
+    const post = (from: number) => fetch(`${server.url}/v1/events`, {
+      method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ events: Array.from({ length: 500 }, (_, i) => event(from + i)) }),
+    });
+    const inFlight = [post(0), post(500), post(1_000)];
+    await new Promise((r) => setTimeout(r, 700));
+    server.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 100));
+    // No new connections once stopping.
+    await expect(fetch(`${server.url}/v1/health`)).rejects.toThrow();
+    const replies = await Promise.all(inFlight.map(async (p) => {
+      const res = await p;
+      return { status: res.status, body: (await res.json()) as { accepted: number } };
+    }));
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(replies.reduce((sum, r) => sum + r.body.accepted, 0)).toBe(1_500);
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toMatch(/stopped: queue committed and checkpointed/);
+
+    const instance = await openDatabase(join(dir, 'db.duckdb'));
+    const connection = await instance.connect();
+    const [row] = await queryRows<{ n: number }>(connection, 'SELECT count(*)::INTEGER AS n FROM events');
+    connection.closeSync();
+    instance.closeSync();
+    expect(row!.n).toBe(1_500);
+  });
+
   it('exits 0 after SIGTERM once the queue is committed', async () => {
     const server = await start();
     await waitForHealth(server);

@@ -1,0 +1,89 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+// Deletions of the data lifecycle (SPEC 11): retention and erasure. Both run on the event
+// writer's connection (EventWriter.exclusive) while the admin store is held too, so no insert
+// of events or of webhook state can interleave; each is one transaction.
+
+const HEX_ID = /^[0-9a-f]{64}$/;
+
+async function inTransaction<T>(connection: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    const result = await fn();
+    await connection.run('COMMIT');
+    return result;
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function changed(connection: DuckDBConnection, sql: string, params: unknown[] = []): Promise<number> {
+  const result = await connection.run(sql, params as never);
+  return result.rowsChanged;
+}
+
+export interface PurgeCounts {
+  events: number;
+  webhookMessages: number;
+  webhookWatermarks: number;
+  webhookPolicyEvents: number;
+  sessions: number;
+}
+
+/**
+ * Retention: deletes events that happened before `cutoffMs` and what was derived from them
+ * (webhook thread state of messages before it, watermarks that only cover time before it,
+ * policy events before it), and sessions expired at `nowMs`.
+ */
+export async function purgeExpired(connection: DuckDBConnection, cutoffMs: number, nowMs: number): Promise<PurgeCounts> {
+  const cutoff = new Date(cutoffMs).toISOString();
+  return inTransaction(connection, async () => ({
+    events: await changed(connection, 'DELETE FROM events WHERE occurred_at < $1::TIMESTAMPTZ', [cutoff]),
+    webhookMessages: await changed(connection, 'DELETE FROM webhook_messages WHERE "at" < $1::TIMESTAMPTZ', [cutoff]),
+    webhookWatermarks: await changed(
+      connection,
+      `DELETE FROM webhook_watermarks
+       WHERE greatest(coalesce(delivered_until, read_until), coalesce(read_until, delivered_until)) < $1::TIMESTAMPTZ`,
+      [cutoff],
+    ),
+    webhookPolicyEvents: await changed(connection, 'DELETE FROM webhook_policy_events WHERE occurred_at < $1::TIMESTAMPTZ', [cutoff]),
+    sessions: await changed(connection, 'DELETE FROM sessions WHERE expires_at <= $1::TIMESTAMPTZ', [new Date(nowMs).toISOString()]),
+  }));
+}
+
+export interface ErasureTarget {
+  business: string;
+  /** The person's customer pseudonyms at this business (every candidate form, every key). */
+  customers: readonly string[];
+}
+
+export interface ErasureCounts {
+  events: number;
+  webhookMessages: number;
+  webhookWatermarks: number;
+}
+
+/**
+ * Erasure: deletes every event of these customer pseudonyms and the webhook state derived from
+ * them (thread records of their messages, receipt watermarks), in one transaction; `after`
+ * runs inside it too (the audit row), so the request is recorded exactly when it took effect.
+ */
+export async function eraseCustomers(
+  connection: DuckDBConnection, targets: readonly ErasureTarget[], after?: (counts: ErasureCounts) => Promise<void>,
+): Promise<ErasureCounts> {
+  return inTransaction(connection, async () => {
+    const counts: ErasureCounts = { events: 0, webhookMessages: 0, webhookWatermarks: 0 };
+    for (const target of targets) {
+      // Our own HMAC hex digests, checked here, so they can be inlined safely.
+      const list = target.customers.filter((c) => HEX_ID.test(c)).map((c) => `'${c}'`).join(',');
+      if (!list) continue;
+      const where = `business = $1 AND customer IN (${list})`;
+      counts.events += await changed(connection, `DELETE FROM events WHERE ${where}`, [target.business]);
+      counts.webhookMessages += await changed(connection, `DELETE FROM webhook_messages WHERE ${where}`, [target.business]);
+      counts.webhookWatermarks += await changed(connection, `DELETE FROM webhook_watermarks WHERE ${where}`, [target.business]);
+    }
+    if (after) await after(counts);
+    return counts;
+  });
+}

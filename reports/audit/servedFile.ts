@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import type { Context } from 'hono';
+import type { Logger } from 'pino';
+import type { SerialStore } from '../../db/store';
+import { principalOf } from '../../web/server/auth/principal';
+import { ApiError } from '../../web/server/http/apiError';
+import { writeAudit, type AuditEntry } from './auditLog';
+
+export interface AuditDeps {
+  store: SerialStore;
+  now: () => number;
+  logger?: Logger;
+}
+
+export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Records that these exact bytes are about to be served (SPEC 9). The record is written before the
+ * reply: when it cannot be written, nothing is served and the caller gets 503, so no export or
+ * residency read ever goes unrecorded.
+ */
+export async function recordServed(c: Context, deps: AuditDeps, what: Omit<AuditEntry, 'actor' | 'sha256'>, bytes: Uint8Array): Promise<void> {
+  const entry: AuditEntry = { ...what, actor: principalOf(c).actor, sha256: sha256Hex(bytes) };
+  try {
+    await writeAudit(deps.store, entry, new Date(deps.now()));
+  } catch (error) {
+    deps.logger?.error({ err: { type: (error as Error).name, message: (error as Error).message.slice(0, 300) }, action: entry.action }, 'audit log write failed');
+    throw new ApiError(503, 'audit_unavailable', 'the audit log could not be written, so nothing was served; try again later');
+  }
+}
+
+export interface ServedFile {
+  bytes: Uint8Array;
+  contentType: string;
+  fileName: string;
+}
+
+/** Records, then serves the file as an attachment. */
+export async function serveAuditedFile(c: Context, deps: AuditDeps, what: Omit<AuditEntry, 'actor' | 'sha256'>, file: ServedFile): Promise<Response> {
+  await recordServed(c, deps, what, file.bytes);
+  return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
+    'content-type': file.contentType,
+    'content-disposition': `attachment; filename="${file.fileName}"`,
+    // Reports of people's data: not for shared caches, and not to be kept by the browser either.
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+}

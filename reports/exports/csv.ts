@@ -1,0 +1,106 @@
+import { METRIC_IDS } from '../metrics/definitions';
+import type { MetricRow } from '../metrics/computeMetrics';
+import type { BusinessReport, OverviewReport, ResidencyReport } from '../reports';
+import { REGION_CLASSES } from '../residency/regionClass';
+import { csvDocument, type Cell, type CsvTable } from './csvText';
+import type { ExportInput, ExportMeta } from './exportKinds';
+
+/**
+ * CSV exports: one flat table per report, under a block of `# name,value` metadata records and an
+ * empty line. A suppressed figure is an empty cell, and its name (the same name as in the API's
+ * `suppressed` list) is listed, space-separated, in the row's `suppressed` column; an empty cell
+ * not named there is a figure with no data at all (a rate with nothing to divide by).
+ */
+
+const SUPPRESSION_NOTE = (k: number) =>
+  `empty cell named in the suppressed column: figure from fewer than ${k} customers; empty cell not named: no data`;
+
+function metaRecords(kind: string, report: { from: string; to: string; k: number }, meta: ExportMeta, extra: [string, Cell][] = []): [string, Cell][] {
+  return [
+    ['report', kind],
+    ['from', report.from],
+    ['to', report.to],
+    ...extra,
+    ['k', report.k],
+    ['adequacy_as_of', meta.adequacyAsOf],
+    ['adequacy_version', meta.adequacyVersion],
+    ['generated_at', meta.generatedAt],
+    ['suppressed', SUPPRESSION_NOTE(report.k)],
+  ];
+}
+
+const metricCells = (row: MetricRow) => METRIC_IDS.map((id) => row[id]);
+const suppressedCell = (names: readonly string[]) => names.join(' ');
+
+function overviewTable(report: OverviewReport, meta: ExportMeta): CsvTable {
+  return {
+    meta: metaRecords('overview', report, meta, [['channel', report.channel ?? 'all']]),
+    header: ['business', 'name', 'verified', ...METRIC_IDS, 'residency_flag', 'suppressed'],
+    rows: report.businesses.map((b) => [b.business, b.name, b.verified, ...metricCells(b), b.residency_flag, suppressedCell(b.suppressed)]),
+  };
+}
+
+/** One table: the totals row, then the series, then the channels, told apart by `section`. */
+function businessTable(report: BusinessReport, meta: ExportMeta): CsvTable {
+  const channel = report.channel ?? '';
+  return {
+    meta: metaRecords('business', report, meta, [
+      ['business', report.business],
+      ['name', report.name],
+      ['timezone', report.timezone],
+      ['channel', report.channel ?? 'all'],
+      ['granularity', report.granularity],
+    ]),
+    header: ['section', 'from', 'to', 'channel', ...METRIC_IDS, 'residency_flag', 'suppressed'],
+    rows: [
+      ['total', report.from, report.to, channel, ...metricCells(report.totals), report.totals.residency_flag, suppressedCell(report.totals.suppressed)],
+      ...report.series.map((p): Cell[] => [report.granularity, p.from, p.to, channel, ...metricCells(p), null, suppressedCell(p.suppressed)]),
+      ...report.channels.map((c): Cell[] => [
+        'channel', report.from, report.to, c.channel, ...metricCells(c), null, suppressedCell(c.suppressed),
+      ]),
+    ],
+  };
+}
+
+const CLASS_COLUMNS = REGION_CLASSES.map((c) => `customers_by_class.${c}`);
+const LOCATION_COLUMNS = ['location', 'country', 'processor', 'role', 'mechanism', 'primary', 'declared', 'status', 'eea_customers'];
+
+/**
+ * One `business` record per business (flag, exposure, customers by class), followed by one
+ * `location` record per processing location. Column names are the API's field paths; a
+ * location's suppressed figure is named by its full path (`locations.0.eea_customers`).
+ */
+function residencyTable(report: ResidencyReport, meta: ExportMeta): CsvTable {
+  const blankLocation = LOCATION_COLUMNS.map(() => null);
+  const blankBusiness = [null, null, ...CLASS_COLUMNS.map(() => null)];
+  return {
+    meta: metaRecords('residency', report, meta),
+    header: ['record', 'business', 'name', 'flag', 'exposure', ...CLASS_COLUMNS, ...LOCATION_COLUMNS, 'suppressed'],
+    rows: report.businesses.flatMap((b) => {
+      const own = b.suppressed.filter((name) => !name.startsWith('locations.'));
+      const business: Cell[] = [
+        'business', b.business, b.name, b.flag, b.exposure, ...REGION_CLASSES.map((c) => b.customers_by_class[c]), ...blankLocation, suppressedCell(own),
+      ];
+      const locations = b.locations.map((l, i): Cell[] => {
+        const prefix = `locations.${i}.`;
+        return [
+          'location', b.business, b.name, ...blankBusiness,
+          i, l.country, l.processor, l.role, l.mechanism, l.primary, l.declared, l.status, l.eea_customers,
+          suppressedCell(b.suppressed.filter((name) => name.startsWith(prefix))),
+        ];
+      });
+      return [business, ...locations];
+    }),
+  };
+}
+
+export function renderCsv(input: ExportInput, meta: ExportMeta): string {
+  switch (input.kind) {
+    case 'overview':
+      return csvDocument(overviewTable(input.report, meta));
+    case 'business':
+      return csvDocument(businessTable(input.report, meta));
+    case 'residency':
+      return csvDocument(residencyTable(input.report, meta));
+  }
+}

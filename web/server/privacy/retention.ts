@@ -1,0 +1,49 @@
+import { purgeExpired, type PurgeCounts } from '../../../db/lifecycle';
+import type { SerialStore } from '../../../db/store';
+import type { EventWriter } from '../../../ingest/buffer/eventWriter';
+import type { Logger } from '../logger';
+
+export const DAY_MS = 86_400_000;
+
+export interface RetentionDeps {
+  store: SerialStore;
+  writer: EventWriter;
+  retentionDays: number;
+  now: () => number;
+  logger: Logger;
+}
+
+/**
+ * RETENTION_DAYS (SPEC 11): deletes events that happened more than that many days ago and what
+ * was derived from them, and expired sessions. Runs in the writer's queue with the admin store
+ * held, like erasure, and logs the counts (never a value).
+ */
+export async function purgeRetention(deps: RetentionDeps): Promise<PurgeCounts> {
+  const nowMs = deps.now();
+  const cutoffMs = nowMs - deps.retentionDays * DAY_MS;
+  const counts = await deps.store.exclusive(() => deps.writer.exclusive((connection) => purgeExpired(connection, cutoffMs, nowMs)));
+  deps.logger.info({ retentionDays: deps.retentionDays, cutoff: new Date(cutoffMs).toISOString(), deleted: counts }, 'retention purge');
+  return counts;
+}
+
+/**
+ * Purges now and then once a day. stop() clears the timer and waits for a purge in progress.
+ */
+export function scheduleRetention(deps: RetentionDeps, intervalMs = DAY_MS): { first: Promise<PurgeCounts>; stop: () => Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const run = () => {
+    const purge = purgeRetention(deps);
+    running = purge.catch((error: Error) => deps.logger.error({ err: { message: error.message.slice(0, 300) } }, 'retention purge failed'));
+    return purge;
+  };
+  const first = run();
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  return {
+    first,
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
