@@ -6,6 +6,8 @@ import { notFound } from '../../web/server/http/apiError';
 import { createRouter } from '../../web/server/http/router';
 import { auditReply } from '../audit/auditReply';
 import { businessReport, overviewReport, residencyReport, type ResidencyReport } from '../reports';
+import { ADEQUACY } from '../residency/adequacy';
+import { adequacyRoute } from './adequacyRoute';
 import { reportContext } from './reportContext';
 import { businessReportRoute, overviewRoute, residencyRoute } from './reportRoutesContract';
 
@@ -21,7 +23,8 @@ export interface ReportDeps {
 }
 
 /**
- * GET /v1/reports/overview, /v1/reports/businesses/:id, /v1/reports/residency (SPEC 9).
+ * GET /v1/reports/overview, /v1/reports/businesses/:id, /v1/reports/residency (SPEC 9), and the
+ * adequacy list the residency flags rest on.
  * Engagement reports need the marketing role or higher, residency the dpo role (SPEC 5). Every
  * residency read is written to the audit log with the SHA-256 of the body served.
  */
@@ -32,6 +35,7 @@ export function reportRoutes(deps: ReportDeps) {
   router.use('/v1/reports/overview', requireRole('marketing', deps));
   router.use('/v1/reports/businesses/*', requireRole('marketing', deps));
   router.use('/v1/reports/residency', requireRole('dpo', deps));
+  router.use('/v1/reports/adequacy', requireRole('marketing', deps));
   router.use('/v1/reports/residency', auditReply(deps, {
     action: 'report.residency',
     filters: (query) => ({ from: query.from, to: query.to }),
@@ -46,5 +50,6 @@ export function reportRoutes(deps: ReportDeps) {
     return c.json(report, 200);
   });
   router.openapi(residencyRoute, async (c) => c.json(await residencyReport(ctx, c.req.valid('query')), 200));
+  router.openapi(adequacyRoute, (c) => c.json(ADEQUACY, 200));
   return router;
 }

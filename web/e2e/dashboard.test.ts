@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatRate, formatSeconds, SUPPRESSED_LABEL } from '../src/lib/format';
 import { presetRange } from '../src/lib/period';
+import { csvText, parseCsvExport } from '../../reports/testing/exportFiles';
 import { TEST_ADMIN_TOKEN } from '../server/testing/testRuntime';
 import { launchChromium, SCREENSHOTS } from './browser';
 import { PASSWORDS, startDashboardServer, type DashboardServer } from './dashboardServer';
@@ -96,6 +99,29 @@ describe('the dashboard in a real browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true });
     expect((page as Page & { problems: string[] }).problems).toEqual([]);
     await page.context().close();
+  });
+
+  it('downloads the overview as CSV holding the numbers on screen, and the DPO sees that download in the audit log', async () => {
+    const page = await signedInPage('marketing@example.com', PASSWORDS.marketing);
+    const range = presetRange(30);
+    const report = await expectOverviewMatchesApi(page, `from=${range.from}&to=${range.to}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV' }).click()]);
+    const bytes = readFileSync((await download.path())!);
+    const csv = parseCsvExport(bytes.toString('utf8'));
+    expect(csv.meta).toMatchObject({ from: range.from, to: range.to, k: String(report.k) });
+    for (const business of report.businesses) {
+      const row = csv.rows.find((r) => r.business === business.business)!;
+      for (const [key] of COLUMNS) expect(row[key], `${business.business} ${key}`).toBe(business.suppressed.includes(key) ? '' : csvText(business[key]));
+      expect(row.suppressed).toBe(business.suppressed.join(' '));
+    }
+    await page.context().close();
+
+    const dpo = await signedInPage('dpo@example.com', PASSWORDS.dpo, '/privacy');
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    await dpo.locator(`[data-testid="audit-log"] code[title="${sha}"]`).waitFor();
+    await dpo.getByRole('heading', { name: 'Adequacy decisions used' }).waitFor();
+    await dpo.getByText('(EU) 2026/179').waitFor();
+    await dpo.context().close();
   });
 
   it('keeps marketing out of the privacy page and its API', async () => {

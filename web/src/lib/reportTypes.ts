@@ -83,3 +83,35 @@ export interface MetricColumn {
   label: string;
   kind: 'count' | 'seconds' | 'rate';
 }
+
+export interface AdequacyDecision {
+  country: string | null;
+  organisation?: string;
+  name: string;
+  decision: string;
+  date: string;
+  scope: 'full' | 'partial';
+  note: string;
+  renewed?: string;
+  valid_to?: string;
+  source: string;
+}
+
+export interface AdequacyList {
+  version: number;
+  as_of: string;
+  description: string;
+  sources: string[];
+  decisions: AdequacyDecision[];
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  filters: Record<string, unknown>;
+  row_count: number | null;
+  sha256: string | null;
+}
