@@ -1,8 +1,8 @@
+import { listAudit } from '../../db/auditLog';
 import type { SerialStore } from '../../db/store';
 import { requireRole } from '../../web/server/auth/principal';
 import { createRouter } from '../../web/server/http/router';
 import { DAY_MS, dayNumber } from '../period';
-import { listAudit } from './auditLog';
 import { auditRoute } from './auditRoutesContract';
 
 export interface AuditRouteDeps {
