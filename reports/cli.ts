@@ -5,6 +5,7 @@ import type { ClientReply } from '../web/server/apiClient';
 import { loadConfig } from '../web/server/config';
 import { FORMATS_OF, type ExportFormat, type ReportKind } from './exports/exportKinds';
 import { CHANNELS } from './vocabulary';
+import { runCli, UsageError } from '../web/server/cliMain';
 
 const USAGE = `Usage: npm run report -- <overview|residency|business> [--business ID] --from YYYY-MM-DD --to YYYY-MM-DD
          [--channel C] [--granularity day|week] --format csv|json|pdf|parquet --out FILE
@@ -22,8 +23,6 @@ and the same API code runs in-process. Either way the export is written to the a
   --granularity G    day (default) or week; business only
 
 Example: npm run report -- residency --from 2026-11-01 --to 2026-11-30 --format pdf --out residency.pdf`;
-
-class UsageError extends Error {}
 
 interface Request {
   kind: ReportKind;
@@ -146,13 +145,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(error instanceof UsageError ? `error: ${message}\n\n${USAGE}\n` : `error: ${message}\n`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  },
-);
+runCli(main, USAGE);

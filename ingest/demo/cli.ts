@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../../web/server/config';
 import { generateDemo } from './generateDemo';
 import { formatRejections, formatSummary, postDemo } from './postDemo';
 import { ProgressBar } from './progress';
+import { runCli, UsageError } from '../../web/server/cliMain';
 
 const USAGE = `Usage: npm run demo -- [--events N] [--seed S] [--days D] [--end YYYY-MM-DD]
 
@@ -18,8 +19,6 @@ on PORT (admin token from ADMIN_TOKEN or the admin-token file beside DATABASE_PA
                gives byte-identical events.`;
 
 const DAY = 86_400_000;
-
-class UsageError extends Error {}
 
 interface Args {
   events: number;
@@ -104,13 +103,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(error instanceof UsageError ? `error: ${message}\n\n${USAGE}\n` : `error: ${message}\n`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  },
-);
+runCli(main, USAGE);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { openApiTarget } from './apiClient';
+import { runCli } from './cliMain';
 import { loadConfig } from './config';
 
 const USAGE = `Usage:
@@ -57,10 +58,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    process.stderr.write(`error: ${error.message}\n`);
-    process.exit(1);
-  },
-);
+runCli(() => main(process.argv.slice(2)), USAGE);
