@@ -6,6 +6,7 @@ import { ADEQUACY } from './residency/adequacy';
 import { computeResidency, type ResidencyRow } from './residency/residency';
 import type { LocationStatus } from './residency/locationStatus';
 import type { Channel } from './vocabulary';
+import { templateBreakdown, type TemplateRow } from './metrics/templateBreakdown';
 
 /**
  * The three reports of SPEC 9, as plain objects. The report API serves them as JSON; the exports
@@ -78,6 +79,8 @@ export interface BusinessReport {
   series: SeriesPoint[];
   /** The whole period per channel seen in it. */
   channels: ChannelRow[];
+  /** Delivery and read rates of the period's sent messages by category and template. */
+  templates: TemplateRow[];
 }
 
 /** undefined when the business is not registered. */
@@ -91,6 +94,7 @@ export async function businessReport(ctx: ReportContext, id: string, query: Busi
   const series = await computeMetrics(ctx.source, businesses, { ...base, granularity: query.granularity }, ctx.k);
   const channels = await computeMetrics(ctx.source, businesses, { ...base, byChannel: true }, ctx.k);
   const [residency] = await computeResidency(ctx.source, businesses, base, ctx.k);
+  const templates = await templateBreakdown(ctx.source, { ...period, business: id, channel: query.channel }, ctx.k);
   const { suppressed, ...totalMetrics } = totals!.metrics;
   return {
     from: query.from,
@@ -105,6 +109,7 @@ export async function businessReport(ctx: ReportContext, id: string, query: Busi
     totals: { ...totalMetrics, residency_flag: residency!.flag, suppressed },
     series: series.map((g) => ({ from: g.bucket!.from, to: g.bucket!.to, ...g.metrics })),
     channels: channels.map((g) => ({ channel: g.channel!, ...g.metrics })),
+    templates,
   };
 }
 

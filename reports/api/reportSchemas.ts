@@ -84,6 +84,14 @@ export const BusinessReportReply = z.object({
   totals: z.object({ ...metricShape, residency_flag: ResidencyFlag, suppressed: Suppressed }),
   series: z.array(z.object({ from: z.string(), to: z.string(), ...metricShape, suppressed: Suppressed })),
   channels: z.array(z.object({ channel: z.enum(CHANNELS), ...metricShape, suppressed: Suppressed })),
+  templates: z.array(z.object({
+    category: z.string(),
+    template: z.string().nullable().openapi({ description: 'null: sent without a template' }),
+    sent: z.number().int().nullable().openapi({ description: 'Distinct sent messages of the period' }),
+    delivery_rate: z.number().nullable().openapi({ description: 'Of those, the share with a delivered or read status' }),
+    read_rate: z.number().nullable().openapi({ description: 'Of those, the share with a read status' }),
+    suppressed: Suppressed,
+  })).openapi({ description: 'Delivery and read rates by message category and template' }),
 }).openapi('BusinessReport');
 
 const Location = z.object({

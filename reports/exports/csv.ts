@@ -40,7 +40,7 @@ function overviewTable(report: OverviewReport, meta: ExportMeta): CsvTable {
   };
 }
 
-/** One table: the totals row, then the series, then the channels, told apart by `section`. */
+/** One table: the totals row, then the series, the channels and the templates, told apart by `section`. */
 function businessTable(report: BusinessReport, meta: ExportMeta): CsvTable {
   const channel = report.channel ?? '';
   return {
@@ -51,12 +51,18 @@ function businessTable(report: BusinessReport, meta: ExportMeta): CsvTable {
       ['channel', report.channel ?? 'all'],
       ['granularity', report.granularity],
     ]),
-    header: ['section', 'from', 'to', 'channel', ...METRIC_IDS, 'residency_flag', 'suppressed'],
+    header: ['section', 'from', 'to', 'channel', 'category', 'template', 'sent', ...METRIC_IDS, 'residency_flag', 'suppressed'],
     rows: [
-      ['total', report.from, report.to, channel, ...metricCells(report.totals), report.totals.residency_flag, suppressedCell(report.totals.suppressed)],
-      ...report.series.map((p): Cell[] => [report.granularity, p.from, p.to, channel, ...metricCells(p), null, suppressedCell(p.suppressed)]),
+      ['total', report.from, report.to, channel, null, null, null, ...metricCells(report.totals), report.totals.residency_flag, suppressedCell(report.totals.suppressed)],
+      ...report.series.map((p): Cell[] => [report.granularity, p.from, p.to, channel, null, null, null, ...metricCells(p), null, suppressedCell(p.suppressed)]),
       ...report.channels.map((c): Cell[] => [
-        'channel', report.from, report.to, c.channel, ...metricCells(c), null, suppressedCell(c.suppressed),
+        'channel', report.from, report.to, c.channel, null, null, null, ...metricCells(c), null, suppressedCell(c.suppressed),
+      ]),
+      // Only the two rates exist per template; the other metric columns stay empty.
+      ...report.templates.map((t): Cell[] => [
+        'template', report.from, report.to, channel, t.category, t.template, t.sent,
+        ...METRIC_IDS.map((id) => (id === 'delivery_rate' ? t.delivery_rate : id === 'read_rate' ? t.read_rate : null)),
+        null, suppressedCell(t.suppressed),
       ]),
     ],
   };

@@ -47,7 +47,7 @@ export function rowCountOf(input: ExportInput): number {
     case 'overview':
       return input.report.businesses.length;
     case 'business':
-      return 1 + input.report.series.length + input.report.channels.length;
+      return 1 + input.report.series.length + input.report.channels.length + input.report.templates.length;
     case 'residency':
       return input.report.businesses.reduce((n, b) => n + 1 + b.locations.length, 0);
   }

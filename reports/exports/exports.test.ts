@@ -139,20 +139,27 @@ describe('business exports', () => {
     api = (await (await get(`/v1/reports/businesses/${business}?${Q}&granularity=week`)).json()) as BusinessReport;
   });
 
-  it('CSV: totals, weeks and channels in one table', async () => {
+  it('CSV: totals, weeks, channels and templates in one table', async () => {
     const { res, bytes } = await download(`/v1/exports/business/${business}.csv?${Q}&granularity=week`);
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="business_${business}_${FROM}_${TO}.csv"`);
     const csv = parseCsvExport(utf8(bytes));
     expect(csv.meta).toMatchObject({ report: 'business', business, granularity: 'week', k: '10', adequacy_as_of: '2026-01-26' });
     const metrics = (row: Record<string, unknown>) => Object.fromEntries(METRIC_IDS.map((id) => [id, csvText(row[id])]));
+    const none = { category: '', template: '', sent: '' };
     expect(csv.rows).toEqual([
-      { section: 'total', from: FROM, to: TO, channel: '', ...metrics(api.totals), residency_flag: api.totals.residency_flag, suppressed: api.totals.suppressed.join(' ') },
-      ...api.series.map((p) => ({ section: 'week', from: p.from, to: p.to, channel: '', ...metrics(p), residency_flag: '', suppressed: p.suppressed.join(' ') })),
-      ...api.channels.map((c) => ({ section: 'channel', from: FROM, to: TO, channel: c.channel, ...metrics(c), residency_flag: '', suppressed: c.suppressed.join(' ') })),
+      { section: 'total', from: FROM, to: TO, channel: '', ...none, ...metrics(api.totals), residency_flag: api.totals.residency_flag, suppressed: api.totals.suppressed.join(' ') },
+      ...api.series.map((p) => ({ section: 'week', from: p.from, to: p.to, channel: '', ...none, ...metrics(p), residency_flag: '', suppressed: p.suppressed.join(' ') })),
+      ...api.channels.map((c) => ({ section: 'channel', from: FROM, to: TO, channel: c.channel, ...none, ...metrics(c), residency_flag: '', suppressed: c.suppressed.join(' ') })),
+      ...api.templates.map((t) => ({
+        section: 'template', from: FROM, to: TO, channel: '', category: t.category, template: csvText(t.template), sent: csvText(t.sent),
+        ...Object.fromEntries(METRIC_IDS.map((id) => [id, ''])), delivery_rate: csvText(t.delivery_rate), read_rate: csvText(t.read_rate),
+        residency_flag: '', suppressed: t.suppressed.join(' '),
+      })),
     ]);
+    expect(api.templates.length).toBeGreaterThan(0);
     expect(await latestAudit()).toMatchObject({
       action: 'export.business.csv', target: business, filters: { business, from: FROM, to: TO, granularity: 'week' },
-      row_count: 1 + api.series.length + api.channels.length, sha256: sha256(bytes),
+      row_count: 1 + api.series.length + api.channels.length + api.templates.length, sha256: sha256(bytes),
     });
   });
 
@@ -170,6 +177,11 @@ describe('business exports', () => {
     expect(hasRow(text, ['Residency flag', api.totals.residency_flag])).toBe(true);
     for (const c of api.channels) {
       for (const row of metricRows(c.channel, c, api.k)) expect(hasRow(text, row), row.join(' | ')).toBe(true);
+    }
+    for (const t of api.templates) {
+      const figure = (id: 'sent' | 'delivery_rate' | 'read_rate') => formatMetric(id, t[id], t.suppressed.includes(id), api.k);
+      const row = [t.category, t.template ?? '(no template)', figure('sent'), figure('delivery_rate'), figure('read_rate')];
+      expect(hasRow(text, row), row.join(' | ')).toBe(true);
     }
     for (const p of api.series) {
       for (const row of metricRows(p.from === p.to ? p.from : `${p.from} to ${p.to}`, p, api.k)) expect(hasRow(text, row), row.join(' | ')).toBe(true);

@@ -23,6 +23,7 @@ export interface TestEvent {
   at: string;
   sender?: string | null;
   category?: string | null;
+  template?: string | null;
   processedIn?: string;
 }
 
@@ -50,10 +51,10 @@ export async function openEventsDb(): Promise<EventsDb> {
         await connection.run(
           `INSERT INTO events (business, event_id, type, channel, customer, customer_region, conversation, message, occurred_at, received_at,
              sender, category, template, processed_in, error_code)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CAST($9 AS TIMESTAMPTZ), CAST($9 AS TIMESTAMPTZ), $10, $11, NULL, $12, NULL)`,
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CAST($9 AS TIMESTAMPTZ), CAST($9 AS TIMESTAMPTZ), $10, $11, $13, $12, NULL)`,
           [
             e.business ?? 'acme', e.id ?? `e${counter}`, e.type, e.channel ?? 'whatsapp', e.customer, e.region ?? 'DE',
-            e.conversation ?? null, e.message ?? null, e.at, e.sender ?? null, e.category ?? null, e.processedIn ?? 'DE',
+            e.conversation ?? null, e.message ?? null, e.at, e.sender ?? null, e.category ?? null, e.processedIn ?? 'DE', e.template ?? null,
           ] as never,
         );
       }

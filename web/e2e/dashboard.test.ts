@@ -146,6 +146,9 @@ describe('the dashboard in a real browser', () => {
     const range = presetRange(30);
     const report = await api<{ series: unknown[] }>(`/v1/reports/businesses/${id}?from=${range.from}&to=${range.to}&granularity=day`);
     await expect.poll(() => page.locator('table:has(caption:text("By day")) tbody tr').count()).toBe(report.series.length);
+    const templates = await api<{ templates: { category: string; template: string | null }[] }>(`/v1/reports/businesses/${id}?from=${range.from}&to=${range.to}`);
+    const templateRows = page.locator('table:has(caption:text("Delivery and read by category and template")) tbody tr');
+    await expect.poll(() => templateRows.count()).toBe(templates.templates.length);
     await page.getByRole('button', { name: 'By week' }).click();
     const weekly = await api<{ series: unknown[] }>(`/v1/reports/businesses/${id}?from=${range.from}&to=${range.to}&granularity=week`);
     await expect.poll(() => page.locator('table:has(caption:text("By week")) tbody tr').count()).toBe(weekly.series.length);

@@ -22,11 +22,26 @@ export function businessDocument(report: BusinessReport, meta: ExportMeta): TDoc
     ),
     heading('Per channel', true),
     ...metricTables('Channel', report.channels.map((c) => ({ label: c.channel, metrics: c })), k),
+    heading('Delivery and read by category and template', true),
+    templateTable(report),
     heading(`Per ${unit}`, true),
     ...metricTables(unit === 'day' ? 'Day' : 'Week', report.series.map((p) => ({ label: p.from === p.to ? p.from : `${p.from} to ${p.to}`, metrics: p })), k),
     heading('About these figures', true),
     ...definitions(),
   ]);
+}
+
+function templateTable(report: BusinessReport) {
+  const { k } = report;
+  const cell = (t: BusinessReport['templates'][number], id: 'sent' | 'delivery_rate' | 'read_rate') =>
+    figureCell(formatMetric(id, t[id], t.suppressed.includes(id), k), t.suppressed.includes(id));
+  return dataTable(
+    [
+      { header: 'Category', width: 100 }, { header: 'Template', width: 200 },
+      { header: 'Sent messages', width: 110, align: 'right' }, { header: 'Delivered', width: 110, align: 'right' }, { header: 'Read', width: 110, align: 'right' },
+    ],
+    report.templates.map((t) => [t.category, t.template ?? '(no template)', cell(t, 'sent'), cell(t, 'delivery_rate'), cell(t, 'read_rate')]),
+  );
 }
 
 function reportDocument(report: BusinessReport, meta: ExportMeta, content: TDocumentDefinitions['content'][]): TDocumentDefinitions {

@@ -44,6 +44,16 @@ export interface BusinessReport {
   totals: Metrics & { residency_flag: OverviewRow['residency_flag']; suppressed: string[] };
   series: (Metrics & { from: string; to: string; suppressed: string[] })[];
   channels: (Metrics & { channel: string; suppressed: string[] })[];
+  templates: TemplateRow[];
+}
+
+export interface TemplateRow {
+  category: string;
+  template: string | null;
+  sent: number | null;
+  delivery_rate: number | null;
+  read_rate: number | null;
+  suppressed: string[];
 }
 
 export type LocationStatus = 'ok' | 'safeguarded' | 'exposed';

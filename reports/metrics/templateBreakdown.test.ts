@@ -1,0 +1,45 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openEventsDb, type EventsDb } from '../testing/eventsDb';
+import { templateBreakdown } from './templateBreakdown';
+
+let db: EventsDb;
+beforeEach(async () => {
+  db = await openEventsDb();
+});
+afterEach(() => db.close());
+
+const sent = (customer: string, message: string | null, category: string, template: string | null, at = '2026-03-03T10:00:00Z') =>
+  ({ type: 'message.sent', customer, conversation: `c-${customer}`, message, sender: 'automation', category, template, at });
+const status = (type: string, message: string, at = '2026-03-03T10:01:00Z') => ({ type, customer: 'x', conversation: 'c-x', message, at });
+
+describe('delivery and read by category and template', () => {
+  it('counts each sent message of the period once, with delivered (or read) and read statuses from any time', async () => {
+    await db.insert([
+      // boarding_pass: 4 messages to 4 customers; m1 delivered, m2 read (implies delivered), m3 delivered twice, m4 nothing.
+      sent('a', 'm1', 'utility', 'boarding_pass'), sent('b', 'm2', 'utility', 'boarding_pass'),
+      sent('c', 'm3', 'utility', 'boarding_pass'), sent('d', 'm4', 'utility', 'boarding_pass'),
+      status('message.delivered', 'm1'), status('message.read', 'm2'),
+      status('message.delivered', 'm3'), status('message.delivered', 'm3', '2026-03-05T00:00:00Z'),
+      // A status of a message sent before the period does not count, nor does its message.
+      sent('e', 'm0', 'utility', 'boarding_pass', '2026-02-20T10:00:00Z'), status('message.read', 'm0', '2026-03-03T09:00:00Z'),
+      // promo: 2 messages, one without a platform id (never matched by a status).
+      sent('a', 'p1', 'marketing', 'spring_sale'), sent('b', null, 'marketing', 'spring_sale'), status('message.read', 'p1'),
+      // free-form service reply without a template.
+      sent('c', 's1', 'service', null), status('message.delivered', 's1'),
+    ]);
+    const rows = await templateBreakdown(db.source([]), { from: '2026-03-01', to: '2026-03-31', business: 'acme' }, 1);
+    expect(rows).toEqual([
+      { category: 'marketing', template: 'spring_sale', sent: 2, delivery_rate: 0.5, read_rate: 0.5, suppressed: [] },
+      { category: 'service', template: null, sent: 1, delivery_rate: 1, read_rate: 0, suppressed: [] },
+      { category: 'utility', template: 'boarding_pass', sent: 4, delivery_rate: 0.75, read_rate: 0.25, suppressed: [] },
+    ]);
+  });
+
+  it('hides every figure of a template sent to fewer than k customers', async () => {
+    await db.insert([sent('a', 'm1', 'marketing', 'vip'), sent('a', 'm2', 'marketing', 'vip'), sent('b', 'm3', 'marketing', 'vip')]);
+    const [atK] = await templateBreakdown(db.source([]), { from: '2026-03-01', to: '2026-03-31', business: 'acme' }, 2);
+    expect(atK).toMatchObject({ sent: 3, suppressed: [] });
+    const [belowK] = await templateBreakdown(db.source([]), { from: '2026-03-01', to: '2026-03-31', business: 'acme' }, 3);
+    expect(belowK).toEqual({ category: 'marketing', template: 'vip', sent: null, delivery_rate: null, read_rate: null, suppressed: ['sent', 'delivery_rate', 'read_rate'] });
+  });
+});
