@@ -83,7 +83,10 @@ async function main() {
 function announceSecrets(runtime: Runtime) {
   const { adminTokenSource: admin, pseudonymKeySource: key } = runtime;
   if (admin.source === 'generated' || admin.source === 'file') {
-    process.stdout.write(`Admin token (bearer for the admin API, kept in ${admin.path}): ${admin.token}\n`);
+    process.stdout.write(
+      `Admin token (kept in ${admin.path}): ${admin.token}\n` +
+        '  sign in to the dashboard as "admin" with this token as password, or send it as "Authorization: Bearer <token>" to the API\n',
+    );
   }
   if (key.source === 'generated') {
     process.stderr.write(
