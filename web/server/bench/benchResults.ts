@@ -1,0 +1,37 @@
+import type { BulkLoadFigures } from './bulkLoad';
+import type { LoadRate, ScanRate } from './duckdbLimits';
+import type { IngestFigures } from './httpIngest';
+import type { MachineInfo } from './machine';
+import type { PostgresFigures } from './postgresCompare';
+import type { ReportLatency } from './reportLatency';
+import type { DatabaseSize } from './serverFootprint';
+
+/** Everything one run measured: printed as a table and written to bench-results/ as JSON. */
+export interface BenchResults {
+  machine: MachineInfo;
+  options: { events: number; clients: number; batchSize: number; runs: number; limitRows: number; httpSeconds: number };
+  dataset: { events: number; days: number; endDate: string; seed: string; business: string; note?: string; bulkLoad: BulkLoadFigures };
+  limits: { sampleRows: number; appender: LoadRate; readJson: LoadRate; scan: ScanRate; bestLoadRowsPerSec: number; bestLoadPath: string };
+  httpIngest: IngestFigures & { ratioToBestLimit: number };
+  reports: ReportLatency[];
+  underIngest: { ingest: IngestFigures; targetFraction: number; reports: ReportLatency[] };
+  server: {
+    startSeconds: number[];
+    peakRssBytes: number;
+    eventsStored: number;
+    /** While the server ran, after the HTTP phases (file + WAL not yet checkpointed). */
+    runningSize: DatabaseSize;
+    /** After the server's graceful stop (CHECKPOINT: the WAL folded into the file). */
+    stoppedSize: DatabaseSize;
+  };
+  postgres: PostgresFigures;
+  targets: TargetCheck[];
+  durationSeconds: number;
+}
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  /** undefined: not measurable in this run (e.g. the 50M target in a 1M run). */
+  holds: boolean | undefined;
+}

@@ -1,0 +1,73 @@
+import { startServerProcess, waitForHealth, type ServerProcess } from '../testing/serverProcess';
+import { BENCH_ADMIN_TOKEN, benchServerEnv } from './benchServerEnv';
+import { processMemory } from './serverFootprint';
+
+/** The real server (npm start's entry point) as a child process on the bench's database. */
+export class BenchServer {
+  /** Highest VmHWM of every server process started, in bytes. */
+  peakRssBytes = 0;
+  #server: ServerProcess | undefined;
+
+  constructor(
+    readonly databasePath: string,
+    readonly port: number,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts it and waits until it answers; returns how long that took, in ms. */
+  async start(): Promise<number> {
+    const started = performance.now();
+    this.#server = startServerProcess(benchServerEnv(this.databasePath), this.port);
+    // At tens of millions of events the start (idempotency index) takes a while.
+    await waitForHealth(this.#server, 30 * 60_000);
+    return performance.now() - started;
+  }
+
+  /** Samples the process's peak RSS (VmHWM only grows while it lives). */
+  sampleMemory(): void {
+    const pid = this.#server?.child.pid;
+    const memory = pid === undefined ? undefined : processMemory(pid);
+    if (memory) this.peakRssBytes = Math.max(this.peakRssBytes, memory.peakRssBytes);
+  }
+
+  /** SIGTERM: the server commits what is queued, checkpoints and exits. */
+  async stop(): Promise<void> {
+    const server = this.#server;
+    if (!server) return;
+    this.sampleMemory();
+    this.#server = undefined;
+    if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+    server.child.kill('SIGTERM');
+    const code = await server.exited;
+    if (code !== 0) throw new Error(`the server exited with ${code} after SIGTERM:\n${server.output().slice(-2000)}`);
+  }
+
+  /** For a failure path: no checkpoint, no waiting for anything but the exit. */
+  async kill(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
+    server.child.kill('SIGKILL');
+    await server.exited;
+  }
+
+  async admin(method: string, path: string, body?: unknown): Promise<unknown> {
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  /** An ingest key for all these businesses. */
+  async ingestKey(businesses: readonly string[]): Promise<string> {
+    const reply = await this.admin('POST', `/v1/businesses/${businesses[0]}/keys`, { label: 'bench', also_businesses: businesses.slice(1) });
+    return (reply as { key: string }).key;
+  }
+}

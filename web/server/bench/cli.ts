@@ -1,0 +1,84 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runCli, UsageError } from '../cliMain';
+import { formatResults } from './resultsTable';
+import { runBench, type BenchOptions } from './runBench';
+
+const USAGE = `Usage: npm run bench -- [--events N] [--clients N] [--batch N] [--runs N] [--limit-rows N]
+                        [--http-seconds S] [--end YYYY-MM-DD] [--skip-postgres] [--keep]
+
+Measures the product against DuckDB's own limits and against PostgreSQL 15 (issue 6), on a
+temporary database: DuckDB bulk-load (Appender, read_json) and scan rates; N demo events loaded
+in-process; the real server started on them; report latencies (cold and warm); HTTP ingest;
+reports under ingest at 80% of its maximum; peak RSS and database size; the same reports on
+PostgreSQL. Prints a table and writes the figures as JSON to bench-results/.
+
+  --events N        events in the data set (default 1000000; 10000000 and 50000000 work)
+  --clients N       concurrent HTTP ingest clients (default 4)
+  --batch N         events per POST /v1/events (default 500)
+  --runs N          warm runs per report and period (default 20)
+  --limit-rows N    rows per DuckDB bulk-load limit (default min(events, 2000000))
+  --http-seconds S  time box of the HTTP ingest phase (default 60)
+  --end DATE        last day of the data set (default 2026-11-15 while within RETENTION_DAYS)
+  --skip-postgres   leave out the PostgreSQL comparison
+  --keep            keep the temporary files (database, PostgreSQL data) and print where`;
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+
+function whole(text: string | undefined, fallback: number, name: string): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${name} must be a positive whole number`);
+  return Number(text);
+}
+
+function parseOptions(argv: string[]): BenchOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        events: { type: 'string' }, clients: { type: 'string' }, batch: { type: 'string' }, runs: { type: 'string' },
+        'limit-rows': { type: 'string' }, 'http-seconds': { type: 'string' }, end: { type: 'string' },
+        'skip-postgres': { type: 'boolean' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return 'help';
+  const events = whole(values.events, 1_000_000, '--events');
+  const batchSize = whole(values.batch, 500, '--batch');
+  if (batchSize > 10_000) throw new UsageError('--batch: the API takes at most 10000 events a request');
+  return {
+    events,
+    clients: whole(values.clients, 4, '--clients'),
+    batchSize,
+    runs: whole(values.runs, 20, '--runs'),
+    limitRows: whole(values['limit-rows'], Math.min(events, 2_000_000), '--limit-rows'),
+    httpSeconds: whole(values['http-seconds'], 60, '--http-seconds'),
+    end: values.end,
+    skipPostgres: values['skip-postgres'] ?? false,
+    keepFiles: values.keep ?? false,
+  };
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const results = await runBench(options);
+  process.stdout.write(`\n${formatResults(results)}\n\nbench finished in ${(results.durationSeconds / 60).toFixed(1)} min\n`);
+  const dir = join(ROOT, 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `bench-${options.events}-${results.machine.date.replaceAll(':', '-').slice(0, 19)}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`figures written to ${file}\n`);
+  return 0;
+}
+
+runCli(main, USAGE);

@@ -1,0 +1,20 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+
+/** Peak and current resident set of a process, from /proc (Linux), in bytes. */
+export function processMemory(pid: number): { peakRssBytes: number; rssBytes: number } | undefined {
+  const path = `/proc/${pid}/status`;
+  if (!existsSync(path)) return undefined;
+  const status = readFileSync(path, 'utf8');
+  const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return { peakRssBytes: kib('VmHWM'), rssBytes: kib('VmRSS') };
+}
+
+export interface DatabaseSize {
+  fileBytes: number;
+  walBytes: number;
+}
+
+export function databaseSize(path: string): DatabaseSize {
+  const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
+  return { fileBytes: size(path), walBytes: size(`${path}.wal`) };
+}

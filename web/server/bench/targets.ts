@@ -1,0 +1,55 @@
+import type { BenchResults, TargetCheck } from './benchResults';
+import type { ReportLatency } from './reportLatency';
+import { formatBytes, formatMs, formatRatio } from './textTable';
+
+const GIB = 2 ** 30;
+
+/** PostgreSQL warm p50 / ours warm p50, per report and period (higher: we are faster). */
+export function postgresRatios(results: Pick<BenchResults, 'postgres' | 'reports'>): { report: string; days: number; ratio: number }[] {
+  if ('skipped' in results.postgres) return [];
+  return results.postgres.reports.flatMap((p) => {
+    const ours = results.reports.find((r) => r.phase === 'warm' && r.report === p.report && r.days === p.days);
+    return ours ? [{ report: p.report, days: p.days, ratio: p.warm.p50Ms / ours.stats.p50Ms }] : [];
+  });
+}
+
+const worst = (reports: ReportLatency[]) => reports.reduce((a, b) => (b.stats.p95Ms > a.stats.p95Ms ? b : a));
+
+/** Issue 6's targets, each with what this run measured and whether it holds. */
+export function checkTargets(results: Omit<BenchResults, 'targets' | 'durationSeconds'>): TargetCheck[] {
+  const events = results.dataset.events;
+  const checks: TargetCheck[] = [];
+  checks.push({
+    target: 'HTTP ingest >= 50% of the best bulk-load rate',
+    measured: `${(results.httpIngest.ratioToBestLimit * 100).toFixed(1)}%`,
+    holds: results.httpIngest.ratioToBestLimit >= 0.5,
+  });
+  const warm = results.reports.filter((r) => r.phase === 'warm');
+  if (warm.length > 0) {
+    const slowest = worst(warm);
+    const limitMs = events > 10_500_000 ? 1000 : 150;
+    const scale = events > 10_500_000 ? '50M' : '10M';
+    checks.push({
+      target: `report p95 < ${limitMs} ms (target at ${scale} events; this run: ${(events / 1e6).toFixed(1)}M)`,
+      measured: `worst warm p95 ${formatMs(slowest.stats.p95Ms)} (${slowest.report} ${slowest.days} d)`,
+      holds: slowest.stats.p95Ms < limitMs,
+    });
+  }
+  const ratios = postgresRatios(results);
+  if (ratios.length > 0) {
+    const least = ratios.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+    checks.push({
+      target: '>= 20x faster than PostgreSQL (warm p50)',
+      measured: `least ${formatRatio(least.ratio)} (${least.report} ${least.days} d)`,
+      holds: least.ratio >= 20,
+    });
+  } else {
+    checks.push({ target: '>= 20x faster than PostgreSQL (warm p50)', measured: 'PostgreSQL comparison skipped', holds: undefined });
+  }
+  checks.push({
+    target: 'server peak RSS < 2 GiB at 50M events',
+    measured: `${formatBytes(results.server.peakRssBytes)} at ${(results.server.eventsStored / 1e6).toFixed(1)}M events`,
+    holds: results.server.eventsStored >= 50_000_000 ? results.server.peakRssBytes < 2 * GIB : undefined,
+  });
+  return checks;
+}
