@@ -36,8 +36,8 @@ export const CONTENT_FIELD_ERROR =
 // RFC 3339 date-time: a full date, a time and an explicit offset.
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
-/** Microseconds since the epoch, or null when the text is not a real RFC 3339 instant. */
-export function parseRfc3339Micros(text: string): number | null {
+/** The reference parser: regular expression, Date.parse and a round trip for impossible dates. */
+export function parseRfc3339MicrosSlow(text: string): number | null {
   const m = RFC3339.exec(text);
   if (!m) return null;
   const [, y, mo, d, h, mi, s, fraction = '', offset = 'Z'] = m;
@@ -49,6 +49,76 @@ export function parseRfc3339Micros(text: string): number | null {
     return null;
   }
   const micros = fraction ? Math.floor(Number(`0${fraction}`) * 1e6) : 0;
+  return ms * 1000 + micros;
+}
+
+/** The value of `count` ASCII digits at `at`, or -1 when one of them is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    value = value * 10 + c;
+  }
+  return value;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/**
+ * Microseconds since the epoch, or null when the text is not a real RFC 3339 instant.
+ *
+ * Every event has one or two timestamps, parsed at validation and again at anonymisation, so
+ * the common shape (years 1000-9999, offsets up to 23:59) is read here by hand, without a
+ * regular expression, string slices or Date objects. Anything else goes to the reference parser
+ * above, so both always agree (the tests compare them on generated timestamps).
+ */
+export function parseRfc3339Micros(text: string): number | null {
+  const length = text.length;
+  if (length < 20 || length > 35) return parseRfc3339MicrosSlow(text);
+  const t = text.charCodeAt(10);
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (t !== 84 && t !== 116 && t !== 32) ||
+    text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
+    return parseRfc3339MicrosSlow(text);
+  }
+  const y = digits(text, 0, 4);
+  const mo = digits(text, 5, 2);
+  const d = digits(text, 8, 2);
+  const h = digits(text, 11, 2);
+  const mi = digits(text, 14, 2);
+  const s = digits(text, 17, 2);
+  if (y < 1000 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) return parseRfc3339MicrosSlow(text);
+  let at = 19;
+  let micros = 0;
+  if (text.charCodeAt(at) === 46) {
+    let end = at + 1;
+    while (end < length && end - at <= 9) {
+      const c = text.charCodeAt(end);
+      if (c < 48 || c > 57) break;
+      end++;
+    }
+    if (end === at + 1 || end - at > 9 + 1) return parseRfc3339MicrosSlow(text);
+    // Exactly as the reference: through a double, then floored.
+    micros = Math.floor(Number(`0${text.slice(at, end)}`) * 1e6);
+    at = end;
+  }
+  let offsetMinutes = 0;
+  const sign = text.charCodeAt(at);
+  if (sign === 90 || sign === 122) {
+    if (at + 1 !== length) return parseRfc3339MicrosSlow(text);
+  } else if ((sign === 43 || sign === 45) && at + 6 === length && text.charCodeAt(at + 3) === 58) {
+    const oh = digits(text, at + 1, 2);
+    const om = digits(text, at + 4, 2);
+    if (oh < 0 || om < 0 || oh > 23 || om > 59) return parseRfc3339MicrosSlow(text);
+    offsetMinutes = (sign === 43 ? 1 : -1) * (oh * 60 + om);
+  } else {
+    return parseRfc3339MicrosSlow(text);
+  }
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
+  const daysInMonth = mo === 2 && isLeapYear(y) ? 29 : DAYS_IN_MONTH[mo - 1]!;
+  if (d > daysInMonth) return null;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s) - offsetMinutes * 60_000;
   return ms * 1000 + micros;
 }
 
@@ -92,7 +162,7 @@ const EventFields = z.strictObject({
 type Fields = z.infer<typeof EventFields>;
 
 /** Rules between fields (SPEC 3), each with the field it is about. */
-const CROSS_FIELD_RULES: { field: keyof Fields; applies: (e: Fields) => boolean; error: string }[] = [
+export const CROSS_FIELD_RULES: { field: keyof Fields; applies: (e: Fields) => boolean; error: string }[] = [
   { field: 'conversation', applies: (e) => e.type.startsWith('message.') && !e.conversation, error: 'conversation is required for message.* events' },
   {
     field: 'message',
