@@ -6,7 +6,8 @@ import { ProgressBar } from '../../../ingest/demo/progress';
 import { freePort } from '../testing/serverProcess';
 import { latencyStats, type LatencyStats } from './latencyStats';
 import { loadPostgres, type PostgresLoadFigures } from './postgresLoad';
-import { parameterCount, reportQueries } from './postgresReportSql';
+import { crossCheckOverview, type CrossCheck } from './crossCheck';
+import { engagementSql, parameterCount, reportQueries, responseSql } from './postgresReportSql';
 import { findPostgres, PostgresServer } from './postgresServer';
 import type { ReportCase, ReportName } from './reportLatency';
 
@@ -20,7 +21,7 @@ export interface PostgresReportLatency {
 
 export type PostgresFigures =
   | { skipped: string }
-  | { version: string; settings: string; load: PostgresLoadFigures; reports: PostgresReportLatency[] };
+  | { version: string; settings: string; load: PostgresLoadFigures; reports: PostgresReportLatency[]; crossCheck: CrossCheck | null };
 
 export interface PostgresCompareOptions {
   workDir: string;
@@ -33,6 +34,8 @@ export interface PostgresCompareOptions {
   runs: number;
   /** Warm runs of one case stop once they have taken this long. */
   budgetMsPerCase: number;
+  /** Our API's overview reply for one period, to check PostgreSQL's numbers against. */
+  ourOverview?: { case: ReportCase; body: unknown };
 }
 
 const DAY_MS = 86_400_000;
@@ -85,9 +88,23 @@ export async function comparePostgres(options: PostgresCompareOptions): Promise<
     }
     progress.finish();
     const settings = await showSettings(server);
-    return { version: server.version, settings, load, reports };
+    const crossCheck = options.ourOverview ? await checkOverview(server, options.ourOverview, options.business) : null;
+    return { version: server.version, settings, load, reports, crossCheck };
   } finally {
     await server.stop();
+  }
+}
+
+async function checkOverview(server: PostgresServer, ours: { case: ReportCase; body: unknown }, business: string): Promise<CrossCheck> {
+  const client = new pg.Client(server.connection);
+  await client.connect();
+  try {
+    const params = parameters(ours.case, business);
+    const [response, engagement] = await Promise.all([responseSql('all'), engagementSql('all')].map(async (sql) =>
+      (await client.query(sql, params.slice(0, parameterCount(sql)))).rows as Record<string, unknown>[]));
+    return crossCheckOverview(ours.body as Parameters<typeof crossCheckOverview>[0], response!, engagement!);
+  } finally {
+    await client.end();
   }
 }
 

@@ -29,7 +29,8 @@ export const REFERENCE_DDL = [
   SELECT coalesce(sum(greatest(0, extract(epoch FROM
            least(e, (d.day + h.closes) AT TIME ZONE bz.timezone) - greatest(s, (d.day + h.opens) AT TIME ZONE bz.timezone)))), 0)
   FROM businesses bz
-  CROSS JOIN LATERAL generate_series((s AT TIME ZONE bz.timezone)::date, (e AT TIME ZONE bz.timezone)::date, interval '1 day') AS d(day)
+  CROSS JOIN LATERAL generate_series((s AT TIME ZONE bz.timezone)::date::timestamp, (e AT TIME ZONE bz.timezone)::date::timestamp,
+                                     interval '1 day') AS d(day)
   JOIN business_hours h ON h.business = bz.id AND h.isodow = extract(isodow FROM d.day)
   WHERE bz.id = b
 $$`,
@@ -53,7 +54,7 @@ export function responseSql(scope: Scope): string {
   const g = grouping(scope, 'started_at');
   const sevenDays = scope === 'all'
     ? `,
-  avg((replied_at <= started_at + interval '24 hours')::int) FILTER (WHERE started_at >= $3) AS response_rate_7d,
+  avg(CASE WHEN replied_at <= started_at + interval '24 hours' THEN 1 ELSE 0 END) FILTER (WHERE started_at >= $3) AS response_rate_7d,
   percentile_cont(0.5) WITHIN GROUP (ORDER BY frt_s) FILTER (WHERE started_at >= $3) AS frt_median_7d`
     : '';
   return `WITH first_message AS (
@@ -80,7 +81,7 @@ SELECT ${g.select},
   percentile_cont(0.9) WITHIN GROUP (ORDER BY frt_s) FILTER (WHERE started_at >= $1) AS frt_p90_s,
   percentile_cont(0.5) WITHIN GROUP (ORDER BY frt_bh_s) FILTER (WHERE started_at >= $1) AS frt_bh_median_s,
   percentile_cont(0.9) WITHIN GROUP (ORDER BY frt_bh_s) FILTER (WHERE started_at >= $1) AS frt_bh_p90_s,
-  avg((replied_at <= started_at + interval '24 hours')::int) FILTER (WHERE started_at >= $1) AS response_rate_24h${sevenDays}
+  avg(CASE WHEN replied_at <= started_at + interval '24 hours' THEN 1 ELSE 0 END) FILTER (WHERE started_at >= $1) AS response_rate_24h${sevenDays}
 FROM timed
 GROUP BY ${g.groupBy}`;
 }

@@ -92,6 +92,10 @@ function postgresSection(r: BenchResults): TableSection {
       `load: COPY ${formatCount(p.load.rows)} rows ${p.load.copySeconds.toFixed(1)} s, 3 indexes ${p.load.indexSeconds.toFixed(1)} s, ` +
         `VACUUM ANALYZE ${p.load.vacuumAnalyzeSeconds.toFixed(1)} s; table ${formatBytes(p.load.tableBytes)} + indexes ${formatBytes(p.load.indexBytes)}`,
       `settings: ${p.settings}`,
+      p.crossCheck
+        ? `cross-check of the ${r.dataset.endDate} overview (30 days): ${p.crossCheck.compared - p.crossCheck.mismatches.length}/${p.crossCheck.compared} figures equal to our API's` +
+          (p.crossCheck.mismatches.length > 0 ? `; first differences: ${p.crossCheck.mismatches.slice(0, 3).join('; ')}` : '')
+        : 'cross-check: not run',
     ],
   };
 }

@@ -115,6 +115,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const cold = await coldLatencies(server, cases, startSeconds);
     startSeconds.push((await server.start()) / 1000);
     const warm = await warmLatencies(server.url, BENCH_ADMIN_TOKEN, cases, options.runs, 'warm');
+    const overviewCase = cases.find((c) => c.report === 'overview')!;
+    const ourOverview = { case: overviewCase, body: await server.admin('GET', overviewCase.path) };
     server.sampleMemory();
 
     const sliceEvents = clamp(Math.round(options.events / 10), 20_000, MAX_SLICE_EVENTS);
@@ -159,7 +161,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     } else {
       say('6. the same reports on PostgreSQL 15 (same events, loaded from DuckDB\'s CSV export)');
       postgres = await comparePostgres({
-        workDir, csvPath, rows: bulk.events, demo, business, cases, runs: options.runs, budgetMsPerCase: 120_000,
+        workDir, csvPath, rows: bulk.events, demo, business, cases, runs: options.runs, budgetMsPerCase: 120_000, ourOverview,
       }).catch((error: Error) => ({ skipped: `PostgreSQL failed: ${error.message}` }));
       rmSync(csvPath, { force: true });
     }
