@@ -1,4 +1,5 @@
 import { DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { mergeConversationFacts } from './conversationFacts';
 
 /** One row of the `events` table, as the writer appends it. Identifiers are pseudonyms. */
 export interface EventRow {
@@ -50,8 +51,8 @@ function appendRow(appender: DuckDBAppender, row: EventRow): void {
 }
 
 /**
- * Appends rows and commits them in one transaction: either all are durable (in the WAL) when
- * this resolves, or none are.
+ * Appends rows, merges them into the facts derived from them, and commits both in one
+ * transaction: either all are durable (in the WAL) when this resolves, or none are.
  */
 export async function commitEvents(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
   await connection.run('BEGIN TRANSACTION');
@@ -63,6 +64,7 @@ export async function commitEvents(connection: DuckDBConnection, rows: readonly 
     } finally {
       appender.closeSync();
     }
+    await mergeConversationFacts(connection, rows);
     await connection.run('COMMIT');
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { rebuildConversationFacts } from './conversationFacts';
 
 // Deletions of the data lifecycle (SPEC 11): retention and erasure. Both run on the event
 // writer's connection (EventWriter.exclusive) while the admin store is held too, so no insert
@@ -23,6 +24,18 @@ async function changed(connection: DuckDBConnection, sql: string, params: unknow
   return result.rowsChanged;
 }
 
+const AFFECTED = 'conversations_of_deleted_events';
+
+/** Deletes the matching events and recomputes the facts of the conversations they were part of. */
+async function deleteEvents(connection: DuckDBConnection, where: string, params: unknown[]): Promise<number> {
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${AFFECTED} AS
+SELECT DISTINCT business, conversation FROM events WHERE conversation IS NOT NULL AND ${where}`, params as never);
+  const deleted = await changed(connection, `DELETE FROM events WHERE ${where}`, params);
+  await rebuildConversationFacts(connection, AFFECTED);
+  await connection.run(`DROP TABLE ${AFFECTED}`);
+  return deleted;
+}
+
 export interface PurgeCounts {
   events: number;
   webhookMessages: number;
@@ -39,7 +52,7 @@ export interface PurgeCounts {
 export async function purgeExpired(connection: DuckDBConnection, cutoffMs: number, nowMs: number): Promise<PurgeCounts> {
   const cutoff = new Date(cutoffMs).toISOString();
   return inTransaction(connection, async () => ({
-    events: await changed(connection, 'DELETE FROM events WHERE occurred_at < $1::TIMESTAMPTZ', [cutoff]),
+    events: await deleteEvents(connection, 'occurred_at < $1::TIMESTAMPTZ', [cutoff]),
     webhookMessages: await changed(connection, 'DELETE FROM webhook_messages WHERE "at" < $1::TIMESTAMPTZ', [cutoff]),
     webhookWatermarks: await changed(
       connection,
@@ -79,7 +92,7 @@ export async function eraseCustomers(
       const list = target.customers.filter((c) => HEX_ID.test(c)).map((c) => `'${c}'`).join(',');
       if (!list) continue;
       const where = `business = $1 AND customer IN (${list})`;
-      counts.events += await changed(connection, `DELETE FROM events WHERE ${where}`, [target.business]);
+      counts.events += await deleteEvents(connection, where, [target.business]);
       counts.webhookMessages += await changed(connection, `DELETE FROM webhook_messages WHERE ${where}`, [target.business]);
       counts.webhookWatermarks += await changed(connection, `DELETE FROM webhook_watermarks WHERE ${where}`, [target.business]);
     }

@@ -89,6 +89,28 @@ export const events = pgTable('events', {
   errorCode: integer('error_code'),
 });
 
+// Per-conversation facts, kept up to date in the same transaction as the events they come from
+// (db/eventStore.ts), so a report reads one row per conversation instead of every message event
+// of all time. Every column is a minimum (or the value at one), so merging a batch into a row
+// gives the same result in any order: late and out-of-order events keep them exact.
+export const conversationFacts = pgTable(
+  'conversation_facts',
+  {
+    business: varchar('business', { length: 64 }).notNull(),
+    conversation: varchar('conversation', { length: 64 }).notNull(),
+    // The earliest message.* event of the conversation.
+    firstAt: timestamptz('first_at').notNull(),
+    // The earliest message.received, and its customer and channel: the start when it is also
+    // the earliest message.* event (a customer-initiated conversation, SPEC 7).
+    startedAt: timestamptz('started_at'),
+    customer: varchar('customer', { length: 64 }),
+    channel: varchar('channel', { length: 16 }),
+    // The earliest message.sent by an agent or a bot: the first response.
+    repliedAt: timestamptz('replied_at'),
+  },
+  (t) => [primaryKey({ columns: [t.business, t.conversation] })],
+);
+
 export const auditLog = pgTable('audit_log', {
   id: uuid('id').defaultRandom().primaryKey(),
   at: timestamptz('at').notNull(),

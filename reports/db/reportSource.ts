@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../../db/duckdb';
+import { queryPlainRows } from '../../db/duckdb';
 import type { BusinessRecord } from '../../db/registry';
 import type { SqlQuery } from '../metrics/sqlText';
 
@@ -24,7 +24,7 @@ export class ReadQueue {
   constructor(readonly connection: DuckDBConnection) {}
 
   query<T>(query: SqlQuery): Promise<T[]> {
-    const run = this.#tail.then(() => queryRows<T>(this.connection, query.sql, query.params));
+    const run = this.#tail.then(() => queryPlainRows<T>(this.connection, query.sql, query.params));
     this.#tail = run.catch(() => undefined);
     return run;
   }

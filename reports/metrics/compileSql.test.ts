@@ -61,7 +61,9 @@ describe('SQL builders', () => {
     expect(q.sql).not.toMatch(/\bOVER\s*\(|\bLEAD\b|\bLAG\b/i);
     const facts = compileConversationFacts({ ...SCOPE, business: 'acme' });
     expect(facts.sql).not.toMatch(/\bOVER\s*\(|\bLEAD\b|\bLAG\b/i);
-    expect(facts.sql).toContain("e.sender IN ('agent', 'bot')");
+    // Facts are read from the table merged at write time, never from the events.
+    expect(facts.sql).toMatch(/FROM conversation_facts\b/);
+    expect(facts.sql).not.toMatch(/\bevents\b/);
     expect(facts.params).toEqual(['2026-03-02T00:00:00.000Z', '2026-03-09T00:00:00.000Z', 'acme']);
   });
 

@@ -6,9 +6,8 @@ import { quantileCont } from './quantile';
 
 /**
  * The `conversations` metrics of ./definitions.ts, aggregated over per-conversation facts (one
- * row per customer-initiated conversation with its start and first response). These facts are
- * exactly what a write-time table would keep up to date later (issue 4, "keep it fast"): the
- * aggregation below would not change.
+ * row per customer-initiated conversation with its start and first response), read from the
+ * conversation_facts table that the writer keeps up to date (db/conversationFacts.ts).
  */
 
 export interface ConversationFact {

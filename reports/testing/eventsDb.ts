@@ -1,11 +1,12 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { openDatabase } from '../../db/duckdb';
 import { migrate } from '../../db/migrate';
+import { commitEvents, type EventRow } from '../../db/eventStore';
 import type { BusinessHours, BusinessRecord, ProcessingLocation } from '../../db/registry';
 import { ReadQueue, reportSource, type ReportSource } from '../db/reportSource';
 
 /**
- * Test helper: a migrated in-memory DuckDB whose `events` table is filled directly with
+ * Test helper: a migrated in-memory DuckDB whose `events` table is filled through the real write path with
  * hand-made rows (identifiers are plain strings here: the reports never look inside them), and
  * a ReportSource over it with a hand-made registry.
  */
@@ -37,6 +38,17 @@ export interface EventsDb {
 
 let counter = 0;
 
+function eventRow(e: TestEvent): EventRow {
+  counter += 1;
+  const micros = Date.parse(e.at) * 1000;
+  return {
+    business: e.business ?? 'acme', eventId: e.id ?? `e${counter}`, type: e.type, channel: e.channel ?? 'whatsapp',
+    customer: e.customer, customerRegion: e.region ?? 'DE', conversation: e.conversation ?? null, message: e.message ?? null,
+    occurredAtMicros: micros, receivedAtMicros: micros, sender: e.sender ?? null, category: e.category ?? null,
+    template: e.template ?? null, processedIn: e.processedIn ?? 'DE', errorCode: null,
+  };
+}
+
 export async function openEventsDb(): Promise<EventsDb> {
   const instance = await openDatabase(':memory:');
   const connection = await instance.connect();
@@ -45,19 +57,10 @@ export async function openEventsDb(): Promise<EventsDb> {
   return {
     instance,
     connection,
+    // Through the real write path, one commit per event in the order given, so the facts
+    // merged at write time see the events as late and out of order as a test makes them.
     insert: async (events) => {
-      for (const e of events) {
-        counter += 1;
-        await connection.run(
-          `INSERT INTO events (business, event_id, type, channel, customer, customer_region, conversation, message, occurred_at, received_at,
-             sender, category, template, processed_in, error_code)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CAST($9 AS TIMESTAMPTZ), CAST($9 AS TIMESTAMPTZ), $10, $11, $13, $12, NULL)`,
-          [
-            e.business ?? 'acme', e.id ?? `e${counter}`, e.type, e.channel ?? 'whatsapp', e.customer, e.region ?? 'DE',
-            e.conversation ?? null, e.message ?? null, e.at, e.sender ?? null, e.category ?? null, e.processedIn ?? 'DE', e.template ?? null,
-          ] as never,
-        );
-      }
+      for (const e of events) await commitEvents(connection, [eventRow(e)]);
     },
     source: (businesses) => reportSource(reads, async () => businesses),
     close: () => {

@@ -1,0 +1,120 @@
+import { DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { EventRow } from './eventStore';
+
+/**
+ * The `conversation_facts` table (db/schema.ts): one row per conversation, merged at write time.
+ * A batch is first reduced here to one partial row per conversation, then merged into the table
+ * with minimums, so the result is the same whatever order the events arrive in.
+ */
+export interface ConversationFactRow {
+  business: string;
+  conversation: string;
+  firstAtMicros: number;
+  startedAtMicros: number | null;
+  customer: string | null;
+  channel: string | null;
+  repliedAtMicros: number | null;
+}
+
+/** Senders whose message.sent is a first response (SPEC 7: automation replies never count). */
+const RESPONDERS = new Set(['agent', 'bot']);
+
+const earlier = (a: number | null, b: number) => (a === null || b < a ? b : a);
+
+/** The batch's partial facts: one row per (business, conversation) of its message.* events. */
+export function conversationFactsOf(rows: readonly EventRow[]): ConversationFactRow[] {
+  const facts = new Map<string, ConversationFactRow>();
+  for (const row of rows) {
+    if (row.conversation === null || !row.type.startsWith('message.')) continue;
+    const key = `${row.business}\u0000${row.conversation}`;
+    let fact = facts.get(key);
+    if (!fact) {
+      fact = {
+        business: row.business, conversation: row.conversation, firstAtMicros: row.occurredAtMicros,
+        startedAtMicros: null, customer: null, channel: null, repliedAtMicros: null,
+      };
+      facts.set(key, fact);
+    }
+    fact.firstAtMicros = Math.min(fact.firstAtMicros, row.occurredAtMicros);
+    if (row.type === 'message.received' && (fact.startedAtMicros === null || row.occurredAtMicros < fact.startedAtMicros)) {
+      fact.startedAtMicros = row.occurredAtMicros;
+      fact.customer = row.customer;
+      fact.channel = row.channel;
+    }
+    if (row.type === 'message.sent' && row.sender !== null && RESPONDERS.has(row.sender)) {
+      fact.repliedAtMicros = earlier(fact.repliedAtMicros, row.occurredAtMicros);
+    }
+  }
+  return [...facts.values()];
+}
+
+const STAGING = 'conversation_facts_batch';
+
+const timestamp = (appender: DuckDBAppender, micros: number | null) =>
+  micros === null ? appender.appendNull() : appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(micros)));
+const text = (appender: DuckDBAppender, value: string | null) =>
+  value === null ? appender.appendNull() : appender.appendVarchar(value);
+
+// A row whose start is earlier wins the customer and channel; `least` skips NULLs.
+const MERGE = `INSERT INTO conversation_facts SELECT * FROM ${STAGING}
+ON CONFLICT (business, conversation) DO UPDATE SET
+  first_at = least(conversation_facts.first_at, excluded.first_at),
+  started_at = least(conversation_facts.started_at, excluded.started_at),
+  customer = CASE WHEN excluded.started_at < coalesce(conversation_facts.started_at, 'infinity'::TIMESTAMPTZ)
+                  THEN excluded.customer ELSE conversation_facts.customer END,
+  channel = CASE WHEN excluded.started_at < coalesce(conversation_facts.started_at, 'infinity'::TIMESTAMPTZ)
+                 THEN excluded.channel ELSE conversation_facts.channel END,
+  replied_at = least(conversation_facts.replied_at, excluded.replied_at)`;
+
+/**
+ * Merges a batch's events into conversation_facts. Runs inside the caller's transaction (the one
+ * that appends the events), so facts and events commit together or not at all.
+ */
+export async function mergeConversationFacts(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
+  const facts = conversationFactsOf(rows);
+  if (facts.length === 0) return;
+  await connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING} AS SELECT * FROM conversation_facts LIMIT 0`);
+  const appender = await connection.createAppender(STAGING, 'main', 'temp');
+  try {
+    for (const fact of facts) {
+      appender.appendVarchar(fact.business);
+      appender.appendVarchar(fact.conversation);
+      timestamp(appender, fact.firstAtMicros);
+      timestamp(appender, fact.startedAtMicros);
+      text(appender, fact.customer);
+      text(appender, fact.channel);
+      timestamp(appender, fact.repliedAtMicros);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  await connection.run(MERGE);
+  await connection.run(`DELETE FROM ${STAGING}`);
+}
+
+/** The facts of every conversation of `source` (a table expression with the events' columns). */
+export function factsFromEvents(source: string): string {
+  return `SELECT business, conversation,
+       min(occurred_at),
+       min(occurred_at) FILTER (WHERE type = 'message.received'),
+       arg_min(customer, occurred_at) FILTER (WHERE type = 'message.received'),
+       arg_min(channel, occurred_at) FILTER (WHERE type = 'message.received'),
+       min(occurred_at) FILTER (WHERE type = 'message.sent' AND sender IN ('agent', 'bot'))
+FROM ${source}
+WHERE conversation IS NOT NULL AND type LIKE 'message.%'
+GROUP BY business, conversation`;
+}
+
+/**
+ * After events were deleted (retention, erasure): recomputes from the remaining events the facts
+ * of the conversations listed in `affected` (a temp table of business, conversation), dropping
+ * those with no message event left. Inside the caller's transaction.
+ */
+export async function rebuildConversationFacts(connection: DuckDBConnection, affected: string): Promise<void> {
+  await connection.run(`DELETE FROM conversation_facts f USING ${affected} a
+WHERE f.business = a.business AND f.conversation = a.conversation`);
+  await connection.run(`INSERT INTO conversation_facts
+${factsFromEvents(`(SELECT e.* FROM events e SEMI JOIN ${affected} a ON e.business = a.business AND e.conversation = a.conversation)`)}`);
+}
