@@ -25,3 +25,16 @@ describe('EventIdIndex', () => {
     expect(index.size).toBe(1);
   });
 });
+
+describe('EventIdIndex.halves', () => {
+  it('reads the first 64 bits as Number.parseInt of the two 8-digit halves would', () => {
+    const reference = (text: string) => [Number.parseInt(text.slice(0, 8), 16) >>> 0, Number.parseInt(text.slice(8, 16), 16) >>> 0];
+    for (let i = 0; i < 2000; i++) {
+      const hex = id(i);
+      const expected = reference(hex);
+      expect(EventIdIndex.halves(hex)).toEqual(expected[0] === 0 && expected[1] === 0 ? [0, 1] : expected);
+    }
+    expect(EventIdIndex.halves('FFFFFFFF00000002')).toEqual([0xffffffff, 2]);
+    expect(EventIdIndex.halves('ffffffffzz')).toEqual(reference('ffffffffzz'));
+  });
+});

@@ -6,6 +6,18 @@
  * A miss proves an event is new. A hit only says "maybe stored": the writer confirms hits
  * against the database, so a 64-bit collision can never drop an event.
  */
+/** The 8 hex digits at `at` as an unsigned 32-bit number: Number.parseInt(slice, 16) >>> 0 without the slice. */
+function hexWord(text: string, at: number): number {
+  let value = 0;
+  for (let i = at; i < at + 8; i++) {
+    const c = text.charCodeAt(i);
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (digit < 0) return Number.parseInt(text.slice(at, at + 8), 16) >>> 0; // not our own hex: as before
+    value = value * 16 + digit;
+  }
+  return value >>> 0;
+}
+
 export class EventIdIndex {
   #slots: Uint32Array;
   #mask: number;
@@ -23,8 +35,8 @@ export class EventIdIndex {
   }
 
   static halves(eventId: string): [number, number] {
-    const high = Number.parseInt(eventId.slice(0, 8), 16) >>> 0;
-    const low = Number.parseInt(eventId.slice(8, 16), 16) >>> 0;
+    const high = hexWord(eventId, 0);
+    const low = hexWord(eventId, 8);
     // (0, 0) marks an empty slot; fold it onto (0, 1), which only costs a rare extra check.
     return high === 0 && low === 0 ? [0, 1] : [high, low];
   }

@@ -60,7 +60,8 @@ export class EventWriter {
 
   /** Opens the writer, rebuilding the idempotency index from the stored events. */
   static async open(connection: DuckDBConnection, options: Partial<EventWriterOptions> = {}): Promise<EventWriter> {
-    const index = new EventIdIndex();
+    // 2^20 slots (8 MiB): the first ~730,000 events need no rehash on the main thread.
+    const index = new EventIdIndex(1 << 20);
     await forEachEventIdPrefix(connection, (high, low) => {
       for (let i = 0; i < high.length; i++) index.addHalves(high[i]!, low[i]!);
     });
@@ -170,28 +171,44 @@ export class EventWriter {
 
   async #commitGroup(group: Submission[]): Promise<boolean[][]> {
     if (this.#options.commitDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#options.commitDelayMs));
+    // Plain loops, no per-row arrays or closures: this runs for every event on the main thread.
     const firstCopies = new Set<string>();
     const candidates: EventRow[] = [];
-    const outcomes = group.map((submission) =>
-      submission.rows.map((row) => {
-        if (firstCopies.has(row.eventId)) return false;
-        firstCopies.add(row.eventId);
-        candidates.push(row);
-        return true;
-      }),
-    );
     // During a pseudonym-key rotation a row also names its id under the previous key, so a
     // resend of an event first stored under the old key is still a duplicate.
-    const maybeStored = candidates.flatMap((row) =>
-      [row.eventId, row.previousEventId].filter((id): id is string => id !== undefined && this.#index.mightContain(id)),
-    );
-    const stored = maybeStored.length > 0 ? await findStoredEventIds(this.#connection, maybeStored) : new Set<string>();
-    const isStored = (row: EventRow) => stored.has(row.eventId) || (row.previousEventId !== undefined && stored.has(row.previousEventId));
-    const fresh = candidates.filter((row) => !isStored(row));
+    const maybeStored: string[] = [];
+    const outcomes: boolean[][] = [];
+    for (const submission of group) {
+      const rows = submission.rows;
+      const first = new Array<boolean>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        if (firstCopies.has(row.eventId)) {
+          first[i] = false;
+          continue;
+        }
+        firstCopies.add(row.eventId);
+        candidates.push(row);
+        first[i] = true;
+        if (this.#index.mightContain(row.eventId)) maybeStored.push(row.eventId);
+        if (row.previousEventId !== undefined && this.#index.mightContain(row.previousEventId)) maybeStored.push(row.previousEventId);
+      }
+      outcomes.push(first);
+    }
+    const stored = maybeStored.length > 0 ? await findStoredEventIds(this.#connection, maybeStored) : undefined;
+    const isStored = (row: EventRow) =>
+      stored !== undefined && (stored.has(row.eventId) || (row.previousEventId !== undefined && stored.has(row.previousEventId)));
+    const fresh = stored === undefined ? candidates : candidates.filter((row) => !isStored(row));
     if (fresh.length > 0) await commitEvents(this.#connection, fresh);
     for (const row of fresh) this.#index.add(row.eventId);
-    return group.map((submission, g) =>
-      submission.rows.map((row, i) => outcomes[g]![i]! && !isStored(row)),
-    );
+    if (stored !== undefined) {
+      group.forEach((submission, g) => {
+        const first = outcomes[g]!;
+        submission.rows.forEach((row, i) => {
+          if (first[i] && isStored(row)) first[i] = false;
+        });
+      });
+    }
+    return outcomes;
   }
 }
