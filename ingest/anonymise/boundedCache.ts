@@ -62,3 +62,54 @@ export class BoundedCache<V> {
     this.#previous = new Map();
   }
 }
+
+/**
+ * The same two-generation cache for keys that come in two parts (a scope such as the business,
+ * and a value): looked up as they are, without building a combined key string for every
+ * look-up. At most 2 * generationSize values over all scopes.
+ */
+export class ScopedBoundedCache<V> {
+  readonly #generationSize: number;
+  #current = new Map<string, Map<string, V>>();
+  #previous = new Map<string, Map<string, V>>();
+  #currentSize = 0;
+  #previousSize = 0;
+
+  constructor(generationSize: number) {
+    if (!Number.isInteger(generationSize) || generationSize < 1) throw new Error('generationSize must be a positive integer');
+    this.#generationSize = generationSize;
+  }
+
+  get maxSize(): number {
+    return 2 * this.#generationSize;
+  }
+
+  get size(): number {
+    return this.#currentSize + this.#previousSize;
+  }
+
+  get(scope: string, key: string): V | undefined {
+    const value = this.#current.get(scope)?.get(key);
+    if (value !== undefined) return value;
+    const old = this.#previous.get(scope)?.get(key);
+    if (old !== undefined) this.set(scope, key, old);
+    return old;
+  }
+
+  set(scope: string, key: string, value: V): void {
+    if (this.#currentSize >= this.#generationSize) {
+      this.#previous = this.#current;
+      this.#previousSize = this.#currentSize;
+      this.#current = new Map();
+      this.#currentSize = 0;
+    }
+    let values = this.#current.get(scope);
+    if (values === undefined) {
+      values = new Map();
+      this.#current.set(scope, values);
+    }
+    const before = values.size;
+    values.set(key, value);
+    this.#currentSize += values.size - before;
+  }
+}

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BoundedCache } from './boundedCache';
+import { BoundedCache, ScopedBoundedCache } from './boundedCache';
 import { parsePhoneIdentity, phoneIdentity } from './customerIdentity';
 import { HmacSha256 } from './hmacSha256';
 import { Pseudonymiser } from './pseudonym';
@@ -98,5 +98,20 @@ describe('phone number cache', () => {
     expect(phoneIdentity('+1 604 681 1234').region).toBe('CA');
     expect(phoneIdentity('+44 1481 123456').region).toBe('GG');
     expect(Object.isFrozen(phoneIdentity('+44 1481 123456'))).toBe(true);
+  });
+});
+
+describe('ScopedBoundedCache', () => {
+  it('never holds more than two generations over all scopes, and keeps what is in use', () => {
+    const cache = new ScopedBoundedCache<number>(100);
+    for (let i = 0; i < 10_000; i++) {
+      cache.set(`business-${i % 7}`, `k${i}`, i);
+      cache.set('acme', 'same', 1); // setting a key again does not count twice
+      expect(cache.get('acme', 'same')).toBe(1);
+      expect(cache.size).toBeLessThanOrEqual(cache.maxSize);
+    }
+    expect(cache.get(`business-${9998 % 7}`, 'k9998')).toBe(9998);
+    expect(cache.get('business-0', 'k0')).toBeUndefined();
+    expect(cache.get('business-4', 'k9998')).toBeUndefined(); // scopes are apart
   });
 });

@@ -1,15 +1,15 @@
-import { BoundedCache } from './boundedCache';
+import { ScopedBoundedCache } from './boundedCache';
 import { HmacSha256 } from './hmacSha256';
 
 export type IdentifierKind = 'customer' | 'conversation' | 'message' | 'event';
 
 /**
- * Pseudonyms cached per Pseudonymiser (in memory only). A customer comes back in many events,
- * a conversation in about six, a message id in its sent, delivered and read events; event ids
- * are unique, so they are never cached. 2 x 50,000 entries of ~64-character keys and
- * 64-character pseudonyms: about 25 MB at most.
+ * Pseudonyms cached per Pseudonymiser, kind and business (in memory only). A customer comes back
+ * in many events, a conversation in about six, a message id in its sent, delivered and read
+ * events; event ids are unique, so they are never cached. At most 2 x 40,000 entries a kind
+ * (values of up to 256 characters and 64-character pseudonyms): some 40 MB in all at most.
  */
-const CACHE_GENERATION = 50_000;
+const CACHE_GENERATION = 40_000;
 
 /**
  * Keyed pseudonyms (SPEC 4): HMAC-SHA256(key, business \0 kind \0 value) in hex. Never a plain
@@ -19,26 +19,30 @@ const CACHE_GENERATION = 50_000;
 export class Pseudonymiser {
   // Plain (not #private) fields: the webhook intake derives a wrapper with Object.create.
   private readonly hmac: HmacSha256;
-  private readonly cache: BoundedCache<string>;
+  private readonly caches: Record<Exclude<IdentifierKind, 'event'>, ScopedBoundedCache<string>>;
 
   constructor(key: Buffer, cacheGeneration = CACHE_GENERATION) {
     if (key.length < 32) throw new Error('the pseudonym key must hold at least 32 bytes');
     this.hmac = new HmacSha256(key);
-    this.cache = new BoundedCache(cacheGeneration);
+    this.caches = {
+      customer: new ScopedBoundedCache(cacheGeneration),
+      conversation: new ScopedBoundedCache(cacheGeneration),
+      message: new ScopedBoundedCache(cacheGeneration),
+    };
   }
 
   /**
    * Customers, conversations and message ids go through a bounded in-memory cache (never on
-   * disk); event ids, unique by design, are computed each time. Cached or not, the value is the
-   * same HMAC.
+   * disk), looked up by (business, value) per kind; event ids, unique by design, are computed
+   * each time. Cached or not, the value is the same HMAC.
    */
   pseudonym(business: string, kind: IdentifierKind, value: string): string {
-    const input = `${business}\u0000${kind}\u0000${value}`;
-    if (kind === 'event') return this.hmac.hex(input);
-    const cached = this.cache.get(input);
+    if (kind === 'event') return this.hmac.hex(`${business}\u0000${kind}\u0000${value}`);
+    const cache = this.caches[kind];
+    const cached = cache.get(business, value);
     if (cached !== undefined) return cached;
-    const pseudonym = this.hmac.hex(input);
-    this.cache.set(input, pseudonym);
+    const pseudonym = this.hmac.hex(`${business}\u0000${kind}\u0000${value}`);
+    cache.set(business, value, pseudonym);
     return pseudonym;
   }
 }
