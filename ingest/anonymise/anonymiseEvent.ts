@@ -30,6 +30,12 @@ export function occurredAtMicros(event: Pick<IngestEvent, 'at' | 'sent_at'>, rec
   return receivedAtMicros - (parseRfc3339Micros(event.sent_at)! - at);
 }
 
+// Module level, not a closure per event: this runs for every event (and tsx wraps every named
+// closure it creates in a defineProperty call).
+function optionalPseudonym(pseudonymiser: Pseudonymiser, business: string, kind: 'conversation' | 'message', value: string | undefined) {
+  return value === undefined ? null : pseudonymiser.pseudonym(business, kind, value);
+}
+
 /** Turns a valid event into a stored row: every identifier pseudonymised, the raw values dropped. */
 export function anonymiseEvent(event: IngestEvent, index: number, context: IntakeContext): Anonymised {
   const occurredAt = occurredAtMicros(event, context.receivedAtMicros);
@@ -43,29 +49,23 @@ export function anonymiseEvent(event: IngestEvent, index: number, context: Intak
   const { pseudonymiser } = context;
   const business = event.business;
   const customer = customerIdentity(event.channel, event.customer, event.customer_country);
-  const optional = (kind: 'conversation' | 'message', value: string | undefined) =>
-    value === undefined ? null : pseudonymiser.pseudonym(business, kind, value);
-  return {
-    ok: true,
-    row: {
-      business,
-      eventId: pseudonymiser.pseudonym(business, 'event', event.id),
-      type: event.type,
-      channel: event.channel,
-      customer: pseudonymiser.pseudonym(business, 'customer', customer.canonical),
-      customerRegion: customer.region,
-      conversation: optional('conversation', event.conversation),
-      message: optional('message', event.message),
-      occurredAtMicros: occurredAt,
-      receivedAtMicros: context.receivedAtMicros,
-      sender: event.sender ?? null,
-      category: event.category ?? null,
-      template: event.template ?? null,
-      processedIn: event.processed_in ?? context.primaryProcessingCountry,
-      errorCode: event.error_code ?? null,
-      ...(context.previousPseudonymiser
-        ? { previousEventId: context.previousPseudonymiser.pseudonym(business, 'event', event.id) }
-        : {}),
-    },
+  const row: EventRow = {
+    business,
+    eventId: pseudonymiser.pseudonym(business, 'event', event.id),
+    type: event.type,
+    channel: event.channel,
+    customer: pseudonymiser.pseudonym(business, 'customer', customer.canonical),
+    customerRegion: customer.region,
+    conversation: optionalPseudonym(pseudonymiser, business, 'conversation', event.conversation),
+    message: optionalPseudonym(pseudonymiser, business, 'message', event.message),
+    occurredAtMicros: occurredAt,
+    receivedAtMicros: context.receivedAtMicros,
+    sender: event.sender ?? null,
+    category: event.category ?? null,
+    template: event.template ?? null,
+    processedIn: event.processed_in ?? context.primaryProcessingCountry,
+    errorCode: event.error_code ?? null,
   };
+  if (context.previousPseudonymiser) row.previousEventId = context.previousPseudonymiser.pseudonym(business, 'event', event.id);
+  return { ok: true, row };
 }

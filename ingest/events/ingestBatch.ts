@@ -1,5 +1,5 @@
 import type { PreviousPseudonymKey, Pseudonymiser } from '../anonymise/pseudonym';
-import { anonymiseEvent } from '../anonymise/anonymiseEvent';
+import { anonymiseEvent, type IntakeContext } from '../anonymise/anonymiseEvent';
 import type { EventWriter } from '../buffer/eventWriter';
 import type { RegistrySnapshot } from '../keys/registrySnapshot';
 import type { EventRow } from '../../db/eventStore';
@@ -25,9 +25,10 @@ export interface IngestOutcome {
 
 type Step = { row: EventRow } | { rejection: Rejection; outOfScope?: boolean };
 
-function prepare(
-  item: BodyItem, index: number, scope: ReadonlySet<string>, deps: IntakeDeps, receivedAtMicros: number, previous: Pseudonymiser | undefined,
-): Step {
+/** What anonymisation needs for one business's events of a batch: built once per business, not per event. */
+type ContextOf = (business: string, primaryProcessingCountry: string) => IntakeContext;
+
+function prepare(item: BodyItem, index: number, scope: ReadonlySet<string>, deps: IntakeDeps, contextOf: ContextOf): Step {
   if (!item.ok) return { rejection: { index, field: null, error: item.error } };
   const validated = validateEvent(item.value, index);
   if (!validated.ok) return { rejection: validated.rejection };
@@ -39,13 +40,7 @@ function prepare(
   if (!scope.has(event.business)) {
     return { rejection: { index, field: 'business', error: 'this ingest key may not write events for this business' }, outOfScope: true };
   }
-  const anonymised = anonymiseEvent(event, index, {
-    pseudonymiser: deps.pseudonymiser,
-    ...(previous ? { previousPseudonymiser: previous } : {}),
-    primaryProcessingCountry: business.primaryProcessingCountry,
-    receivedAtMicros,
-    retentionDays: deps.retentionDays,
-  });
+  const anonymised = anonymiseEvent(event, index, contextOf(event.business, business.primaryProcessingCountry));
   return anonymised.ok ? { row: anonymised.row } : { rejection: anonymised.rejection };
 }
 
@@ -62,8 +57,23 @@ export async function ingestBatch(items: readonly BodyItem[], scope: ReadonlySet
   const rows: EventRow[] = [];
   const rejected: Rejection[] = [];
   let outOfScope = 0;
+  const contexts = new Map<string, IntakeContext>();
+  const contextOf: ContextOf = (business, primaryProcessingCountry) => {
+    let context = contexts.get(business);
+    if (context === undefined) {
+      context = {
+        pseudonymiser: deps.pseudonymiser,
+        ...(previous ? { previousPseudonymiser: previous } : {}),
+        primaryProcessingCountry,
+        receivedAtMicros,
+        retentionDays: deps.retentionDays,
+      };
+      contexts.set(business, context);
+    }
+    return context;
+  };
   items.forEach((item, index) => {
-    const step = prepare(item, index, scope, deps, receivedAtMicros, previous);
+    const step = prepare(item, index, scope, deps, contextOf);
     if ('row' in step) rows.push(step.row);
     else {
       rejected.push(step.rejection);
