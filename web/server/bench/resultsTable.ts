@@ -73,7 +73,7 @@ function reportSection(r: BenchResults): TableSection {
       ];
     }),
     notes: [
-      `warm: ${keys[0]?.stats.runs ?? 0} runs per report; under ingest: the same reports while a loader sends ` +
+      `warm: ${keys[0]?.stats.runs ?? 0} runs per report; under ingest (${r.underIngest.reports[0]?.stats.runs ?? 0} runs): the same reports while a loader sends ` +
         `${formatRatePerSec(r.underIngest.ingest.targetEventsPerSec ?? 0)} (${Math.round(r.underIngest.targetFraction * 100)}% of the measured maximum); ` +
         `achieved ${formatRatePerSec(r.underIngest.ingest.eventsPerSec)}, ${formatCount(r.underIngest.ingest.acknowledged)} events`,
     ],

@@ -131,15 +131,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     server.sampleMemory();
 
     const targetRate = Math.max(1, http.eventsPerSec * UNDER_INGEST_FRACTION);
-    // Enough events for the report runs to take place under load all the way (they slow down under it).
-    const loopSeconds = (warm.reduce((sum, r) => sum + r.stats.p50Ms, 0) * options.runs * 2) / 1000;
-    const mixedEvents = Math.round(clamp(targetRate * Math.max(loopSeconds, 10), 20_000, MAX_SLICE_EVENTS));
+    // Enough events for every report run (and the unmeasured first round) to take place under
+    // load, allowing for reports three times slower under it; at most three HTTP time boxes.
+    const loopSeconds = (warm.reduce((sum, r) => sum + r.stats.p50Ms, 0) * (options.runs + 1) * 3) / 1000;
+    const mixedSeconds = clamp(loopSeconds, 10, options.httpSeconds * 3);
+    const mixedEvents = Math.round(clamp(targetRate * mixedSeconds, 20_000, MAX_SLICE_EVENTS));
     say(`5. reports while HTTP ingest runs at ${Math.round(targetRate)} events/s (${UNDER_INGEST_FRACTION * 100}% of the maximum)`);
     const mixedBodies = prepareBodies(benchDemo(MIXED_SEED, mixedEvents, window, options.batchSize));
     let ingestDone = false;
     let reportsDone = false;
     const loading = runHttpIngest({
-      url: server.url, ingestKey, bodies: mixedBodies, clients: options.clients, timeBoxMs: options.httpSeconds * 1000 * 5,
+      url: server.url, ingestKey, bodies: mixedBodies, clients: options.clients, timeBoxMs: mixedSeconds * 1000 * 1.5,
       targetEventsPerSec: targetRate, label: 'events ingested under report load', stop: () => reportsDone, quiet: true,
     }).finally(() => (ingestDone = true));
     let underLoad: ReportLatency[];
