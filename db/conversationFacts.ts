@@ -1,5 +1,6 @@
-import { DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { EventRow } from './eventStore';
+import { appendText, appendTimestamp, mergeThroughStaging } from './factStaging';
 
 /**
  * The `conversation_facts` table (db/schema.ts): one row per conversation, merged at write time.
@@ -48,15 +49,8 @@ export function conversationFactsOf(rows: readonly EventRow[]): ConversationFact
   return [...facts.values()];
 }
 
-const STAGING = 'conversation_facts_batch';
-
-const timestamp = (appender: DuckDBAppender, micros: number | null) =>
-  micros === null ? appender.appendNull() : appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(micros)));
-const text = (appender: DuckDBAppender, value: string | null) =>
-  value === null ? appender.appendNull() : appender.appendVarchar(value);
-
 // A row whose start is earlier wins the customer and channel; `least` skips NULLs.
-const MERGE = `INSERT INTO conversation_facts SELECT * FROM ${STAGING}
+const merge = (staging: string) => `INSERT INTO conversation_facts SELECT * FROM ${staging}
 ON CONFLICT (business, conversation) DO UPDATE SET
   first_at = least(conversation_facts.first_at, excluded.first_at),
   started_at = least(conversation_facts.started_at, excluded.started_at),
@@ -66,32 +60,22 @@ ON CONFLICT (business, conversation) DO UPDATE SET
                  THEN excluded.channel ELSE conversation_facts.channel END,
   replied_at = least(conversation_facts.replied_at, excluded.replied_at)`;
 
+function appendFact(appender: DuckDBAppender, fact: ConversationFactRow): void {
+  appender.appendVarchar(fact.business);
+  appender.appendVarchar(fact.conversation);
+  appendTimestamp(appender, fact.firstAtMicros);
+  appendTimestamp(appender, fact.startedAtMicros);
+  appendText(appender, fact.customer);
+  appendText(appender, fact.channel);
+  appendTimestamp(appender, fact.repliedAtMicros);
+}
+
 /**
  * Merges a batch's events into conversation_facts. Runs inside the caller's transaction (the one
  * that appends the events), so facts and events commit together or not at all.
  */
 export async function mergeConversationFacts(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
-  const facts = conversationFactsOf(rows);
-  if (facts.length === 0) return;
-  await connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING} AS SELECT * FROM conversation_facts LIMIT 0`);
-  const appender = await connection.createAppender(STAGING, 'main', 'temp');
-  try {
-    for (const fact of facts) {
-      appender.appendVarchar(fact.business);
-      appender.appendVarchar(fact.conversation);
-      timestamp(appender, fact.firstAtMicros);
-      timestamp(appender, fact.startedAtMicros);
-      text(appender, fact.customer);
-      text(appender, fact.channel);
-      timestamp(appender, fact.repliedAtMicros);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
-  await connection.run(MERGE);
-  await connection.run(`DELETE FROM ${STAGING}`);
+  await mergeThroughStaging(connection, 'conversation_facts', conversationFactsOf(rows), appendFact, merge);
 }
 
 /** The facts of every conversation of `source` (a table expression with the events' columns). */

@@ -1,5 +1,6 @@
 import { DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { mergeConversationFacts } from './conversationFacts';
+import { mergeMessageFacts } from './messageFacts';
 
 /** One row of the `events` table, as the writer appends it. Identifiers are pseudonyms. */
 export interface EventRow {
@@ -65,6 +66,7 @@ export async function commitEvents(connection: DuckDBConnection, rows: readonly 
       appender.closeSync();
     }
     await mergeConversationFacts(connection, rows);
+    await mergeMessageFacts(connection, rows);
     await connection.run('COMMIT');
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { rebuildConversationFacts } from './conversationFacts';
+import { rebuildMessageFacts } from './messageFacts';
 
 // Deletions of the data lifecycle (SPEC 11): retention and erasure. Both run on the event
 // writer's connection (EventWriter.exclusive) while the admin store is held too, so no insert
@@ -24,15 +25,20 @@ async function changed(connection: DuckDBConnection, sql: string, params: unknow
   return result.rowsChanged;
 }
 
-const AFFECTED = 'conversations_of_deleted_events';
+const CONVERSATIONS = 'conversations_of_deleted_events';
+const MESSAGES = 'messages_of_deleted_events';
 
-/** Deletes the matching events and recomputes the facts of the conversations they were part of. */
+/** Deletes the matching events and recomputes the facts of the conversations and messages they were part of. */
 async function deleteEvents(connection: DuckDBConnection, where: string, params: unknown[]): Promise<number> {
-  await connection.run(`CREATE OR REPLACE TEMP TABLE ${AFFECTED} AS
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${CONVERSATIONS} AS
 SELECT DISTINCT business, conversation FROM events WHERE conversation IS NOT NULL AND ${where}`, params as never);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${MESSAGES} AS
+SELECT DISTINCT business, coalesce(message, event_id) AS message FROM events
+WHERE (type = 'message.sent' OR (type IN ('message.delivered', 'message.read') AND message IS NOT NULL)) AND ${where}`, params as never);
   const deleted = await changed(connection, `DELETE FROM events WHERE ${where}`, params);
-  await rebuildConversationFacts(connection, AFFECTED);
-  await connection.run(`DROP TABLE ${AFFECTED}`);
+  await rebuildConversationFacts(connection, CONVERSATIONS);
+  await rebuildMessageFacts(connection, MESSAGES);
+  await connection.run(`DROP TABLE ${CONVERSATIONS}; DROP TABLE ${MESSAGES}`);
   return deleted;
 }
 

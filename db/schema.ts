@@ -111,6 +111,28 @@ export const conversationFacts = pgTable(
   (t) => [primaryKey({ columns: [t.business, t.conversation] })],
 );
 
+// Per-message facts, merged at write time like conversation_facts: one row per sent message
+// (the platform message id, or the event id of a send without one) with what its earliest
+// message.sent said, and whether a delivered or read status exists at any time. A status that
+// arrives before its message makes a row without a send, completed when the send arrives.
+export const messageFacts = pgTable(
+  'message_facts',
+  {
+    business: varchar('business', { length: 64 }).notNull(),
+    message: varchar('message', { length: 64 }).notNull(),
+    sentAt: timestamptz('sent_at'),
+    channel: varchar('channel', { length: 16 }),
+    customer: varchar('customer', { length: 64 }),
+    sender: varchar('sender', { length: 16 }),
+    category: varchar('category', { length: 16 }),
+    template: varchar('template', { length: 512 }),
+    // A message.delivered or message.read event exists (read implies delivered, SPEC 7).
+    delivered: boolean('delivered').notNull(),
+    read: boolean('read').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.business, t.message] })],
+);
+
 export const auditLog = pgTable('audit_log', {
   id: uuid('id').defaultRandom().primaryKey(),
   at: timestamptz('at').notNull(),

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { quantileCont } from './metrics/quantile';
 import { bucketsOf, dayNumber, isIsoDate, periodBounds, trailingWindow, weekStartDay } from './period';
 
 describe('periods', () => {
@@ -20,15 +19,5 @@ describe('periods', () => {
       ['2026-03-04', '2026-03-08'], ['2026-03-09', '2026-03-15'], ['2026-03-16', '2026-03-17'],
     ]);
     expect(bucketsOf({ from: '2026-03-04', to: '2026-03-05' }, 'day').map((b) => b.from)).toEqual(['2026-03-04', '2026-03-05']);
-  });
-});
-
-describe('quantile_cont', () => {
-  it('interpolates linearly between ranks', () => {
-    expect(quantileCont([], 0.5)).toBeNull();
-    expect(quantileCont([7], 0.9)).toBe(7);
-    expect(quantileCont([10, 1, 2], 0.5)).toBe(2);
-    // h = 0.9 * 3 = 2.7 -> 3 + 0.7 * (10 - 3)
-    expect(quantileCont([1, 2, 3, 10], 0.9)).toBeCloseTo(7.9, 12);
   });
 });

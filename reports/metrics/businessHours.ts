@@ -5,11 +5,11 @@ import { DAY_MS } from '../period';
  * Business-hours durations (SPEC 7, the `frt_bh_*` variant): the seconds of [start, end) that fall
  * inside a business's weekly opening intervals, read as wall-clock times in its IANA time zone.
  *
- * Computed in TypeScript, per answered conversation, rather than in SQL: a local opening time is
+ * The opening intervals are computed in TypeScript rather than in SQL: a local opening time is
  * turned into an instant with the zone's offset on that very day, so daylight-saving changes
- * (a 23- or 25-hour day) are exact, and the result is a pure function that is tested without a
- * database. Each local day's intervals are converted once and cached, so the cost per
- * conversation is a few additions per calendar day it spans.
+ * (a 23- or 25-hour day) are exact, and this is a pure function tested without a database. The
+ * report SQL then measures durations against those intervals (./conversationMetricsSql.ts);
+ * secondsBetween is the same measure for one duration.
  *
  * Rules:
  * - Intervals are [open, close) in local time; "24:00" is the end of that local day.
@@ -146,6 +146,24 @@ export class BusinessCalendar {
       this.#days.set(day, cached);
     }
     return cached;
+  }
+
+  /**
+   * Every opening interval that can overlap [fromMs, toMs), in order, with the open seconds of
+   * the ones before it: what SQL needs to compute durations (./conversationMetricsSql.ts).
+   */
+  openIntervalsCovering(fromMs: number, toMs: number): { openMs: number; closeMs: number; secondsBefore: number }[] {
+    const intervals: { openMs: number; closeMs: number; secondsBefore: number }[] = [];
+    let secondsBefore = 0;
+    const last = this.localDayOf(toMs) + 1;
+    for (let day = this.localDayOf(fromMs) - 1; day <= last; day++) {
+      for (const [openMs, closeMs] of this.openIntervalsOfDay(day)) {
+        if (!(closeMs > openMs)) continue;
+        intervals.push({ openMs, closeMs, secondsBefore });
+        secondsBefore += (closeMs - openMs) / 1000;
+      }
+    }
+    return intervals;
   }
 
   /** Seconds of [startMs, endMs) inside opening hours. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES as INTAKE_TYPES, CHANNELS as INTAKE_CHANNELS, SENDERS as INTAKE_SENDERS, CATEGORIES as INTAKE_CATEGORIES } from '../../ingest/events/eventSchema';
 import { CATEGORIES, CHANNELS, EVENT_TYPES, SENDERS } from '../vocabulary';
-import { compileEventMetrics, compileFilter } from './compileSql';
-import { compileConversationFacts } from './conversationFactsSql';
+import { compileEventMetrics, compileFilter, compileMessageFilter } from './compileSql';
+import { compileConversationMetrics } from './conversationMetricsSql';
 import { CONVERSATION_METRICS, EVENT_METRICS, MetricDefinition, METRIC_IDS } from './definitions';
 import { literal } from './sqlText';
 
@@ -43,7 +43,9 @@ describe('metric definitions', () => {
 describe('SQL builders', () => {
   it('compiles filters from whitelisted values only', () => {
     expect(compileFilter({ types: ['message.sent'], categories: ['marketing'] })).toBe("type = 'message.sent' AND category IN ('marketing')");
-    expect(compileFilter({ types: ['message.sent'], status: 'read' })).toBe("type = 'message.sent' AND has_read");
+    expect(compileMessageFilter({ types: ['message.sent'], status: 'read', categories: ['marketing'] })).toBe("category IN ('marketing') AND read");
+    expect(() => compileFilter({ types: ['message.sent'], status: 'read' })).toThrow(/distinct: message/);
+    expect(() => compileMessageFilter({ types: ['message.read'] })).toThrow(/message.sent/);
     expect(() => literal("x'; DROP TABLE events; --")).toThrow(/refusing/);
   });
 
@@ -59,12 +61,12 @@ describe('SQL builders', () => {
     expect(q.sql).not.toMatch(/DISTINCT/i);
     expect(q.keys).toEqual(['business', 'channel', 'bucket']);
     expect(q.sql).not.toMatch(/\bOVER\s*\(|\bLEAD\b|\bLAG\b/i);
-    const facts = compileConversationFacts({ ...SCOPE, business: 'acme' });
-    expect(facts.sql).not.toMatch(/\bOVER\s*\(|\bLEAD\b|\bLAG\b/i);
-    // Facts are read from the table merged at write time, never from the events.
-    expect(facts.sql).toMatch(/FROM conversation_facts\b/);
-    expect(facts.sql).not.toMatch(/\bevents\b/);
-    expect(facts.params).toEqual(['2026-03-02T00:00:00.000Z', '2026-03-09T00:00:00.000Z', 'acme']);
+    const conversations = compileConversationMetrics({ ...SCOPE, business: 'acme', hours: [], scheduled: ['acme'] });
+    expect(conversations.sql).not.toMatch(/\bOVER\s*\(|\bLEAD\b|\bLAG\b/i);
+    // Conversations are read from the table merged at write time, never from the events.
+    expect(conversations.sql).toMatch(/FROM conversation_facts\b/);
+    expect(conversations.sql).not.toMatch(/\bevents\b/);
+    expect(conversations.params).toEqual(['2026-03-02T00:00:00.000Z', '2026-03-09T00:00:00.000Z', 'acme']);
   });
 
   it('gives the opt-out rate the marketing denominator and the delivery rate sent messages', () => {
@@ -72,10 +74,11 @@ describe('SQL builders', () => {
     const optOut = q.columns.opt_out_rate!;
     const marketing = flagOf(family(q.sql, 'customer'), "type = 'message.sent' AND category IN ('marketing')");
     expect(q.sql).toContain(`CAST(count_if(${marketing} AND x IS NOT NULL) AS INTEGER) AS ${optOut.denominator}`);
-    const messages = family(q.sql, 'message');
-    expect(messages).toContain('coalesce(message, event_id) AS x');
-    const sent = flagOf(messages, "type = 'message.sent'");
-    expect(q.sql).toContain(`CAST(count_if(${sent} AND has_delivered AND x IS NOT NULL) AS INTEGER) AS ${q.columns.delivery_rate!.numerator}`);
-    expect(q.sql).toContain(`CAST(count_if(${sent} AND x IS NOT NULL) AS INTEGER) AS ${q.columns.delivery_rate!.denominator}`);
+    // Sent messages are counted over message_facts, one row per message: no status scan.
+    const messages = q.sql.slice(q.sql.indexOf('message_counts AS ('));
+    expect(messages).toContain('FROM message_facts');
+    expect(messages).toContain(`CAST(count_if(delivered) AS INTEGER) AS ${q.columns.delivery_rate!.numerator}`);
+    expect(messages).toContain(`CAST(count_if(TRUE) AS INTEGER) AS ${q.columns.delivery_rate!.denominator}`);
+    expect(messages).toContain(`CAST(count_if(read) AS INTEGER) AS ${q.columns.read_rate!.numerator}`);
   });
 });

@@ -1,15 +1,15 @@
 import type { BusinessRecord } from '../../db/registry';
 import type { ReportSource } from '../db/reportSource';
-import {
-  bucketsOf, DAY_MS, dayNumber, periodBounds, trailingWindow,
-  type Bucket, type Granularity, type Period,
-} from '../period';
+import { bucketsOf, periodBounds, trailingWindow, type Bucket, type Granularity, type Period, type PeriodBounds } from '../period';
 import { Suppressor } from '../suppression';
 import { CHANNELS, type Channel } from '../vocabulary';
 import { compileEventMetrics, readEventMetric, type CompiledEventMetrics } from './compileSql';
-import { compileConversationFacts, type ConversationFactRow } from './conversationFactsSql';
-import { badgeValue, conversationFigure, toConversationFacts, type ConversationFact, type Schedule } from './conversationMetrics';
-import { CONVERSATION_METRICS, METRICS, type MetricId } from './definitions';
+import { BusinessCalendar } from './businessHours';
+import {
+  cohortColumn, compileBadgeInputs, compileConversationMetrics, compileLatestReply, valueColumn,
+  type BadgeWindow, type ConversationMetricsScope,
+} from './conversationMetricsSql';
+import { CONVERSATION_METRICS, METRICS, type ConversationMetric, type MetricId } from './definitions';
 
 /** The metrics of one row: SPEC 9's overview fields, with the small-cohort ones null and named. */
 export type MetricValues = { [K in MetricId]: K extends 'very_responsive' ? boolean : number | null };
@@ -40,9 +40,9 @@ const WINDOW_DAYS = BADGE?.kind === 'badge' ? BADGE.windowDays : 7;
 const groupKey = (business: string, channel: string | undefined, bucket: number | undefined) => `${business}\u0000${channel ?? ''}\u0000${bucket ?? ''}`;
 
 /**
- * Every metric of ./definitions.ts for each requested group. Two queries: the events aggregate
- * (grouped in SQL) and the customer-initiated conversation facts of the period and of the
- * very-responsive windows before it (aggregated here).
+ * Every metric of ./definitions.ts for each requested group, aggregated in SQL: the events
+ * metrics (./compileSql.ts), the conversation metrics of the period and the badge's inputs over
+ * each row's trailing window (./conversationMetricsSql.ts, over conversation_facts).
  */
 export async function computeMetrics(
   source: ReportSource,
@@ -64,28 +64,35 @@ export async function computeMetrics(
     r,
   ]));
 
-  // The badge of a group ending on day T reads the conversations started in [T-6, T].
-  const earliestTo = buckets ? buckets[0]!.to : request.period.to;
-  const factsStartMs = Math.min(bounds.startMs, dayNumber(trailingWindow(earliestTo, WINDOW_DAYS).from) * DAY_MS);
-  const factRows = await source.query<ConversationFactRow>(
-    compileConversationFacts({ startMs: factsStartMs, endMs: bounds.endMs, business: request.business, channel: request.channel }),
-  );
-  const schedules = new Map<string, Schedule>(businesses.map((b) => [b.id, { timezone: b.timezone, businessHours: b.businessHours }]));
-  const facts = toConversationFacts(factRows, schedules);
+  // Conversation metrics, aggregated in SQL; the badge of a row ending on day T reads the
+  // conversations started in [T-6, T].
+  const windows: BadgeWindow[] = (buckets ?? [undefined]).map((bucket) => {
+    const window = periodBounds(trailingWindow((bucket ?? request.period).to, WINDOW_DAYS));
+    return { key: bucket?.key ?? 0, ...window };
+  });
+  const conversationScope = await conversationScopeOf(source, scoped, request, bounds, windows);
+  const conversationRows = await source.query(compileConversationMetrics(conversationScope));
+  const badgeRows = BADGE ? await source.query(compileBadgeInputs(conversationScope, windows, badgeInputs)) : [];
+  const byKey = (rows: Record<string, unknown>[], bucket: (r: Record<string, unknown>) => number | undefined) => new Map(rows.map((r) => [
+    groupKey(String(r.business), r.channel === undefined ? undefined : String(r.channel), bucket(r)),
+    r,
+  ]));
+  const conversationsByKey = byKey(conversationRows, (r) => (r.bucket === undefined ? undefined : Number(r.bucket)));
+  const badgesByKey = byKey(badgeRows, (r) => Number(r.bucket));
 
   const groups: MetricGroup[] = [];
   for (const business of scoped) {
-    const factsOfBusiness = facts.filter((f) => f.business === business.id);
+    const seen = (rows: Record<string, unknown>[], channel: Channel) => rows.some((r) => r.business === business.id && r.channel === channel);
     const channels: (Channel | undefined)[] = request.byChannel
-      ? CHANNELS.filter((c) =>
-        factsOfBusiness.some((f) => f.channel === c) || eventRows.some((r) => r.business === business.id && r.channel === c))
+      ? CHANNELS.filter((c) => seen(conversationRows, c) || seen(eventRows, c))
       : [undefined];
     for (const channel of channels) {
-      const factsOfGroup = channel === undefined ? factsOfBusiness : factsOfBusiness.filter((f) => f.channel === channel);
       for (const bucket of buckets ?? [undefined]) {
-        const period = bucket ?? request.period;
-        const eventRow = eventsByKey.get(groupKey(business.id, channel, bucket?.key));
-        const metrics = metricRow(compiled, eventRow, factsOfGroup, period, k);
+        const metrics = metricRow(compiled, {
+          events: eventsByKey.get(groupKey(business.id, channel, bucket?.key)),
+          conversations: conversationsByKey.get(groupKey(business.id, channel, bucket?.key)),
+          badge: badgesByKey.get(groupKey(business.id, channel, bucket?.key ?? 0)),
+        }, k);
         groups.push({ business: business.id, ...(channel ? { channel } : {}), ...(bucket ? { bucket } : {}), metrics });
       }
     }
@@ -93,30 +100,63 @@ export async function computeMetrics(
   return groups;
 }
 
-function factsIn(facts: readonly ConversationFact[], period: Period): ConversationFact[] {
-  const { startMs, endMs } = periodBounds(period);
-  return facts.filter((f) => f.startMs >= startMs && f.startMs < endMs);
+const FIGURE_METRICS = CONVERSATION_METRICS.filter((m): m is Exclude<ConversationMetric, { kind: 'badge' }> => m.kind !== 'badge');
+const badgeInputs = BADGE?.kind === 'badge' ? FIGURE_METRICS.filter((m) => m.id === BADGE.responseRate || m.id === BADGE.medianFrt) : [];
+
+/** The scope of the conversation queries, with the opening hours covering every start and reply they read. */
+async function conversationScopeOf(
+  source: ReportSource,
+  scoped: readonly BusinessRecord[],
+  request: MetricRequest,
+  bounds: PeriodBounds,
+  windows: readonly BadgeWindow[],
+): Promise<ConversationMetricsScope> {
+  const earliestMs = Math.min(bounds.startMs, ...windows.map((w) => w.startMs));
+  const [latest] = await source.query<{ latest_ms: number | null }>(compileLatestReply({ startMs: earliestMs, endMs: bounds.endMs, business: request.business }));
+  const untilMs = Math.max(bounds.endMs, Number(latest?.latest_ms ?? 0));
+  const hours = scoped.flatMap((b) =>
+    new BusinessCalendar(b.timezone, b.businessHours).openIntervalsCovering(earliestMs, untilMs).map((i) => ({ business: b.id, ...i })));
+  return {
+    ...bounds, business: request.business, channel: request.channel, byChannel: request.byChannel, bucket: request.granularity,
+    hours, scheduled: scoped.map((b) => b.id),
+  };
+}
+
+export interface GroupRows {
+  events?: Record<string, unknown>;
+  conversations?: Record<string, unknown>;
+  /** The badge's inputs over its window. */
+  badge?: Record<string, unknown>;
+}
+
+const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+
+/** A conversation metric's figure from its group's row; no row: no conversations. */
+function conversationFigure(metric: Exclude<ConversationMetric, { kind: 'badge' }>, row: Record<string, unknown> | undefined) {
+  const value = numberOrNull(row?.[valueColumn(metric)]);
+  return { value: metric.kind === 'count' ? (value ?? 0) : value, cohort: Number(row?.[cohortColumn(metric)] ?? 0) };
+}
+
+/** The badge rule over its window's figures; false when an input is null. Never suppressed. */
+function badgeValue(metric: Extract<ConversationMetric, { kind: 'badge' }>, row: Record<string, unknown> | undefined): boolean {
+  const input = (id: string) => numberOrNull(row?.[id]);
+  const rate = input(metric.responseRate);
+  const median = input(metric.medianFrt);
+  return rate !== null && median !== null && rate >= metric.minResponseRate && median <= metric.maxMedianFrtS;
 }
 
 /** One row: every metric in definition order, suppressed where its cohort is small. */
-export function metricRow(
-  compiled: CompiledEventMetrics,
-  eventRow: Record<string, unknown> | undefined,
-  facts: readonly ConversationFact[],
-  period: Period,
-  k: number,
-): MetricRow {
+export function metricRow(compiled: CompiledEventMetrics, rows: GroupRows, k: number): MetricRow {
   const suppressor = new Suppressor(k);
-  const periodFacts = factsIn(facts, period);
   const row: Record<string, number | boolean | null> = {};
   for (const metric of METRICS) {
     if (metric.source === 'events') {
-      const figure = readEventMetric(metric, compiled.columns[metric.id]!, eventRow);
+      const figure = readEventMetric(metric, compiled.columns[metric.id]!, rows.events);
       row[metric.id] = suppressor.figure(metric.id, figure.value, figure.cohort);
     } else if (metric.kind === 'badge') {
-      row[metric.id] = badgeValue(metric, factsIn(facts, trailingWindow(period.to, metric.windowDays)));
+      row[metric.id] = badgeValue(metric, rows.badge);
     } else {
-      const figure = conversationFigure(metric, periodFacts);
+      const figure = conversationFigure(metric, rows.conversations);
       row[metric.id] = suppressor.figure(metric.id, figure.value, figure.cohort);
     }
   }

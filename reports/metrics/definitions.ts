@@ -5,7 +5,7 @@ import { CATEGORIES, EVENT_TYPES, MESSAGE_TYPES, SENDERS } from '../vocabulary';
  * Every metric of the reports (SPEC 7), defined once, as data. The report API, the dashboard and
  * the exports all compute from this list, so a figure means the same everywhere. Each definition
  * is validated at load (zod) and compiled to SQL (events metrics, ./compileSql.ts) or
- * aggregated over per-conversation facts (conversation metrics, ./conversationMetrics.ts) by
+ * aggregated over per-conversation facts (conversation metrics, ./conversationMetricsSql.ts) by
  * pure functions.
  *
  * Two sources:
@@ -14,7 +14,7 @@ import { CATEGORIES, EVENT_TYPES, MESSAGE_TYPES, SENDERS } from '../vocabulary';
  *   delivered/read event for that message exists (at any time: the status belongs to the message,
  *   not to the day it arrived).
  * - `conversations`: the customer-initiated conversations whose start falls in the period, with
- *   their first response (see ./conversationFactsSql.ts).
+ *   their first response (see ./conversationMetricsSql.ts).
  *
  * Suppression (SPEC 9): each metric names the customers it is computed from (its cohort):
  * for a rate, the customers of its denominator; for a count of conversations, the customers in

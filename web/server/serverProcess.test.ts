@@ -88,7 +88,8 @@ describe('the server process', () => {
 
   it('on SIGTERM, stops accepting, commits and answers the requests already in flight, checkpoints and exits 0', async () => {
     // A slow writer (test knob) keeps the requests queued when SIGTERM arrives.
-    const server = await start({ MPA_TEST_COMMIT_DELAY_MS: '1500' });
+    // Generous margins: on a loaded 2-core machine the bodies take a while to arrive.
+    const server = await start({ MPA_TEST_COMMIT_DELAY_MS: '5000' });
     await waitForHealth(server);
     const key = await setUp(server);
     const post = (from: number) => fetch(`${server.url}/v1/events`, {
@@ -96,9 +97,9 @@ describe('the server process', () => {
       body: JSON.stringify({ events: Array.from({ length: 500 }, (_, i) => event(from + i)) }),
     });
     const inFlight = [post(0), post(500), post(1_000)];
-    await new Promise((r) => setTimeout(r, 700));
+    await new Promise((r) => setTimeout(r, 2500));
     server.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
     // No new connections once stopping.
     await expect(fetch(`${server.url}/v1/health`)).rejects.toThrow();
     const replies = await Promise.all(inFlight.map(async (p) => {

@@ -1,0 +1,35 @@
+import { DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+
+// Facts tables (conversation_facts, message_facts) are merged at write time through a temp table
+// of the same shape on the writer's connection: the batch's partial rows are appended to it, one
+// INSERT ... ON CONFLICT merges them, and it is emptied, all inside the events' transaction.
+
+export const appendTimestamp = (appender: DuckDBAppender, micros: number | null) =>
+  micros === null ? appender.appendNull() : appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(micros)));
+export const appendText = (appender: DuckDBAppender, value: string | null) =>
+  value === null ? appender.appendNull() : appender.appendVarchar(value);
+
+export async function mergeThroughStaging<T>(
+  connection: DuckDBConnection,
+  table: string,
+  rows: readonly T[],
+  appendRow: (appender: DuckDBAppender, row: T) => void,
+  /** INSERT INTO {table} SELECT * FROM {staging} ON CONFLICT ... */
+  merge: (staging: string) => string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const staging = `${table}_batch`;
+  await connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${staging} AS SELECT * FROM ${table} LIMIT 0`);
+  const appender = await connection.createAppender(staging, 'main', 'temp');
+  try {
+    for (const row of rows) {
+      appendRow(appender, row);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  await connection.run(merge(staging));
+  await connection.run(`DELETE FROM ${staging}`);
+}

@@ -1,0 +1,112 @@
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { EventRow } from './eventStore';
+import { appendText, appendTimestamp, mergeThroughStaging } from './factStaging';
+
+/**
+ * The `message_facts` table (db/schema.ts): one row per sent message, merged at write time in the
+ * events' transaction. Like conversation_facts, every column is the value of the earliest send
+ * or an OR over statuses, so the merge gives the same row in any arrival order.
+ */
+export interface MessageFactRow {
+  business: string;
+  message: string;
+  sentAtMicros: number | null;
+  channel: string | null;
+  customer: string | null;
+  sender: string | null;
+  category: string | null;
+  template: string | null;
+  delivered: boolean;
+  read: boolean;
+}
+
+const STATUSES = new Set(['message.delivered', 'message.read']);
+
+/** The message a row is about: a send without a platform id is its own message, keyed by its event id. */
+function messageOf(row: EventRow): string | null {
+  if (row.type === 'message.sent') return row.message ?? row.eventId;
+  return STATUSES.has(row.type) ? row.message : null;
+}
+
+/** The batch's partial facts: one row per (business, message) of its sends and statuses. */
+export function messageFactsOf(rows: readonly EventRow[]): MessageFactRow[] {
+  const facts = new Map<string, MessageFactRow>();
+  for (const row of rows) {
+    const message = messageOf(row);
+    if (message === null) continue;
+    const key = `${row.business}\u0000${message}`;
+    let fact = facts.get(key);
+    if (!fact) {
+      fact = {
+        business: row.business, message, sentAtMicros: null, channel: null, customer: null, sender: null,
+        category: null, template: null, delivered: false, read: false,
+      };
+      facts.set(key, fact);
+    }
+    if (row.type === 'message.sent') {
+      if (fact.sentAtMicros === null || row.occurredAtMicros < fact.sentAtMicros) {
+        Object.assign(fact, {
+          sentAtMicros: row.occurredAtMicros, channel: row.channel, customer: row.customer, sender: row.sender,
+          category: row.category, template: row.template,
+        });
+      }
+    } else {
+      fact.delivered = true;
+      if (row.type === 'message.read') fact.read = true;
+    }
+  }
+  return [...facts.values()];
+}
+
+const earlierSend = 'excluded.sent_at < coalesce(message_facts.sent_at, \'infinity\'::TIMESTAMPTZ)';
+const fromEarlierSend = (column: string) => `${column} = CASE WHEN ${earlierSend} THEN excluded.${column} ELSE message_facts.${column} END`;
+
+const merge = (staging: string) => `INSERT INTO message_facts SELECT * FROM ${staging}
+ON CONFLICT (business, message) DO UPDATE SET
+  sent_at = least(message_facts.sent_at, excluded.sent_at),
+  ${['channel', 'customer', 'sender', 'category', 'template'].map(fromEarlierSend).join(',\n  ')},
+  delivered = message_facts.delivered OR excluded.delivered,
+  read = message_facts.read OR excluded.read`;
+
+function appendFact(appender: DuckDBAppender, fact: MessageFactRow): void {
+  appender.appendVarchar(fact.business);
+  appender.appendVarchar(fact.message);
+  appendTimestamp(appender, fact.sentAtMicros);
+  appendText(appender, fact.channel);
+  appendText(appender, fact.customer);
+  appendText(appender, fact.sender);
+  appendText(appender, fact.category);
+  appendText(appender, fact.template);
+  appender.appendBoolean(fact.delivered);
+  appender.appendBoolean(fact.read);
+}
+
+/** Merges a batch's sends and statuses into message_facts, inside the caller's transaction. */
+export async function mergeMessageFacts(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
+  await mergeThroughStaging(connection, 'message_facts', messageFactsOf(rows), appendFact, merge);
+}
+
+const fromEarliestSend = (column: string) => `arg_min_null(${column}, occurred_at) FILTER (WHERE type = 'message.sent')`;
+
+/** The facts of every message of `source` (a table expression with the events' columns). */
+export function messageFactsFromEvents(source: string): string {
+  return `SELECT business, coalesce(message, event_id),
+       min(occurred_at) FILTER (WHERE type = 'message.sent'),
+       ${['channel', 'customer', 'sender', 'category', 'template'].map(fromEarliestSend).join(',\n       ')},
+       bool_or(type IN ('message.delivered', 'message.read')),
+       bool_or(type = 'message.read')
+FROM ${source}
+WHERE type = 'message.sent' OR (type IN ('message.delivered', 'message.read') AND message IS NOT NULL)
+GROUP BY business, coalesce(message, event_id)`;
+}
+
+/**
+ * After events were deleted (retention, erasure): recomputes from the remaining events the facts
+ * of the messages listed in `affected` (a temp table of business, message), dropping those with
+ * no send or status left. Inside the caller's transaction.
+ */
+export async function rebuildMessageFacts(connection: DuckDBConnection, affected: string): Promise<void> {
+  await connection.run(`DELETE FROM message_facts f USING ${affected} a WHERE f.business = a.business AND f.message = a.message`);
+  await connection.run(`INSERT INTO message_facts
+${messageFactsFromEvents(`(SELECT e.* FROM events e SEMI JOIN ${affected} a ON e.business = a.business AND coalesce(e.message, e.event_id) = a.message)`)}`);
+}

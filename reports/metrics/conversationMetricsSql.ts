@@ -1,0 +1,159 @@
+import { isoOfMs, type Granularity, type PeriodBounds } from '../period';
+import type { Channel } from '../vocabulary';
+import { bucketSql } from './compileSql';
+import { CONVERSATION_METRICS, type ConversationMetric } from './definitions';
+import { literal, Params, type SqlQuery } from './sqlText';
+
+/**
+ * The `conversations` metrics of ./definitions.ts, aggregated in SQL over `conversation_facts`
+ * (one row per conversation, merged at write time: db/conversationFacts.ts), so a report reads
+ * a few numbers per group instead of one row per conversation. Pure: text and parameters only.
+ *
+ * - A conversation is customer-initiated when its earliest message.* event is a
+ *   message.received (started_at = first_at; a tie counts: the customer's message is there at
+ *   the start), and belongs to the period its start falls in. Its first response is the
+ *   earliest agent/bot message.sent (replied_at): for such a conversation every message.* event
+ *   is at or after the start. A channel filter keeps conversations started on that channel.
+ * - Business-hours FRT: the seconds of [start, reply) inside the business's opening intervals,
+ *   which TypeScript computes per local day in the business's time zone (./businessHours.ts,
+ *   exact across DST changes) and passes here with, for each interval, the open seconds of all
+ *   intervals before it. The open seconds up to an instant are then one ASOF join (the last
+ *   interval opening at or before it), and a duration is the difference of two of them.
+ *   A business without a registry entry has no hours: its business-hours FRT is null.
+ */
+
+export interface OpenInterval {
+  business: string;
+  openMs: number;
+  closeMs: number;
+  /** Open seconds of this business's intervals before this one (in the list). */
+  secondsBefore: number;
+}
+
+export interface ConversationMetricsScope extends PeriodBounds {
+  business?: string;
+  channel?: Channel;
+  byChannel?: boolean;
+  bucket?: Granularity;
+  /** Opening intervals covering every start and reply of the conversations read. */
+  hours: readonly OpenInterval[];
+  /** Businesses with a registry entry (their hours, possibly none, are in `hours`). */
+  scheduled: readonly string[];
+}
+
+export interface BadgeWindow {
+  /** The group's bucket key, or 0 for a whole-period row. */
+  key: number;
+  startMs: number;
+  endMs: number;
+}
+
+type FigureMetric = Exclude<ConversationMetric, { kind: 'badge' }>;
+
+/** Where a metric's value and cohort are in a result row. */
+export const valueColumn = (metric: FigureMetric) => metric.id;
+export const cohortColumn = (metric: FigureMetric) => `${metric.id}__cohort`;
+
+const ANSWERED = 'reply_us IS NOT NULL';
+
+/** The SELECT list for these metrics: a value and a cohort (distinct customers) each. */
+function metricColumns(metrics: readonly FigureMetric[]): string[] {
+  return metrics.flatMap((metric) => {
+    switch (metric.kind) {
+      case 'count':
+        return [`CAST(count(*) AS INTEGER) AS ${valueColumn(metric)}`, `CAST(count(DISTINCT customer) AS INTEGER) AS ${cohortColumn(metric)}`];
+      case 'rate':
+        return [
+          `CAST(count_if(frt_s <= ${Number(metric.answeredWithinS)}) AS DOUBLE) / nullif(count(*), 0) AS ${valueColumn(metric)}`,
+          `CAST(count(DISTINCT customer) AS INTEGER) AS ${cohortColumn(metric)}`,
+        ];
+      case 'quantile':
+        return [
+          `quantile_cont(${metric.clock === 'calendar' ? 'frt_s' : 'frt_bh_s'}, ${Number(metric.q)}) AS ${valueColumn(metric)}`,
+          `CAST(count(DISTINCT customer) FILTER (WHERE ${ANSWERED}) AS INTEGER) AS ${cohortColumn(metric)}`,
+        ];
+    }
+  });
+}
+
+function hoursValues(hours: readonly OpenInterval[]): string {
+  if (hours.length === 0) return 'SELECT NULL::VARCHAR AS business, 0::BIGINT AS open_us, 0::BIGINT AS close_us, 0::DOUBLE AS seconds_before WHERE false';
+  const rows = hours.map((h) => `(${literal(h.business)}, ${Math.round(h.openMs) * 1000}, ${Math.round(h.closeMs) * 1000}, ${Number(h.secondsBefore)})`);
+  return `SELECT * FROM (VALUES ${rows.join(', ')}) AS v(business, open_us, close_us, seconds_before)`;
+}
+
+/** The customer-initiated conversations started in [startMs, endMs), with both response times. */
+function timedConversations(scope: ConversationMetricsScope, startMs: number, params: Params): string {
+  const filters = [
+    'started_at = first_at',
+    `started_at >= CAST(${params.add(isoOfMs(startMs))} AS TIMESTAMPTZ)`,
+    `started_at < CAST(${params.add(isoOfMs(scope.endMs))} AS TIMESTAMPTZ)`,
+    ...(scope.business === undefined ? [] : [`business = ${params.add(scope.business)}`]),
+    ...(scope.channel === undefined ? [] : [`channel = ${params.add(scope.channel)}`]),
+  ];
+  const scheduled = scope.scheduled.length === 0 ? 'false' : `c.business IN (${scope.scheduled.map(literal).join(', ')})`;
+  // Open seconds up to an instant: those before the last interval opening at or before it, plus
+  // its part of that interval.
+  const openUpTo = (h: string, at: string) => `coalesce(${h}.seconds_before + (least(${at}, ${h}.close_us) - ${h}.open_us) / 1e6, 0)`;
+  return `hours AS (
+  ${hoursValues(scope.hours)}
+),
+conv AS (
+  SELECT business, channel, customer, started_at,
+         epoch_us(started_at) AS start_us, epoch_us(replied_at) AS reply_us
+  FROM conversation_facts
+  WHERE ${filters.join('\n    AND ')}
+),
+at_start AS (
+  SELECT c.*, ${openUpTo('h', 'c.start_us')} AS open_before_start
+  FROM conv c ASOF LEFT JOIN hours h ON c.business = h.business AND c.start_us >= h.open_us
+),
+timed AS (
+  SELECT c.business, c.channel, c.customer, c.started_at, c.reply_us,
+         (c.reply_us - c.start_us) / 1e6 AS frt_s,
+         CASE WHEN c.reply_us IS NOT NULL AND ${scheduled}
+              THEN ${openUpTo('h', 'c.reply_us')} - c.open_before_start END AS frt_bh_s
+  FROM at_start c ASOF LEFT JOIN hours h ON c.business = h.business AND c.reply_us >= h.open_us
+)`;
+}
+
+const FIGURE_METRICS = CONVERSATION_METRICS.filter((m): m is FigureMetric => m.kind !== 'badge');
+
+/** Every conversation metric but the badge, per business (and channel, and day/week). */
+export function compileConversationMetrics(scope: ConversationMetricsScope, metrics: readonly FigureMetric[] = FIGURE_METRICS): SqlQuery {
+  const params = new Params();
+  const keys = ['business', ...(scope.byChannel ? ['channel'] : []), ...(scope.bucket ? [`${bucketSql(scope.bucket, 'started_at')} AS bucket`] : [])];
+  const groupBy = ['business', ...(scope.byChannel ? ['channel'] : []), ...(scope.bucket ? ['bucket'] : [])];
+  const sql = `WITH ${timedConversations(scope, scope.startMs, params)}
+SELECT ${[...keys, ...metricColumns(metrics)].join(',\n       ')}
+FROM timed
+GROUP BY ${groupBy.join(', ')}`;
+  return { sql, params: params.values };
+}
+
+/**
+ * The badge's inputs over each window (the 7 days ending at a row's `to`), per business (and
+ * channel): one row per (group, window key).
+ */
+export function compileBadgeInputs(scope: ConversationMetricsScope, windows: readonly BadgeWindow[], metrics: readonly FigureMetric[]): SqlQuery {
+  const params = new Params();
+  const earliest = Math.min(...windows.map((w) => w.startMs));
+  const windowRows = windows.map((w) => `(${Math.trunc(w.key)}, ${Math.round(w.startMs) * 1000}, ${Math.round(w.endMs) * 1000})`).join(', ');
+  const keys = ['business', ...(scope.byChannel ? ['channel'] : []), 'w.key AS bucket'];
+  const groupBy = ['business', ...(scope.byChannel ? ['channel'] : []), 'bucket'];
+  const sql = `WITH ${timedConversations(scope, earliest, params)},
+windows AS (SELECT * FROM (VALUES ${windowRows}) AS v(key, start_us, end_us))
+SELECT ${[...keys, ...metricColumns(metrics)].join(',\n       ')}
+FROM timed JOIN windows w ON epoch_us(timed.started_at) >= w.start_us AND epoch_us(timed.started_at) < w.end_us
+GROUP BY ${groupBy.join(', ')}`;
+  return { sql, params: params.values };
+}
+
+/** The latest first response of the conversations started in [startMs, endMs): how far the hours must reach. */
+export function compileLatestReply(scope: PeriodBounds & { business?: string }): SqlQuery {
+  const params = new Params();
+  const sql = `SELECT CAST(epoch_ms(max(replied_at)) AS DOUBLE) AS latest_ms FROM conversation_facts
+WHERE started_at >= CAST(${params.add(isoOfMs(scope.startMs))} AS TIMESTAMPTZ) AND started_at < CAST(${params.add(isoOfMs(scope.endMs))} AS TIMESTAMPTZ)${
+  scope.business === undefined ? '' : ` AND business = ${params.add(scope.business)}`}`;
+  return { sql, params: params.values };
+}
