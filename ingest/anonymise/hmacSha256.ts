@@ -27,7 +27,6 @@ const K = new Int32Array([
 ]);
 const INITIAL_STATE = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 const BLOCK = 64;
-const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 // Scratch space shared by every instance: JavaScript runs one call at a time.
 const schedule = new Int32Array(64);
@@ -81,6 +80,7 @@ function compress(state: Int32Array, bytes: Uint8Array, offset: number): void {
 const encoder = new TextEncoder();
 const state = new Int32Array(8);
 const outerBlock = new Uint8Array(BLOCK);
+const digest = Buffer.alloc(32);
 let message = new Uint8Array(1024);
 
 /** Writes the big-endian length in bits of `byteLength` bytes into the last 8 bytes before `end`. */
@@ -139,11 +139,16 @@ export class HmacSha256 {
     writeBitLength(outer, BLOCK, BLOCK + 32);
     state.set(this.#outer);
     compress(state, outer, 0);
-    let hex = '';
+    // One flat string from native code, rather than a tree of 32 concatenations that every Map
+    // look-up and every DuckDB append would first have to flatten.
+    const out = digest;
     for (let i = 0; i < 8; i++) {
       const word = state[i]!;
-      hex += HEX[(word >>> 24) & 255]! + HEX[(word >>> 16) & 255]! + HEX[(word >>> 8) & 255]! + HEX[word & 255]!;
+      out[4 * i] = word >>> 24;
+      out[4 * i + 1] = word >>> 16;
+      out[4 * i + 2] = word >>> 8;
+      out[4 * i + 3] = word;
     }
-    return hex;
+    return out.toString('hex');
   }
 }
