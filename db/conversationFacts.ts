@@ -58,7 +58,12 @@ ON CONFLICT (business, conversation) DO UPDATE SET
                   THEN excluded.customer ELSE conversation_facts.customer END,
   channel = CASE WHEN excluded.started_at < coalesce(conversation_facts.started_at, 'infinity'::TIMESTAMPTZ)
                  THEN excluded.channel ELSE conversation_facts.channel END,
-  replied_at = least(conversation_facts.replied_at, excluded.replied_at)`;
+  replied_at = least(conversation_facts.replied_at, excluded.replied_at)
+-- Most batches change nothing of a conversation already stored (its later messages and
+-- statuses): those rows are left alone instead of being rewritten with the same values.
+WHERE excluded.first_at < conversation_facts.first_at
+   OR excluded.started_at < coalesce(conversation_facts.started_at, 'infinity'::TIMESTAMPTZ)
+   OR excluded.replied_at < coalesce(conversation_facts.replied_at, 'infinity'::TIMESTAMPTZ)`;
 
 function appendFact(appender: DuckDBAppender, fact: ConversationFactRow): void {
   appender.appendVarchar(fact.business);

@@ -1,6 +1,7 @@
 import { DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { mergeConversationFacts } from './conversationFacts';
 import { mergeMessageFacts } from './messageFacts';
+import { prepareStaging } from './factStaging';
 
 /** One row of the `events` table, as the writer appends it. Identifiers are pseudonyms. */
 export interface EventRow {
@@ -56,6 +57,8 @@ function appendRow(appender: DuckDBAppender, row: EventRow): void {
  * transaction: either all are durable (in the WAL) when this resolves, or none are.
  */
 export async function commitEvents(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
+  await prepareStaging(connection, 'conversation_facts');
+  await prepareStaging(connection, 'message_facts');
   await connection.run('BEGIN TRANSACTION');
   try {
     const appender = await connection.createAppender('events');

@@ -9,6 +9,21 @@ export const appendTimestamp = (appender: DuckDBAppender, micros: number | null)
 export const appendText = (appender: DuckDBAppender, value: string | null) =>
   value === null ? appender.appendNull() : appender.appendVarchar(value);
 
+const staged = new WeakMap<DuckDBConnection, Set<string>>();
+
+/**
+ * Creates the connection's temp staging table for `table` once. Called outside any transaction:
+ * a temp table created inside one that rolls back would be gone while still counted as made.
+ */
+export async function prepareStaging(connection: DuckDBConnection, table: string): Promise<void> {
+  let tables = staged.get(connection);
+  if (!tables) staged.set(connection, (tables = new Set()));
+  if (tables.has(table)) return;
+  await connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${table}_batch AS SELECT * FROM ${table} LIMIT 0`);
+  tables.add(table);
+}
+
+/** Appends the rows to the staging table (see prepareStaging) and merges them into `table`. */
 export async function mergeThroughStaging<T>(
   connection: DuckDBConnection,
   table: string,
@@ -19,7 +34,6 @@ export async function mergeThroughStaging<T>(
 ): Promise<void> {
   if (rows.length === 0) return;
   const staging = `${table}_batch`;
-  await connection.run(`CREATE TEMP TABLE IF NOT EXISTS ${staging} AS SELECT * FROM ${table} LIMIT 0`);
   const appender = await connection.createAppender(staging, 'main', 'temp');
   try {
     for (const row of rows) {

@@ -66,7 +66,10 @@ ON CONFLICT (business, message) DO UPDATE SET
   sent_at = least(message_facts.sent_at, excluded.sent_at),
   ${['channel', 'customer', 'sender', 'category', 'template'].map(fromEarlierSend).join(',\n  ')},
   delivered = message_facts.delivered OR excluded.delivered,
-  read = message_facts.read OR excluded.read`;
+  read = message_facts.read OR excluded.read
+WHERE ${earlierSend}
+   OR (excluded.delivered AND NOT message_facts.delivered)
+   OR (excluded.read AND NOT message_facts.read)`;
 
 function appendFact(appender: DuckDBAppender, fact: MessageFactRow): void {
   appender.appendVarchar(fact.business);
