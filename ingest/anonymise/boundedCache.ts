@@ -88,6 +88,13 @@ export class ScopedBoundedCache<V> {
     return this.#currentSize + this.#previousSize;
   }
 
+  clear(): void {
+    this.#current = new Map();
+    this.#previous = new Map();
+    this.#currentSize = 0;
+    this.#previousSize = 0;
+  }
+
   get(scope: string, key: string): V | undefined {
     const value = this.#current.get(scope)?.get(key);
     if (value !== undefined) return value;

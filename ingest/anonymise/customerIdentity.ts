@@ -43,6 +43,14 @@ export function phoneIdentity(raw: string): CustomerIdentity {
  */
 const phoneCache = new BoundedCache<CustomerIdentity>(50_000);
 
+/** Drops every cached phone number (an erasure: the person's number must not stay in memory). */
+export function forgetCachedPhoneNumbers(): void {
+  phoneCache.clear();
+}
+
+/** How many phone numbers are cached now. */
+export const cachedPhoneNumbers = () => phoneCache.size;
+
 /** phoneIdentity without the cache. */
 export function parsePhoneIdentity(raw: string): CustomerIdentity {
   const digits = raw.replace(/[\s().-]/g, '');

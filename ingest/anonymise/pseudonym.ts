@@ -36,6 +36,19 @@ export class Pseudonymiser {
    * disk), looked up by (business, value) per kind; event ids, unique by design, are computed
    * each time. Cached or not, the value is the same HMAC.
    */
+  /**
+   * Drops every cached identifier (an erasure: the person's raw identifiers must not stay in
+   * memory either). Later events recompute their pseudonyms, identical by construction.
+   */
+  forgetCachedIdentifiers(): void {
+    for (const cache of Object.values(this.caches)) cache.clear();
+  }
+
+  /** How many identifiers are cached now, over every kind. */
+  get cachedIdentifiers(): number {
+    return Object.values(this.caches).reduce((sum, cache) => sum + cache.size, 0);
+  }
+
   pseudonym(business: string, kind: IdentifierKind, value: string): string {
     if (kind === 'event') return this.hmac.hex(`${business}\u0000${kind}\u0000${value}`);
     const cache = this.caches[kind];

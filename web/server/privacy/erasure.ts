@@ -1,7 +1,7 @@
 import { appendAuditOn } from '../../../db/auditLog';
 import { eraseCustomers, type ErasureCounts, type ErasureTarget } from '../../../db/lifecycle';
 import type { SerialStore } from '../../../db/store';
-import { customerIdentity } from '../../../ingest/anonymise/customerIdentity';
+import { customerIdentity, forgetCachedPhoneNumbers } from '../../../ingest/anonymise/customerIdentity';
 import type { PreviousPseudonymKey, Pseudonymiser } from '../../../ingest/anonymise/pseudonym';
 import type { EventWriter } from '../../../ingest/buffer/eventWriter';
 import { CHANNELS, type Channel } from '../../../ingest/events/eventSchema';
@@ -54,6 +54,17 @@ export function erasureTargets(request: ErasureRequest, deps: Pick<ErasureDeps, 
  */
 export async function erasePerson(deps: ErasureDeps, request: ErasureRequest, actor: string): Promise<ErasureCounts> {
   const targets = erasureTargets(request, deps);
+  try {
+    return await eraseTargets(deps, request, targets, actor);
+  } finally {
+    // The intake's in-memory caches may hold the person's raw identifiers (and computing the
+    // targets just put them there): forget them all, whatever the outcome.
+    for (const pseudonymiser of [deps.pseudonymiser, deps.previousPseudonymKey?.pseudonymiser]) pseudonymiser?.forgetCachedIdentifiers();
+    forgetCachedPhoneNumbers();
+  }
+}
+
+function eraseTargets(deps: ErasureDeps, request: ErasureRequest, targets: ErasureTarget[], actor: string): Promise<ErasureCounts> {
   return deps.store.exclusive(() =>
     deps.writer.exclusive((connection) =>
       eraseCustomers(connection, targets, (counts) =>

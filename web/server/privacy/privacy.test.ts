@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../db/duckdb';
+import { cachedPhoneNumbers } from '../../../ingest/anonymise/customerIdentity';
 import { Pseudonymiser } from '../../../ingest/anonymise/pseudonym';
 import { cellsContaining, fixture, postWebhook, registerWithWebhook } from '../../../ingest/webhooks/webhookTestKit';
 import { decodeKey } from '../secrets';
@@ -97,9 +98,15 @@ describe('POST /v1/privacy/erasure', () => {
     expect(await eventsOf(rt, 'acme', pseudonyms('acme'))).toBe(3);
     expect(await conversations(rt, 'acme')).toBe(3);
 
+    expect(rt.deps.pseudonymiser.cachedIdentifiers).toBeGreaterThan(0);
+    expect(cachedPhoneNumbers()).toBeGreaterThan(0);
+
     const dpo = await signIn(rt, 'dpo');
     const res = await request(rt, 'POST', '/v1/privacy/erasure', { headers: { cookie: dpo }, body: { customer: '16505551234', businesses: ['acme'] } });
     expect(res.status).toBe(200);
+    // The intake's in-memory caches no longer hold the person's raw identifiers either.
+    expect(rt.deps.pseudonymiser.cachedIdentifiers).toBe(0);
+    expect(cachedPhoneNumbers()).toBe(0);
     expect(await res.json()).toEqual({ deleted_events: 3, deleted_webhook_messages: 1, deleted_webhook_watermarks: 0 });
 
     expect(await eventsOf(rt, 'acme', pseudonyms('acme'))).toBe(0);
