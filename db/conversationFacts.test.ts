@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { factsFromEvents } from './conversationFacts';
+import { factKey } from './factKey';
 import { openDatabase } from './duckdb';
 import { commitEvents, type EventRow } from './eventStore';
 import { eraseCustomers, purgeExpired } from './lifecycle';
@@ -28,12 +29,16 @@ const FACT_COLUMNS = `conversation,
   (epoch_us(first_at) - ${T0}) // ${MINUTE} AS first, (epoch_us(started_at) - ${T0}) // ${MINUTE} AS start,
   customer, (epoch_us(replied_at) - ${T0}) // ${MINUTE} AS reply`;
 
+// Facts hold keys (db/factKey.ts): read them back as the identifiers the test used.
+const NAMES = new Map(['c1', 'c2', 'c3', 'alice', 'bob', 'carol', 'a'.repeat(64), 'b'.repeat(64)].map((n) => [factKey(n).toString(), n]));
+const nameOf = (key: unknown) => (key === null ? null : NAMES.get(String(key)) ?? `unknown key ${String(key)}`);
+
 async function rows(connection: DuckDBConnection, sql: string): Promise<Fact[]> {
   const reader = await connection.runAndReadAll(sql);
   return reader.getRowObjectsJson().map((r) => ({
-    conversation: String(r.conversation), first: Number(r.first), start: r.start === null ? null : Number(r.start),
-    customer: r.customer === null ? null : String(r.customer), reply: r.reply === null ? null : Number(r.reply),
-  }));
+    conversation: nameOf(r.conversation)!, first: Number(r.first), start: r.start === null ? null : Number(r.start),
+    customer: nameOf(r.customer), reply: r.reply === null ? null : Number(r.reply),
+  })).sort((a, b) => a.conversation.localeCompare(b.conversation));
 }
 const merged = (connection: DuckDBConnection) => rows(connection, `SELECT ${FACT_COLUMNS} FROM conversation_facts ORDER BY conversation`);
 /** The same facts computed from scratch over every stored event: what the merge must equal. */

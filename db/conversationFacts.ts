@@ -1,6 +1,7 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { EventRow } from './eventStore';
-import { appendText, appendTimestamp, mergeThroughStaging } from './factStaging';
+import { factKey, factKeySql } from './factKey';
+import { appendKey, appendText, appendTimestamp, mergeThroughStaging } from './factStaging';
 
 /**
  * The `conversation_facts` table (db/schema.ts): one row per conversation, merged at write time.
@@ -67,10 +68,10 @@ WHERE excluded.first_at < conversation_facts.first_at
 
 function appendFact(appender: DuckDBAppender, fact: ConversationFactRow): void {
   appender.appendVarchar(fact.business);
-  appender.appendVarchar(fact.conversation);
+  appender.appendUHugeInt(factKey(fact.conversation));
   appendTimestamp(appender, fact.firstAtMicros);
   appendTimestamp(appender, fact.startedAtMicros);
-  appendText(appender, fact.customer);
+  appendKey(appender, fact.customer);
   appendText(appender, fact.channel);
   appendTimestamp(appender, fact.repliedAtMicros);
 }
@@ -85,10 +86,10 @@ export async function mergeConversationFacts(connection: DuckDBConnection, rows:
 
 /** The facts of every conversation of `source` (a table expression with the events' columns). */
 export function factsFromEvents(source: string): string {
-  return `SELECT business, conversation,
+  return `SELECT business, ${factKeySql('conversation')},
        min(occurred_at),
        min(occurred_at) FILTER (WHERE type = 'message.received'),
-       arg_min(customer, occurred_at) FILTER (WHERE type = 'message.received'),
+       ${factKeySql("arg_min(customer, occurred_at) FILTER (WHERE type = 'message.received')")},
        arg_min(channel, occurred_at) FILTER (WHERE type = 'message.received'),
        min(occurred_at) FILTER (WHERE type = 'message.sent' AND sender IN ('agent', 'bot'))
 FROM ${source}
@@ -103,7 +104,7 @@ GROUP BY business, conversation`;
  */
 export async function rebuildConversationFacts(connection: DuckDBConnection, affected: string): Promise<void> {
   await connection.run(`DELETE FROM conversation_facts f USING ${affected} a
-WHERE f.business = a.business AND f.conversation = a.conversation`);
+WHERE f.business = a.business AND f.conversation = ${factKeySql('a.conversation')}`);
   await connection.run(`INSERT INTO conversation_facts
 ${factsFromEvents(`(SELECT e.* FROM events e SEMI JOIN ${affected} a ON e.business = a.business AND e.conversation = a.conversation)`)}`);
 }

@@ -4,6 +4,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { openDatabase } from './duckdb';
 import { commitEvents, type EventRow } from './eventStore';
 import { eraseCustomers } from './lifecycle';
+import { factKey } from './factKey';
 import { messageFactsFromEvents } from './messageFacts';
 import { migrate } from './migrate';
 
@@ -26,12 +27,17 @@ const sent = (message: string | null, minute: number, extra: Partial<EventRow> =
 interface Fact { message: string; sent: number | null; customer: string | null; category: string | null; template: string | null; delivered: boolean; read: boolean }
 
 const COLUMNS = `message, (epoch_us(sent_at) - ${T0}) // ${MINUTE} AS sent, customer, category, template, delivered, read`;
+// Facts hold keys (db/factKey.ts): read them back as the identifiers the test used (event ids
+// of sends without a message id are e1, e2, ...).
+const NAMES = new Map(['m1', 'm2', 'm9', ALICE, BOB, ...Array.from({ length: 2000 }, (_, i) => `e${i + 1}`)].map((n) => [factKey(n).toString(), n]));
+const nameOf = (key: unknown) => (key === null ? null : NAMES.get(String(key)) ?? `unknown key ${String(key)}`);
+
 async function rows(connection: DuckDBConnection, sql: string): Promise<Fact[]> {
   const reader = await connection.runAndReadAll(sql);
   return reader.getRowObjectsJS().map((r) => ({
-    message: String(r.message), sent: r.sent === null ? null : Number(r.sent), customer: r.customer as string | null,
+    message: nameOf(r.message)!, sent: r.sent === null ? null : Number(r.sent), customer: nameOf(r.customer),
     category: r.category as string | null, template: r.template as string | null, delivered: Boolean(r.delivered), read: Boolean(r.read),
-  }));
+  })).sort((a, b) => a.message.localeCompare(b.message));
 }
 const merged = (connection: DuckDBConnection) => rows(connection, `SELECT ${COLUMNS} FROM message_facts ORDER BY message`);
 const recomputed = (connection: DuckDBConnection) => rows(connection, `SELECT ${COLUMNS}

@@ -1,6 +1,7 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { EventRow } from './eventStore';
-import { appendText, appendTimestamp, mergeThroughStaging } from './factStaging';
+import { factKey, factKeySql } from './factKey';
+import { appendKey, appendText, appendTimestamp, mergeThroughStaging } from './factStaging';
 
 /**
  * The `message_facts` table (db/schema.ts): one row per sent message, merged at write time in the
@@ -73,10 +74,10 @@ WHERE ${earlierSend}
 
 function appendFact(appender: DuckDBAppender, fact: MessageFactRow): void {
   appender.appendVarchar(fact.business);
-  appender.appendVarchar(fact.message);
+  appender.appendUHugeInt(factKey(fact.message));
   appendTimestamp(appender, fact.sentAtMicros);
   appendText(appender, fact.channel);
-  appendText(appender, fact.customer);
+  appendKey(appender, fact.customer);
   appendText(appender, fact.sender);
   appendText(appender, fact.category);
   appendText(appender, fact.template);
@@ -89,11 +90,14 @@ export async function mergeMessageFacts(connection: DuckDBConnection, rows: read
   await mergeThroughStaging(connection, 'message_facts', messageFactsOf(rows), appendFact, merge);
 }
 
-const fromEarliestSend = (column: string) => `arg_min_null(${column}, occurred_at) FILTER (WHERE type = 'message.sent')`;
+const fromEarliestSend = (column: string) => {
+  const value = `arg_min_null(${column}, occurred_at) FILTER (WHERE type = 'message.sent')`;
+  return column === 'customer' ? factKeySql(value) : value;
+};
 
 /** The facts of every message of `source` (a table expression with the events' columns). */
 export function messageFactsFromEvents(source: string): string {
-  return `SELECT business, coalesce(message, event_id),
+  return `SELECT business, ${factKeySql('coalesce(message, event_id)')},
        min(occurred_at) FILTER (WHERE type = 'message.sent'),
        ${['channel', 'customer', 'sender', 'category', 'template'].map(fromEarliestSend).join(',\n       ')},
        bool_or(type IN ('message.delivered', 'message.read')),
@@ -109,7 +113,7 @@ GROUP BY business, coalesce(message, event_id)`;
  * no send or status left. Inside the caller's transaction.
  */
 export async function rebuildMessageFacts(connection: DuckDBConnection, affected: string): Promise<void> {
-  await connection.run(`DELETE FROM message_facts f USING ${affected} a WHERE f.business = a.business AND f.message = a.message`);
+  await connection.run(`DELETE FROM message_facts f USING ${affected} a WHERE f.business = a.business AND f.message = ${factKeySql('a.message')}`);
   await connection.run(`INSERT INTO message_facts
 ${messageFactsFromEvents(`(SELECT e.* FROM events e SEMI JOIN ${affected} a ON e.business = a.business AND coalesce(e.message, e.event_id) = a.message)`)}`);
 }

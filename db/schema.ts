@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   boolean,
   check,
+  customType,
   integer,
   json,
   pgTable,
@@ -16,6 +17,8 @@ import {
 // varchar + CHECK, and the application validates lengths because DuckDB does not.
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' });
+// DuckDB's unsigned 128-bit integer: the report facts' keys (db/factKey.ts).
+const uhugeint = customType<{ data: bigint }>({ dataType: () => 'uhugeint' });
 
 export const businesses = pgTable('businesses', {
   id: varchar('id', { length: 64 }).primaryKey(),
@@ -97,13 +100,14 @@ export const conversationFacts = pgTable(
   'conversation_facts',
   {
     business: varchar('business', { length: 64 }).notNull(),
-    conversation: varchar('conversation', { length: 64 }).notNull(),
+    // factKey of the conversation's pseudonym (db/factKey.ts); so is `customer`.
+    conversation: uhugeint('conversation').notNull(),
     // The earliest message.* event of the conversation.
     firstAt: timestamptz('first_at').notNull(),
     // The earliest message.received, and its customer and channel: the start when it is also
     // the earliest message.* event (a customer-initiated conversation, SPEC 7).
     startedAt: timestamptz('started_at'),
-    customer: varchar('customer', { length: 64 }),
+    customer: uhugeint('customer'),
     channel: varchar('channel', { length: 16 }),
     // The earliest message.sent by an agent or a bot: the first response.
     repliedAt: timestamptz('replied_at'),
@@ -119,10 +123,11 @@ export const messageFacts = pgTable(
   'message_facts',
   {
     business: varchar('business', { length: 64 }).notNull(),
-    message: varchar('message', { length: 64 }).notNull(),
+    // factKey of the message's pseudonym (db/factKey.ts); so is `customer`.
+    message: uhugeint('message').notNull(),
     sentAt: timestamptz('sent_at'),
     channel: varchar('channel', { length: 16 }),
-    customer: varchar('customer', { length: 64 }),
+    customer: uhugeint('customer'),
     sender: varchar('sender', { length: 16 }),
     category: varchar('category', { length: 16 }),
     template: varchar('template', { length: 512 }),
