@@ -1,8 +1,8 @@
 import { createWriteStream, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDatabase } from '../../../db/duckdb';
-import type { EventRow } from '../../../db/eventStore';
+import { appendEventRow, type EventRow } from '../../../db/eventStore';
 import { migrate } from '../../../db/migrate';
 import { ProgressBar } from '../../../ingest/demo/progress';
 
@@ -46,29 +46,6 @@ async function withFreshEventsTable<T>(path: string, fn: (connection: DuckDBConn
   }
 }
 
-const text = (appender: DuckDBAppender, value: string | null) => (value === null ? appender.appendNull() : appender.appendVarchar(value));
-
-// Column order of db/schema.ts `events`, as db/eventStore.ts appends them.
-function appendRow(appender: DuckDBAppender, row: EventRow): void {
-  appender.appendVarchar(row.business);
-  appender.appendVarchar(row.eventId);
-  appender.appendVarchar(row.type);
-  appender.appendVarchar(row.channel);
-  appender.appendVarchar(row.customer);
-  appender.appendVarchar(row.customerRegion);
-  text(appender, row.conversation);
-  text(appender, row.message);
-  appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(row.occurredAtMicros)));
-  appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(row.receivedAtMicros)));
-  text(appender, row.sender);
-  text(appender, row.category);
-  text(appender, row.template);
-  appender.appendVarchar(row.processedIn);
-  if (row.errorCode === null) appender.appendNull();
-  else appender.appendInteger(row.errorCode);
-  appender.endRow();
-}
-
 /** Appender: `rows` rows (the sample, over and over) in one appender, then closed (committed). */
 export async function appenderRate(path: string, sample: readonly EventRow[], rows: number): Promise<LoadRate> {
   return withFreshEventsTable(path, async (connection) => {
@@ -76,7 +53,7 @@ export async function appenderRate(path: string, sample: readonly EventRow[], ro
     const started = performance.now();
     const appender = await connection.createAppender('events');
     for (let i = 0; i < rows; i++) {
-      appendRow(appender, sample[i % sample.length]!);
+      appendEventRow(appender, sample[i % sample.length]!);
       if (i % 100_000 === 99_999) progress.update(i + 1);
     }
     appender.closeSync();
