@@ -1,7 +1,8 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { EventRow } from './eventStore';
 import { factKey, factKeySql } from './factKey';
-import { appendKey, appendText, appendTimestamp, mergeThroughStaging } from './factStaging';
+import { appendKey, appendText, appendTimestamp } from './appenderValues';
+import { mergeThroughStaging } from './factStaging';
 
 /**
  * The `conversation_facts` table (db/schema.ts): one row per conversation, merged at write time.

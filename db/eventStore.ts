@@ -1,4 +1,5 @@
-import { DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { appendText, appendTimestamp } from './appenderValues';
 import { mergeConversationFacts } from './conversationFacts';
 import { mergeMessageFacts } from './messageFacts';
 import { prepareStaging } from './factStaging';
@@ -28,9 +29,6 @@ export interface EventRow {
   previousEventId?: string;
 }
 
-const appendText = (appender: DuckDBAppender, value: string | null) =>
-  value === null ? appender.appendNull() : appender.appendVarchar(value);
-
 // Column order of db/schema.ts `events`; the appender writes positionally. Also used by the
 // benchmark's raw Appender limit, so it measures exactly these rows.
 export function appendEventRow(appender: DuckDBAppender, row: EventRow): void {
@@ -42,8 +40,8 @@ export function appendEventRow(appender: DuckDBAppender, row: EventRow): void {
   appender.appendVarchar(row.customerRegion);
   appendText(appender, row.conversation);
   appendText(appender, row.message);
-  appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(row.occurredAtMicros)));
-  appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(row.receivedAtMicros)));
+  appendTimestamp(appender, row.occurredAtMicros);
+  appendTimestamp(appender, row.receivedAtMicros);
   appendText(appender, row.sender);
   appendText(appender, row.category);
   appendText(appender, row.template);

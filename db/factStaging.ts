@@ -1,17 +1,8 @@
-import { DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import { factKey } from './factKey';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 
 // Facts tables (conversation_facts, message_facts) are merged at write time through a temp table
 // of the same shape on the writer's connection: the batch's partial rows are appended to it, one
 // INSERT ... ON CONFLICT merges them, and it is emptied, all inside the events' transaction.
-
-export const appendTimestamp = (appender: DuckDBAppender, micros: number | null) =>
-  micros === null ? appender.appendNull() : appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(micros)));
-export const appendText = (appender: DuckDBAppender, value: string | null) =>
-  value === null ? appender.appendNull() : appender.appendVarchar(value);
-/** An identifier as its fact key (db/factKey.ts). */
-export const appendKey = (appender: DuckDBAppender, id: string | null) =>
-  id === null ? appender.appendNull() : appender.appendUHugeInt(factKey(id));
 
 const staged = new WeakMap<DuckDBConnection, Set<string>>();
 
