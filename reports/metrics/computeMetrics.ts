@@ -6,8 +6,8 @@ import { CHANNELS, type Channel } from '../vocabulary';
 import { compileEventMetrics, readEventMetric, type CompiledEventMetrics } from './compileSql';
 import { BusinessCalendar } from './businessHours';
 import {
-  cohortColumn, compileBadgeInputs, compileConversationMetrics, compileLatestReply, valueColumn,
-  type BadgeWindow, type ConversationMetricsScope,
+  cohortColumn, compileBadgeInputs, compileConversationMetrics, compileLatestReply, FIGURE_METRICS, valueColumn,
+  type BadgeWindow, type ConversationMetricsScope, type FigureMetric,
 } from './conversationMetricsSql';
 import { CONVERSATION_METRICS, METRICS, type ConversationMetric, type MetricId } from './definitions';
 
@@ -59,10 +59,6 @@ export async function computeMetrics(
     { byChannel: request.byChannel, bucket: request.granularity },
   );
   const eventRows = await source.query(compiled);
-  const eventsByKey = new Map(eventRows.map((r) => [
-    groupKey(String(r.business), r.channel === undefined ? undefined : String(r.channel), r.bucket === undefined ? undefined : Number(r.bucket)),
-    r,
-  ]));
 
   // Conversation metrics, aggregated in SQL; the badge of a row ending on day T reads the
   // conversations started in [T-6, T].
@@ -73,12 +69,9 @@ export async function computeMetrics(
   const conversationScope = await conversationScopeOf(source, scoped, request, bounds, windows);
   const conversationRows = await source.query(compileConversationMetrics(conversationScope));
   const badgeRows = BADGE ? await source.query(compileBadgeInputs(conversationScope, windows, badgeInputs)) : [];
-  const byKey = (rows: Record<string, unknown>[], bucket: (r: Record<string, unknown>) => number | undefined) => new Map(rows.map((r) => [
-    groupKey(String(r.business), r.channel === undefined ? undefined : String(r.channel), bucket(r)),
-    r,
-  ]));
-  const conversationsByKey = byKey(conversationRows, (r) => (r.bucket === undefined ? undefined : Number(r.bucket)));
-  const badgesByKey = byKey(badgeRows, (r) => Number(r.bucket));
+  const eventsByKey = rowsByGroup(eventRows);
+  const conversationsByKey = rowsByGroup(conversationRows);
+  const badgesByKey = rowsByGroup(badgeRows);
 
   const groups: MetricGroup[] = [];
   for (const business of scoped) {
@@ -100,7 +93,12 @@ export async function computeMetrics(
   return groups;
 }
 
-const FIGURE_METRICS = CONVERSATION_METRICS.filter((m): m is Exclude<ConversationMetric, { kind: 'badge' }> => m.kind !== 'badge');
+/** Result rows by their group (business, channel, bucket key: each when the query has it). */
+const rowsByGroup = (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [
+  groupKey(String(r.business), r.channel === undefined ? undefined : String(r.channel), r.bucket === undefined ? undefined : Number(r.bucket)),
+  r,
+]));
+
 const badgeInputs = BADGE?.kind === 'badge' ? FIGURE_METRICS.filter((m) => m.id === BADGE.responseRate || m.id === BADGE.medianFrt) : [];
 
 /** The scope of the conversation queries, with the opening hours covering every start and reply they read. */
@@ -132,7 +130,7 @@ export interface GroupRows {
 const numberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 
 /** A conversation metric's figure from its group's row; no row: no conversations. */
-function conversationFigure(metric: Exclude<ConversationMetric, { kind: 'badge' }>, row: Record<string, unknown> | undefined) {
+function conversationFigure(metric: FigureMetric, row: Record<string, unknown> | undefined) {
   const value = numberOrNull(row?.[valueColumn(metric)]);
   return { value: metric.kind === 'count' ? (value ?? 0) : value, cohort: Number(row?.[cohortColumn(metric)] ?? 0) };
 }

@@ -48,7 +48,7 @@ export interface BadgeWindow {
   endMs: number;
 }
 
-type FigureMetric = Exclude<ConversationMetric, { kind: 'badge' }>;
+export type FigureMetric = Exclude<ConversationMetric, { kind: 'badge' }>;
 
 /** Where a metric's value and cohort are in a result row. */
 export const valueColumn = (metric: FigureMetric) => metric.id;
@@ -117,7 +117,7 @@ timed AS (
 )`;
 }
 
-const FIGURE_METRICS = CONVERSATION_METRICS.filter((m): m is FigureMetric => m.kind !== 'badge');
+export const FIGURE_METRICS = CONVERSATION_METRICS.filter((m): m is FigureMetric => m.kind !== 'badge');
 
 /** Every conversation metric but the badge, per business (and channel, and day/week). */
 export function compileConversationMetrics(scope: ConversationMetricsScope, metrics: readonly FigureMetric[] = FIGURE_METRICS): SqlQuery {
