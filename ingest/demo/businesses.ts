@@ -317,7 +317,9 @@ export const DEMO_BUSINESSES: readonly DemoBusiness[] = [
       { name: 'delivery_failed', category: 'utility', weight: 1, replyRate: 0.3 },
     ],
     marketing: quietMarketing(['send_a_parcel_discount'], 12, 1),
-    processedElsewhere: [['GB', 0.4]],
+    // CZ: a depot partner's scanning system that nobody declared; inside the EEA, so shown as an
+    // undeclared location without changing the flag.
+    processedElsewhere: [['GB', 0.4], ['CZ', 0.08]],
     waIdWithoutPlus: true,
   },
   {
