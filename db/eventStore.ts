@@ -1,4 +1,5 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { appendActivityDays } from './activityDays';
 import { appendText, appendTimestamp } from './appenderValues';
 import { mergeConversationFacts } from './conversationFacts';
 import { mergeMessageFacts } from './messageFacts';
@@ -69,6 +70,7 @@ export async function commitEvents(connection: DuckDBConnection, rows: readonly 
     }
     await mergeConversationFacts(connection, rows);
     await mergeMessageFacts(connection, rows);
+    await appendActivityDays(connection, rows);
     await connection.run('COMMIT');
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { daySql, rebuildActivityDays } from './activityDays';
 import { rebuildConversationFacts } from './conversationFacts';
 import { rebuildMessageFacts } from './messageFacts';
 
@@ -27,18 +28,22 @@ async function changed(connection: DuckDBConnection, sql: string, params: unknow
 
 const CONVERSATIONS = 'conversations_of_deleted_events';
 const MESSAGES = 'messages_of_deleted_events';
+const DAYS = 'days_of_deleted_events';
 
-/** Deletes the matching events and recomputes the facts of the conversations and messages they were part of. */
+/** Deletes the matching events and recomputes the facts of the conversations, messages and activity days they were part of. */
 async function deleteEvents(connection: DuckDBConnection, where: string, params: unknown[]): Promise<number> {
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${CONVERSATIONS} AS
 SELECT DISTINCT business, conversation FROM events WHERE conversation IS NOT NULL AND ${where}`, params as never);
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${MESSAGES} AS
 SELECT DISTINCT business, coalesce(message, event_id) AS message FROM events
 WHERE (type = 'message.sent' OR (type IN ('message.delivered', 'message.read') AND message IS NOT NULL)) AND ${where}`, params as never);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${DAYS} AS
+SELECT DISTINCT business, ${daySql('occurred_at')} AS day, customer, conversation FROM events WHERE ${where}`, params as never);
   const deleted = await changed(connection, `DELETE FROM events WHERE ${where}`, params);
   await rebuildConversationFacts(connection, CONVERSATIONS);
   await rebuildMessageFacts(connection, MESSAGES);
-  await connection.run(`DROP TABLE ${CONVERSATIONS}; DROP TABLE ${MESSAGES}`);
+  await rebuildActivityDays(connection, DAYS);
+  await connection.run(`DROP TABLE ${CONVERSATIONS}; DROP TABLE ${MESSAGES}; DROP TABLE ${DAYS}`);
   return deleted;
 }
 

@@ -241,3 +241,29 @@ export const sessions = pgTable('sessions', {
   createdAt: timestamptz('created_at').notNull(),
   expiresAt: timestamptz('expires_at').notNull(),
 });
+
+// What each customer and each conversation did on each UTC day (db/activityDays.ts), appended in
+// the events' transaction: the distinct counts of the reports (customers who blocked, who were
+// sent a marketing message, ...; conversations with a message) and the residency figures read
+// these instead of the period's events. Not unique: a key has one row per batch it appeared in,
+// and readers combine them with bit_or over `kinds` (db/activityKinds.ts).
+export const customerDays = pgTable('customer_days', {
+  business: varchar('business', { length: 64 }).notNull(),
+  // UTC days since 1970-01-01 of the events' occurred_at.
+  day: integer('day').notNull(),
+  channel: varchar('channel', { length: 16 }).notNull(),
+  processedIn: varchar('processed_in', { length: 2 }).notNull(),
+  customerRegion: varchar('customer_region', { length: 2 }).notNull(),
+  // factKey of the customer's pseudonym (db/factKey.ts).
+  customer: uhugeint('customer').notNull(),
+  kinds: integer('kinds').notNull(),
+});
+
+export const conversationDays = pgTable('conversation_days', {
+  business: varchar('business', { length: 64 }).notNull(),
+  day: integer('day').notNull(),
+  channel: varchar('channel', { length: 16 }).notNull(),
+  // factKey of the conversation's pseudonym.
+  conversation: uhugeint('conversation').notNull(),
+  kinds: integer('kinds').notNull(),
+});

@@ -1,20 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES as INTAKE_TYPES, CHANNELS as INTAKE_CHANNELS, SENDERS as INTAKE_SENDERS, CATEGORIES as INTAKE_CATEGORIES } from '../../ingest/events/eventSchema';
 import { CATEGORIES, CHANNELS, EVENT_TYPES, SENDERS } from '../vocabulary';
-import { compileEventMetrics, compileFilter, compileMessageFilter } from './compileSql';
+import { CATEGORY_BITS, TYPE_BITS } from '../../db/activityKinds';
+import { compileEventMetrics, compileMessageFilter } from './compileSql';
+import { kindsMask } from './kindsMask';
 import { compileConversationMetrics } from './conversationMetricsSql';
 import { CONVERSATION_METRICS, EVENT_METRICS, MetricDefinition, METRIC_IDS } from './definitions';
 import { literal } from './sqlText';
 
 /** The step-1 CTE of one family of distinct counts (see compileSql.ts). */
 const family = (sql: string, name: string) => sql.slice(sql.indexOf(`${name}_values AS (`), sql.indexOf(`${name}_counts AS (`));
-/** The flag column computed for a filter in a family's CTE. */
-function flagOf(cte: string, filter: string): string {
-  const escaped = filter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const flag = new RegExp(`bool_or\\((?:[^\\n]* AND \\()?${escaped}\\)+ AS (f\\d+)`).exec(cte)?.[1];
-  expect(flag).toBeDefined();
-  return flag!;
-}
 
 const SCOPE = { startMs: Date.parse('2026-03-02T00:00:00Z'), endMs: Date.parse('2026-03-09T00:00:00Z') };
 
@@ -42,9 +37,13 @@ describe('metric definitions', () => {
 
 describe('SQL builders', () => {
   it('compiles filters from whitelisted values only', () => {
-    expect(compileFilter({ types: ['message.sent'], categories: ['marketing'] })).toBe("type = 'message.sent' AND category IN ('marketing')");
+    expect(kindsMask({ types: ['message.sent'], categories: ['marketing'] })).toBe(CATEGORY_BITS.get('marketing'));
+    expect(kindsMask({ types: ['customer.blocked', 'customer.muted'] })).toBe(TYPE_BITS.get('customer.blocked')! | TYPE_BITS.get('customer.muted')!);
     expect(compileMessageFilter({ types: ['message.sent'], status: 'read', categories: ['marketing'] })).toBe("category IN ('marketing') AND read");
-    expect(() => compileFilter({ types: ['message.sent'], status: 'read' })).toThrow(/distinct: message/);
+    expect(() => kindsMask({ types: ['message.sent'], status: 'read' })).toThrow(/distinct: message/);
+    // A send narrowed by sender and category at once has no bit: refused, never miscounted.
+    expect(() => kindsMask({ types: ['message.sent'], senders: ['bot'], categories: ['marketing'] })).toThrow(/not both/);
+    expect(() => kindsMask({ types: ['message.received', 'message.sent'], categories: ['marketing'] })).toThrow(/message.sent only/);
     expect(() => compileMessageFilter({ types: ['message.read'] })).toThrow(/message.sent/);
     expect(() => literal("x'; DROP TABLE events; --")).toThrow(/refusing/);
   });
@@ -56,7 +55,11 @@ describe('SQL builders', () => {
     // The five rates over messaged customers share one column, computed from one flag.
     expect(q.columns.block_rate!.denominator).toBe(q.columns.mute_rate!.denominator);
     expect(q.columns.block_rate!.cohort).toBe(q.columns.block_rate!.denominator);
-    expect(family(q.sql, 'customer').match(/bool_or\(type = 'message.sent'\)/g)).toHaveLength(1);
+    expect(q.sql.match(new RegExp(`count_if\\(\\(kinds & ${TYPE_BITS.get('message.sent')}\\) <> 0\\)`, 'g'))).toHaveLength(1);
+    // Customers and conversations are counted over activity days, never over the events.
+    expect(family(q.sql, 'customer')).toContain('FROM customer_days');
+    expect(family(q.sql, 'conversation')).toContain('FROM conversation_days');
+    expect(q.sql).not.toMatch(/\bevents\b/);
     // Distinct values are counted as groups of one GROUP BY, not with a DISTINCT hash table each.
     expect(q.sql).not.toMatch(/DISTINCT/i);
     expect(q.keys).toEqual(['business', 'channel', 'bucket']);
@@ -72,8 +75,8 @@ describe('SQL builders', () => {
   it('gives the opt-out rate the marketing denominator and the delivery rate sent messages', () => {
     const q = compileEventMetrics(SCOPE);
     const optOut = q.columns.opt_out_rate!;
-    const marketing = flagOf(family(q.sql, 'customer'), "type = 'message.sent' AND category IN ('marketing')");
-    expect(q.sql).toContain(`CAST(count_if(${marketing} AND x IS NOT NULL) AS INTEGER) AS ${optOut.denominator}`);
+    expect(q.sql).toContain(`CAST(count_if((kinds & ${CATEGORY_BITS.get('marketing')}) <> 0) AS INTEGER) AS ${optOut.denominator}`);
+    expect(q.sql).toContain(`CAST(count_if((kinds & ${TYPE_BITS.get('customer.opted_out')}) <> 0) AS INTEGER) AS ${optOut.numerator}`);
     // Sent messages are counted over message_facts, one row per message: no status scan.
     const messages = q.sql.slice(q.sql.indexOf('message_counts AS ('));
     expect(messages).toContain('FROM message_facts');

@@ -1,33 +1,35 @@
 import { DAY_US, isoOfMs, type Granularity, type PeriodBounds } from '../period';
 import type { Channel } from '../vocabulary';
 import { cohortOf, EVENT_METRICS, type DistinctCount, type EventFilter, type EventMetric } from './definitions';
-import { literal, literalList, Params, type SqlQuery } from './sqlText';
+import { kindsMask } from './kindsMask';
+import { dayLiteral, literalList, Params, type SqlQuery } from './sqlText';
 
 /**
- * Compiles the `events` metrics of ./definitions.ts into one query over the period's events,
- * grouped by business (and optionally channel and day/week). Pure: text and parameters only, no
- * I/O, so it is tested without a database.
+ * Compiles the `events` metrics of ./definitions.ts into one query, grouped by business (and
+ * optionally channel and day/week). Pure: text and parameters only, no I/O, so it is tested
+ * without a database.
  *
  * Every figure is a count of DISTINCT customers, conversations or messages matching a filter.
- * Instead of one `count(DISTINCT x) FILTER (...)` per figure over all events (each builds its own
- * hash table of 64-character pseudonyms, and the delivery status had to be joined onto every
- * event first: 13-15 s for 90 days of 3M events), each family of counts (by `distinct` column) is
- * two small steps:
- *   1. one GROUP BY (keys, x) over the family's events, with one boolean flag per filter
- *      (`bool_or(filter)`): "x has at least one matching event in this group";
- *   2. per group, `count_if(flag)`: the groups of step 1 are distinct x, so this is exactly
- *      count(DISTINCT x) FILTER (WHERE filter), without a hash table per figure.
- * The families' counts are joined on the grouping keys. The customers family reads every event of
- * the period and scope, so its groups are exactly the groups the period has (the channels "seen"
- * in it); the other families are LEFT JOINed onto it and count 0 where they have nothing.
+ * Customers and conversations are counted over the activity days written with the events
+ * (db/activityDays.ts: per key and UTC day, the bits of the kinds of event it had), never over
+ * the period's events (a GROUP BY on 64-character pseudonyms of every event took most of a 90-day
+ * overview). Each family is two small steps:
+ *   1. one GROUP BY (keys, x) over the family's days in the period, combining their kinds with
+ *      bit_or: "what x did in this group";
+ *   2. per group, `count_if(kinds & mask <> 0)` per figure: the groups of step 1 are distinct x,
+ *      so this is exactly count(DISTINCT x) FILTER (WHERE the event filter), with no hash table
+ *      per figure. Periods are whole UTC days, so "x had a matching event in the period" is
+ *      "x had one on one of the period's days".
+ * The customers family covers every event of the period and scope, so its groups are exactly the
+ * groups the period has (the channels "seen" in it); the other families are LEFT JOINed onto it
+ * and count 0 where they have nothing.
  *
  * Messages are not counted from the events: `message_facts` (db/messageFacts.ts) holds one row
  * per sent message, merged at write time, with the channel, sender and category of its earliest
  * send and whether a delivered/read status exists at any time (the status belongs to the message,
  * not to the day it arrived; a send without a platform id is its own message that no status can
  * match). A message is of the period, channel and day/week of that send. One row per message, so
- * each count is a count_if over the period's rows: no GROUP BY on message ids and no scan of the
- * status events of all time (that took most of the 1.8 s of a 3M-event overview).
+ * each count is a count_if over the period's rows.
  * No window function anywhere.
  */
 
@@ -59,22 +61,17 @@ export interface CompiledEventMetrics extends SqlQuery {
   keys: string[];
 }
 
-export function compileFilter(where: EventFilter): string {
-  const parts = [where.types.length === 1 ? `type = ${literal(where.types[0]!)}` : `type IN (${literalList(where.types)})`];
-  if (where.senders) parts.push(`sender IN (${literalList(where.senders)})`);
-  if (where.categories) parts.push(`category IN (${literalList(where.categories)})`);
-  if (where.status) throw new Error('a status applies to sent messages: count them with distinct: message');
-  return parts.join(' AND ');
-}
+/** A day number, or the Monday of its ISO week (1970-01-01 was a Thursday). */
+export const bucketOfDaySql = (granularity: Granularity, day: string) =>
+  (granularity === 'day' ? day : `(${day} - ((${day} + 3) % 7))`);
 
-/** Day number (UTC days since the epoch) of occurred_at, or the Monday of its ISO week. */
-export function bucketSql(granularity: Granularity, column = 'occurred_at'): string {
-  const day = `CAST(epoch_us(${column}) // ${DAY_US} AS INTEGER)`;
-  return granularity === 'day' ? day : `(${day} - ((${day} + 3) % 7))`;
-}
+/** Day number (UTC days since the epoch) of a TIMESTAMPTZ column, or the Monday of its ISO week. */
+export const bucketSql = (granularity: Granularity, column: string) =>
+  bucketOfDaySql(granularity, `CAST(epoch_us(${column}) // ${DAY_US} AS INTEGER)`);
 
-/** The families counted over the period's events; messages are counted over message_facts. */
+/** The families counted over activity days (db/activityDays.ts); messages over message_facts. */
 const EVENT_FAMILIES = ['customer', 'conversation'] as const;
+const FAMILY_TABLES = { customer: 'customer_days', conversation: 'conversation_days' } as const;
 
 /** A message count's filter over message_facts columns: only sends can be counted there. */
 export function compileMessageFilter(where: EventFilter): string {
@@ -104,7 +101,7 @@ export function compileEventMetrics(
   // flag and one column each.
   const counts = new Map<string, { name: string; count: DistinctCount }>();
   const alias = (count: DistinctCount) => {
-    const key = count.distinct === 'message' ? `message:${compileMessageFilter(count.where)}` : `${count.distinct}:${compileFilter(count.where)}`;
+    const key = count.distinct === 'message' ? `message:${compileMessageFilter(count.where)}` : `${count.distinct}:${kindsMask(count.where)}`;
     let entry = counts.get(key);
     if (!entry) {
       entry = { name: `m${counts.size}`, count };
@@ -120,36 +117,32 @@ export function compileEventMetrics(
   }
 
   const keys = ['business', ...(grouping.byChannel ? ['channel'] : []), ...(grouping.bucket ? ['bucket'] : [])];
-  const keySelect = ['business', ...(grouping.byChannel ? ['channel'] : []), ...(grouping.bucket ? [`${bucketSql(grouping.bucket)} AS bucket`] : [])];
   const inPeriodBy = (column: string) => [
     `${column} >= CAST(${start} AS TIMESTAMPTZ) AND ${column} < CAST(${end} AS TIMESTAMPTZ)`,
     ...(business ? [`business = ${business}`] : []),
     ...(channel ? [`channel = ${channel}`] : []),
   ].join(' AND ');
-  const inPeriod = inPeriodBy('occurred_at');
   const indent = (lines: string[], by: string) => lines.join(`,\n${by}`);
 
   const ctes: string[] = [];
   const joins: string[] = [];
   const selected: string[] = [];
+  const inDays = [
+    `day >= ${dayLiteral(scope.startMs)} AND day < ${dayLiteral(scope.endMs)}`,
+    ...(business ? [`business = ${business}`] : []),
+    ...(channel ? [`channel = ${channel}`] : []),
+  ].join(' AND ');
+  const dayKeySelect = ['business', ...(grouping.byChannel ? ['channel'] : []), ...(grouping.bucket ? [`${bucketOfDaySql(grouping.bucket, 'day')} AS bucket`] : [])];
   for (const family of EVENT_FAMILIES) {
     const entries = [...counts.values()].filter((e) => e.count.distinct === family);
     // The customers family is the base: it is built even without a figure, for the groups.
     if (entries.length === 0 && family !== 'customer') continue;
-    // One flag per distinct filter, tested on each event.
-    const flagOf = new Map<string, string>();
-    for (const e of entries) {
-      const filter = compileFilter(e.count.where);
-      if (!flagOf.has(filter)) flagOf.set(filter, `f${flagOf.size}`);
-    }
-    const flags = [...flagOf].map(([filter, flag]) => `bool_or(${filter}) AS ${flag}`);
-    const anyFilter = [...flagOf.keys()].map((filter) => `(${filter})`).join(' OR ');
-    const counted = entries.map((e) =>
-      `CAST(count_if(${flagOf.get(compileFilter(e.count.where))!} AND x IS NOT NULL) AS INTEGER) AS ${e.name}`);
+    const anyMask = entries.reduce((mask, e) => mask | kindsMask(e.count.where), 0);
+    const counted = entries.map((e) => `CAST(count_if((kinds & ${kindsMask(e.count.where)}) <> 0) AS INTEGER) AS ${e.name}`);
     ctes.push(`${family}_values AS (
-  SELECT ${keySelect.join(', ')}, ${family} AS x${flags.length ? `,\n         ${indent(flags, '         ')}` : ''}
-  FROM events
-  WHERE ${inPeriod}${family === 'customer' ? '' : ` AND (${anyFilter})`}
+  SELECT ${dayKeySelect.join(', ')}, ${family}, bit_or(kinds) AS kinds
+  FROM ${FAMILY_TABLES[family]}
+  WHERE ${inDays}${family === 'customer' ? '' : ` AND (kinds & ${anyMask}) <> 0`}
   GROUP BY ${keys.join(', ')}, ${family}
 )`);
     ctes.push(`${family}_counts AS (

@@ -1,3 +1,5 @@
+import { DAY_MS } from '../period';
+
 /**
  * The only way values reach report SQL text. Everything else is a bound parameter. Inlined
  * literals are whitelisted vocabulary (event types, senders, ...) or codes that were validated
@@ -8,6 +10,13 @@ const SAFE_LITERAL = /^[A-Za-z0-9._-]{1,64}$/;
 export function literal(value: string): string {
   if (!SAFE_LITERAL.test(value)) throw new Error(`refusing to inline ${JSON.stringify(value).slice(0, 80)} into SQL`);
   return `'${value}'`;
+}
+
+/** The day number (UTC days since the epoch) of a period bound; periods are whole UTC days (../period.ts). */
+export function dayLiteral(ms: number): string {
+  const day = ms / DAY_MS;
+  if (!Number.isInteger(day)) throw new Error(`a period bound must be a UTC midnight: ${new Date(ms).toISOString()}`);
+  return String(day);
 }
 
 export const literalList = (values: readonly string[]) => values.map(literal).join(', ');

@@ -1,0 +1,123 @@
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { EventRow } from './eventStore';
+import { kindsOf, kindsSql } from './activityKinds';
+import { factKey, factKeySql } from './factKey';
+
+/**
+ * customer_days and conversation_days (db/schema.ts): what each customer and each conversation
+ * did on each UTC day, so that distinct counts over a period read a few rows per customer-day
+ * with integer keys instead of every event with its 64-character pseudonyms.
+ *
+ * They are appended, never merged: each committed batch adds one row per (business, day, ...,
+ * customer) it holds, and a reader combines the rows of a key with bit_or (db/activityKinds.ts).
+ * A key may therefore have several rows (one per batch it appeared in); no count changes with
+ * that, and writing costs an append instead of an index lookup per row.
+ */
+
+const DAY_US = 86_400_000_000;
+/** UTC days since 1970-01-01 of an instant in microseconds. */
+export const dayOfMicros = (micros: number) => Math.floor(micros / DAY_US);
+/** The same, in SQL, over a TIMESTAMPTZ (no session time zone involved). */
+export const daySql = (column: string) => `CAST(epoch_us(${column}) // ${DAY_US} AS INTEGER)`;
+
+interface DayRow {
+  values: (string | number)[];
+  key: string;
+  kinds: number;
+}
+
+function reduce(rows: readonly EventRow[], keyOf: (row: EventRow) => (string | number)[] | null): DayRow[] {
+  const days = new Map<string, DayRow>();
+  for (const row of rows) {
+    const values = keyOf(row);
+    if (values === null) continue;
+    const joined = values.join('\u0000');
+    const kinds = kindsOf(row.type, row.sender, row.category);
+    const day = days.get(joined);
+    if (day) day.kinds |= kinds;
+    else days.set(joined, { values, key: joined, kinds });
+  }
+  return [...days.values()];
+}
+
+/** (business, day, channel, processed_in, customer_region, customer) of every event. */
+export const customerDaysOf = (rows: readonly EventRow[]) =>
+  reduce(rows, (r) => [r.business, dayOfMicros(r.occurredAtMicros), r.channel, r.processedIn, r.customerRegion, r.customer]);
+
+/** (business, day, channel, conversation) of every event with a conversation. */
+export const conversationDaysOf = (rows: readonly EventRow[]) =>
+  reduce(rows, (r) => (r.conversation === null ? null : [r.business, dayOfMicros(r.occurredAtMicros), r.channel, r.conversation]));
+
+async function append(connection: DuckDBConnection, table: string, rows: DayRow[], appendRow: (a: DuckDBAppender, row: DayRow) => void) {
+  if (rows.length === 0) return;
+  const appender = await connection.createAppender(table);
+  try {
+    for (const row of rows) {
+      appendRow(appender, row);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+/** Appends a batch's activity days, inside the caller's transaction (the one that appends the events). */
+export async function appendActivityDays(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
+  await append(connection, 'customer_days', customerDaysOf(rows), (a, { values: [business, day, channel, processedIn, region, customer], kinds }) => {
+    a.appendVarchar(business as string);
+    a.appendInteger(day as number);
+    a.appendVarchar(channel as string);
+    a.appendVarchar(processedIn as string);
+    a.appendVarchar(region as string);
+    a.appendUHugeInt(factKey(customer as string));
+    a.appendInteger(kinds);
+  });
+  await append(connection, 'conversation_days', conversationDaysOf(rows), (a, { values: [business, day, channel, conversation], kinds }) => {
+    a.appendVarchar(business as string);
+    a.appendInteger(day as number);
+    a.appendVarchar(channel as string);
+    a.appendUHugeInt(factKey(conversation as string));
+    a.appendInteger(kinds);
+  });
+}
+
+/** The customer days of `source` (a table expression with the events' columns), one row per key. */
+export function customerDaysFromEvents(source: string): string {
+  return `SELECT business, ${daySql('occurred_at')} AS day, channel, processed_in, customer_region, ${factKeySql('customer')} AS customer,
+       CAST(bit_or(${kindsSql()}) AS INTEGER) AS kinds
+FROM ${source}
+GROUP BY ALL`;
+}
+
+/** The conversation days of `source`, one row per key. */
+export function conversationDaysFromEvents(source: string): string {
+  return `SELECT business, ${daySql('occurred_at')} AS day, channel, ${factKeySql('conversation')} AS conversation,
+       CAST(bit_or(${kindsSql()}) AS INTEGER) AS kinds
+FROM ${source}
+WHERE conversation IS NOT NULL
+GROUP BY ALL`;
+}
+
+/**
+ * After events were deleted (retention, erasure): recomputes from the remaining events the
+ * activity days listed in `affectedDays` (a temp table of business, day, customer, conversation
+ * of the deleted events), dropping those with no event left. Inside the caller's transaction.
+ */
+export async function rebuildActivityDays(connection: DuckDBConnection, affectedDays: string): Promise<void> {
+  await connection.run(`CREATE OR REPLACE TEMP TABLE affected_customer_days AS
+SELECT DISTINCT business, day, customer, ${factKeySql('customer')} AS customer_key FROM ${affectedDays}`);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE affected_conversation_days AS
+SELECT DISTINCT business, day, conversation, ${factKeySql('conversation')} AS conversation_key FROM ${affectedDays} WHERE conversation IS NOT NULL`);
+  await connection.run(`DELETE FROM customer_days f USING affected_customer_days a
+WHERE f.business = a.business AND f.day = a.day AND f.customer = a.customer_key`);
+  await connection.run(`INSERT INTO customer_days
+${customerDaysFromEvents(`(SELECT e.* FROM events e SEMI JOIN affected_customer_days a
+  ON e.business = a.business AND e.customer = a.customer AND ${daySql('e.occurred_at')} = a.day)`)}`);
+  await connection.run(`DELETE FROM conversation_days f USING affected_conversation_days a
+WHERE f.business = a.business AND f.day = a.day AND f.conversation = a.conversation_key`);
+  await connection.run(`INSERT INTO conversation_days
+${conversationDaysFromEvents(`(SELECT e.* FROM events e SEMI JOIN affected_conversation_days a
+  ON e.business = a.business AND e.conversation = a.conversation AND ${daySql('e.occurred_at')} = a.day)`)}`);
+  await connection.run('DROP TABLE affected_customer_days; DROP TABLE affected_conversation_days');
+}

@@ -1,0 +1,40 @@
+/**
+ * What a customer or a conversation did on a day, as the bits of one integer (the `kinds` column
+ * of customer_days and conversation_days): one bit per event type, and for message.sent one bit
+ * per sender and one per category. Bits only ever get set, so the rows of a day can be combined
+ * with bit_or in any order and any number of times: a distinct count of customers "with a
+ * marketing message.sent" is a count of customers whose combined kinds have that bit.
+ * The bit positions are stored data: append new values, never renumber.
+ */
+const TYPES = [
+  'message.received', 'message.sent', 'message.delivered', 'message.read', 'message.failed',
+  'customer.blocked', 'customer.unblocked', 'customer.muted', 'customer.unmuted',
+  'customer.opted_out', 'customer.opted_in', 'customer.reported',
+] as const;
+const SENT_BY = ['agent', 'bot', 'automation'] as const;
+const SENT_AS = ['service', 'marketing', 'utility', 'authentication'] as const;
+
+const bitsOf = (values: readonly string[], first: number) => new Map(values.map((v, i) => [v, 1 << (first + i)]));
+
+export const TYPE_BITS: ReadonlyMap<string, number> = bitsOf(TYPES, 0);
+/** message.sent only. */
+export const SENDER_BITS: ReadonlyMap<string, number> = bitsOf(SENT_BY, 12);
+/** message.sent only. */
+export const CATEGORY_BITS: ReadonlyMap<string, number> = bitsOf(SENT_AS, 15);
+
+export function kindsOf(type: string, sender: string | null, category: string | null): number {
+  let kinds = TYPE_BITS.get(type) ?? 0;
+  if (type === 'message.sent') {
+    if (sender !== null) kinds |= SENDER_BITS.get(sender) ?? 0;
+    if (category !== null) kinds |= CATEGORY_BITS.get(category) ?? 0;
+  }
+  return kinds;
+}
+
+const caseOf = (column: string, bits: ReadonlyMap<string, number>) =>
+  `CASE ${column} ${[...bits].map(([value, bit]) => `WHEN '${value}' THEN ${bit}`).join(' ')} ELSE 0 END`;
+
+/** kindsOf as a SQL expression over an events row. */
+export function kindsSql(): string {
+  return `(${caseOf('type', TYPE_BITS)}) | (CASE WHEN type = 'message.sent' THEN (${caseOf('sender', SENDER_BITS)}) | (${caseOf('category', CATEGORY_BITS)}) ELSE 0 END)`;
+}
