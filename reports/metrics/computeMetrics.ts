@@ -58,17 +58,21 @@ export async function computeMetrics(
     { ...bounds, business: request.business, channel: request.channel },
     { byChannel: request.byChannel, bucket: request.granularity },
   );
-  const eventRows = await source.query(compiled);
-
   // Conversation metrics, aggregated in SQL; the badge of a row ending on day T reads the
   // conversations started in [T-6, T].
   const windows: BadgeWindow[] = (buckets ?? [undefined]).map((bucket) => {
     const window = periodBounds(trailingWindow((bucket ?? request.period).to, WINDOW_DAYS));
     return { key: bucket?.key ?? 0, ...window };
   });
-  const conversationScope = await conversationScopeOf(source, scoped, request, bounds, windows);
-  const conversationRows = await source.query(compileConversationMetrics(conversationScope));
-  const badgeRows = BADGE ? await source.query(compileBadgeInputs(conversationScope, windows, badgeInputs)) : [];
+  const conversationQueries = async () => {
+    const scope = await conversationScopeOf(source, scoped, request, bounds, windows);
+    return Promise.all([
+      source.query(compileConversationMetrics(scope)),
+      BADGE ? source.query(compileBadgeInputs(scope, windows, badgeInputs)) : Promise.resolve([]),
+    ]);
+  };
+  // Independent queries: with several read connections they run at the same time.
+  const [eventRows, [conversationRows, badgeRows]] = await Promise.all([source.query(compiled), conversationQueries()]);
   const eventsByKey = rowsByGroup(eventRows);
   const conversationsByKey = rowsByGroup(conversationRows);
   const badgesByKey = rowsByGroup(badgeRows);
@@ -116,7 +120,7 @@ async function conversationScopeOf(
     new BusinessCalendar(b.timezone, b.businessHours).openIntervalsCovering(earliestMs, untilMs).map((i) => ({ business: b.id, ...i })));
   return {
     ...bounds, business: request.business, channel: request.channel, byChannel: request.byChannel, bucket: request.granularity,
-    hours, scheduled: scoped.map((b) => b.id),
+    hours, hoursUntilMs: untilMs, scheduled: scoped.map((b) => b.id),
   };
 }
 

@@ -57,8 +57,10 @@ export async function computeResidency(
 ): Promise<ResidencyRow[]> {
   const scope = { ...periodBounds(request.period), business: request.business, channel: request.channel };
   const scoped = request.business === undefined ? businesses : businesses.filter((b) => b.id === request.business);
-  const classRows = await source.query<{ business: string; class: RegionClass; customers: number }>(customersByClassSql(scope));
-  const countryRows = await source.query<{ business: string; country: string; eea_customers: number }>(processingCountriesSql(scope));
+  const [classRows, countryRows] = await Promise.all([
+    source.query<{ business: string; class: RegionClass; customers: number }>(customersByClassSql(scope)),
+    source.query<{ business: string; country: string; eea_customers: number }>(processingCountriesSql(scope)),
+  ]);
 
   const drafts = scoped.map((business) => draftLocations(business, countryRows.filter((r) => r.business === business.id)));
   const exposedCountries = new Map(drafts.map((d) => [d.business, [...new Set(d.locations.filter((l) => l.status === 'exposed').map((l) => l.country))]]));
