@@ -1,12 +1,11 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { conversationDaysFromEvents, customerDaysFromEvents } from './activityDays';
 import { CATEGORY_BITS, SENDER_BITS, TYPE_BITS } from './activityKinds';
-import { openDatabase } from './duckdb';
 import { commitEvents, type EventRow } from './eventStore';
 import { eraseCustomers, purgeExpired } from './lifecycle';
-import { migrate } from './migrate';
+import { useMigratedMemoryDatabase } from './testing/migratedMemoryDatabase';
 
 const HOUR = 3_600_000_000;
 // 2026-11-02 20:00Z: events a few hours apart fall on different UTC days.
@@ -33,16 +32,10 @@ const customerDays = (c: DuckDBConnection) => rows(c, `SELECT business, day, cha
 const conversationDays = (c: DuckDBConnection) => rows(c, `SELECT business, day, channel, conversation, bit_or(kinds) FROM conversation_days GROUP BY ALL`);
 
 describe('activity days appended at write time', () => {
-  let instance: DuckDBInstance;
+  const db = useMigratedMemoryDatabase();
   let connection: DuckDBConnection;
-  beforeEach(async () => {
-    instance = await openDatabase(':memory:');
-    connection = await instance.connect();
-    await migrate(connection);
-  });
-  afterEach(() => {
-    connection.closeSync();
-    instance.closeSync();
+  beforeEach(() => {
+    connection = db();
   });
 
   it('records per customer and UTC day which kinds of event happened, with the send’s sender and category', async () => {

@@ -1,4 +1,5 @@
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { appendRows } from './appenderValues';
 import type { EventRow } from './eventStore';
 import { kindsOf, kindsSql } from './activityKinds';
 import { factKey, factKeySql } from './factKey';
@@ -48,23 +49,9 @@ export const customerDaysOf = (rows: readonly EventRow[]) =>
 export const conversationDaysOf = (rows: readonly EventRow[]) =>
   reduce(rows, (r) => (r.conversation === null ? null : [r.business, dayOfMicros(r.occurredAtMicros), r.channel, r.conversation]));
 
-async function append(connection: DuckDBConnection, table: string, rows: DayRow[], appendRow: (a: DuckDBAppender, row: DayRow) => void) {
-  if (rows.length === 0) return;
-  const appender = await connection.createAppender(table);
-  try {
-    for (const row of rows) {
-      appendRow(appender, row);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
-}
-
 /** Appends a batch's activity days, inside the caller's transaction (the one that appends the events). */
 export async function appendActivityDays(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
-  await append(connection, 'customer_days', customerDaysOf(rows), (a, { values: [business, day, channel, processedIn, region, customer], kinds }) => {
+  await appendRows(connection, 'customer_days', customerDaysOf(rows), (a, { values: [business, day, channel, processedIn, region, customer], kinds }) => {
     a.appendVarchar(business as string);
     a.appendInteger(day as number);
     a.appendVarchar(channel as string);
@@ -73,7 +60,7 @@ export async function appendActivityDays(connection: DuckDBConnection, rows: rea
     a.appendUHugeInt(factKey(customer as string));
     a.appendInteger(kinds);
   });
-  await append(connection, 'conversation_days', conversationDaysOf(rows), (a, { values: [business, day, channel, conversation], kinds }) => {
+  await appendRows(connection, 'conversation_days', conversationDaysOf(rows), (a, { values: [business, day, channel, conversation], kinds }) => {
     a.appendVarchar(business as string);
     a.appendInteger(day as number);
     a.appendVarchar(channel as string);

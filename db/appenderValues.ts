@@ -1,4 +1,4 @@
-import { DuckDBTimestampTZValue, type DuckDBAppender } from '@duckdb/node-api';
+import { DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { factKey } from './factKey';
 
 // Nullable values for the DuckDB Appender, shared by the events table and the report facts.
@@ -13,3 +13,25 @@ export const appendTimestamp = (appender: DuckDBAppender, micros: number | null)
 /** An identifier as its fact key (db/factKey.ts). */
 export const appendKey = (appender: DuckDBAppender, id: string | null) =>
   id === null ? appender.appendNull() : appender.appendUHugeInt(factKey(id));
+
+/** Appends rows to a table through one Appender, flushed and closed before this resolves. */
+export async function appendRows<T>(
+  connection: DuckDBConnection,
+  table: string,
+  rows: readonly T[],
+  appendRow: (appender: DuckDBAppender, row: T) => void,
+  /** 'temp' for a temp table; otherwise the database's own catalog (named after its file). */
+  catalog?: 'temp',
+): Promise<void> {
+  if (rows.length === 0) return;
+  const appender = await connection.createAppender(table, catalog && 'main', catalog);
+  try {
+    for (const row of rows) {
+      appendRow(appender, row);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}

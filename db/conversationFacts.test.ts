@@ -1,12 +1,11 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { factsFromEvents } from './conversationFacts';
 import { factKey } from './factKey';
-import { openDatabase } from './duckdb';
 import { commitEvents, type EventRow } from './eventStore';
 import { eraseCustomers, purgeExpired } from './lifecycle';
-import { migrate } from './migrate';
+import { useMigratedMemoryDatabase } from './testing/migratedMemoryDatabase';
 
 const MINUTE = 60_000_000;
 const T0 = Date.UTC(2026, 10, 2, 9, 0) * 1000;
@@ -46,16 +45,10 @@ const recomputed = (connection: DuckDBConnection) =>
   rows(connection, `SELECT ${FACT_COLUMNS} FROM (${factsFromEvents('events')}) AS f(business, conversation, first_at, started_at, customer, channel, replied_at) ORDER BY conversation`);
 
 describe('conversation facts merged at write time', () => {
-  let instance: DuckDBInstance;
+  const db = useMigratedMemoryDatabase();
   let connection: DuckDBConnection;
-  beforeEach(async () => {
-    instance = await openDatabase(':memory:');
-    connection = await instance.connect();
-    await migrate(connection);
-  });
-  afterEach(() => {
-    connection.closeSync();
-    instance.closeSync();
+  beforeEach(() => {
+    connection = db();
   });
 
   it('keeps the start and the first reply when the reply is stored before the message it answers', async () => {

@@ -1,4 +1,5 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { appendRows } from './appenderValues';
 
 // Facts tables (conversation_facts, message_facts) are merged at write time through a temp table
 // of the same shape on the writer's connection: the batch's partial rows are appended to it, one
@@ -29,16 +30,7 @@ export async function mergeThroughStaging<T>(
 ): Promise<void> {
   if (rows.length === 0) return;
   const staging = `${table}_batch`;
-  const appender = await connection.createAppender(staging, 'main', 'temp');
-  try {
-    for (const row of rows) {
-      appendRow(appender, row);
-      appender.endRow();
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+  await appendRows(connection, staging, rows, appendRow, 'temp');
   await connection.run(merge(staging));
   await connection.run(`DELETE FROM ${staging}`);
 }

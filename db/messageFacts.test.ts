@@ -1,12 +1,11 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { openDatabase } from './duckdb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { commitEvents, type EventRow } from './eventStore';
 import { eraseCustomers } from './lifecycle';
 import { factKey } from './factKey';
 import { messageFactsFromEvents } from './messageFacts';
-import { migrate } from './migrate';
+import { useMigratedMemoryDatabase } from './testing/migratedMemoryDatabase';
 
 const MINUTE = 60_000_000;
 const T0 = Date.UTC(2026, 10, 2, 9, 0) * 1000;
@@ -45,16 +44,10 @@ FROM (${messageFactsFromEvents('events')}) AS f(business, message, sent_at, chan
 ORDER BY message`);
 
 describe('message facts merged at write time', () => {
-  let instance: DuckDBInstance;
+  const db = useMigratedMemoryDatabase();
   let connection: DuckDBConnection;
-  beforeEach(async () => {
-    instance = await openDatabase(':memory:');
-    connection = await instance.connect();
-    await migrate(connection);
-  });
-  afterEach(() => {
-    connection.closeSync();
-    instance.closeSync();
+  beforeEach(() => {
+    connection = db();
   });
 
   it('completes a message whose read status was stored before it', async () => {

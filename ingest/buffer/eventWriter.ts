@@ -19,6 +19,8 @@ export interface EventWriterOptions {
    * shutdown tests). 0 in production.
    */
   commitDelayMs: number;
+  /** Told of every failed commit (the requests get 503); the server logs it. */
+  onCommitFailed?: (error: unknown, rows: number) => void;
 }
 
 interface Submission {
@@ -149,6 +151,7 @@ export class EventWriter {
         const outcomes = await this.#commitGroup(group);
         group.forEach((submission, i) => submission.resolve(outcomes[i]!));
       } catch (error) {
+        this.#options.onCommitFailed?.(error, group.reduce((n, s) => n + s.rows.length, 0));
         for (const submission of group) submission.reject(error);
       }
     }

@@ -9,7 +9,7 @@ import { EventWriter, type EventWriterOptions } from '../../ingest/buffer/eventW
 import { RegistrySnapshot } from '../../ingest/keys/registrySnapshot';
 import { createApp, type App, type AppDeps } from './app';
 import type { Config } from './config';
-import type { Logger } from './logger';
+import { redactedErrorMessage, type Logger } from './logger';
 import { purgeRetention, scheduleRetention } from './privacy/retention';
 import { decodeKey, loadAdminToken, loadPseudonymKey, type Secret } from './secrets';
 
@@ -47,7 +47,11 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const applied = await migrate(await connect());
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   const store = new SerialStore(await connect());
-  const writer = await EventWriter.open(await connect(), { commitDelayMs: config.testCommitDelayMs, ...options.writer });
+  const writer = await EventWriter.open(await connect(), {
+    commitDelayMs: config.testCommitDelayMs,
+    onCommitFailed: (error, rows) => logger.error({ rows, error: redactedErrorMessage(error) }, 'events could not be committed'),
+    ...options.writer,
+  });
   const registry = new RegistrySnapshot(store);
   await registry.reload();
   const pseudonymKeySource = loadPseudonymKey(config.databasePath, config.pseudonymKey);

@@ -39,6 +39,7 @@ export class BenchServer {
     if (!server) return;
     this.sampleMemory();
     this.#server = undefined;
+    reportServerErrors(server);
     if (server.child.exitCode !== null || server.child.signalCode !== null) return;
     server.child.kill('SIGTERM');
     const code = await server.exited;
@@ -49,6 +50,7 @@ export class BenchServer {
   async kill(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
+    if (server) reportServerErrors(server);
     if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
     server.child.kill('SIGKILL');
     await server.exited;
@@ -70,4 +72,10 @@ export class BenchServer {
     const reply = await this.admin('POST', `/v1/businesses/${businesses[0]}/keys`, { label: 'bench', also_businesses: businesses.slice(1) });
     return (reply as { key: string }).key;
   }
+}
+
+/** The errors the server logged (failed commits say why there), shown with the bench's progress. */
+function reportServerErrors(server: ServerProcess): void {
+  const errors = server.output().split('\n').filter((line) => /"level":(50|60)\b/.test(line));
+  if (errors.length > 0) process.stderr.write(`the server logged ${errors.length} errors; the last ones:\n${errors.slice(-5).join('\n')}\n`);
 }

@@ -39,6 +39,8 @@ export interface IngestFigures {
   duplicates: number;
   rejected: number;
   overloaded429: number;
+  /** 503 storage_unavailable: a commit failed (the server logs why); retried like a 429. */
+  unavailable503: number;
   seconds: number;
   eventsPerSec: number;
   targetEventsPerSec: number | null;
@@ -86,7 +88,7 @@ export async function runHttpIngest(options: IngestOptions): Promise<IngestFigur
   const progress = options.quiet ? undefined : new ProgressBar(totalEvents, { label: options.label });
   const figures: IngestFigures = {
     clients: options.clients, batchSize: options.bodies[0]?.events ?? 0, requests: 0, acknowledged: 0, duplicates: 0, rejected: 0,
-    overloaded429: 0, seconds: 0, eventsPerSec: 0, targetEventsPerSec: options.targetEventsPerSec ?? null, ackLatency: null, ranOutOfEvents: false,
+    overloaded429: 0, unavailable503: 0, seconds: 0, eventsPerSec: 0, targetEventsPerSec: options.targetEventsPerSec ?? null, ackLatency: null, ranOutOfEvents: false,
   };
   const latencies: number[] = [];
   const started = performance.now();
@@ -113,8 +115,9 @@ export async function runHttpIngest(options: IngestOptions): Promise<IngestFigur
         const sentAt = performance.now();
         figures.requests += 1;
         const reply = await post(agent, url, options.ingestKey, batch.bytes);
-        if (reply.status === 429) {
-          figures.overloaded429 += 1;
+        if (reply.status === 429 || reply.status === 503) {
+          if (reply.status === 429) figures.overloaded429 += 1;
+          else figures.unavailable503 += 1;
           await sleep(Math.min(reply.retryAfter * 1000, 250));
           continue;
         }

@@ -47,6 +47,7 @@ function ingestSection(r: BenchResults): TableSection {
       ['ratio to the best bulk-load rate', `${(h.ratioToBestLimit * 100).toFixed(1)}%`],
       ['batch acknowledgement p50 / p95 / max', h.ackLatency ? `${formatMs(h.ackLatency.p50Ms)} / ${formatMs(h.ackLatency.p95Ms)} / ${formatMs(h.ackLatency.maxMs)}` : '-'],
       ['429 replies (retried)', formatCount(h.overloaded429)],
+      ['503 replies: failed commits (retried; the server log says why)', formatCount(h.unavailable503 ?? 0)],
     ],
   };
 }
