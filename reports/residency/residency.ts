@@ -5,7 +5,7 @@ import { Suppressor } from '../suppression';
 import type { Channel } from '../vocabulary';
 import { locationStatus, worseStatus, type LocationStatus, type Mechanism } from './locationStatus';
 import { REGION_CLASSES, type RegionClass } from './regionClass';
-import { customersByClassSql, exposureSql, processingCountriesSql } from './residencySql';
+import { customersAndCountriesSql, exposureSql } from './residencySql';
 
 /**
  * Residency per business and period (SPEC 8): customers by region class, each processing
@@ -57,10 +57,11 @@ export async function computeResidency(
 ): Promise<ResidencyRow[]> {
   const scope = { ...periodBounds(request.period), business: request.business, channel: request.channel };
   const scoped = request.business === undefined ? businesses : businesses.filter((b) => b.id === request.business);
-  const [classRows, countryRows] = await Promise.all([
-    source.query<{ business: string; class: RegionClass; customers: number }>(customersByClassSql(scope)),
-    source.query<{ business: string; country: string; eea_customers: number }>(processingCountriesSql(scope)),
-  ]);
+  const rows = await source.query<{ business: string; class: RegionClass | null; country: string | null; customers: number; eea_customers: number }>(
+    customersAndCountriesSql(scope),
+  );
+  const classRows = rows.filter((r) => r.class !== null);
+  const countryRows = rows.filter((r) => r.country !== null).map((r) => ({ business: r.business, country: r.country!, eea_customers: r.eea_customers }));
 
   const drafts = scoped.map((business) => draftLocations(business, countryRows.filter((r) => r.business === business.id)));
   const exposedCountries = new Map(drafts.map((d) => [d.business, [...new Set(d.locations.filter((l) => l.status === 'exposed').map((l) => l.country))]]));

@@ -26,33 +26,31 @@ function scoped(scope: ResidencyScope, params: Params): string {
   return parts.join(' AND ');
 }
 
-/** Rows {business, class, customers}: distinct customers per region class. */
-export function customersByClassSql(scope: ResidencyScope): SqlQuery {
-  const params = new Params();
-  const sql = `WITH regions AS (
-  SELECT business, customer_region, customer FROM customer_days WHERE ${scoped(scope, params)}
-  GROUP BY business, customer_region, customer
-),
-classes AS (
-  SELECT business, ${regionClassSql('customer_region')} AS class, customer FROM regions
-  GROUP BY ALL
-)
-SELECT business, class, CAST(count(*) AS INTEGER) AS customers FROM classes
-GROUP BY ALL ORDER BY ALL`;
-  return { sql, params: params.values };
-}
-
-/** Rows {business, country, eea_customers}: every processing country seen, with its distinct EEA customers. */
-export function processingCountriesSql(scope: ResidencyScope): SqlQuery {
+/**
+ * In one pass over the period's customer days, two kinds of rows:
+ * - {business, class, customers, country: NULL}: distinct customers per region class;
+ * - {business, country, eea_customers, class: NULL}: every processing country seen, with its
+ *   distinct EEA customers.
+ * (GROUPING SETS over one reduction of the days: at 10M events the two separate queries spent
+ * most of their time each reading and grouping the same rows.)
+ */
+export function customersAndCountriesSql(scope: ResidencyScope): SqlQuery {
   const params = new Params();
   const sql = `WITH seen AS (
   SELECT business, processed_in, customer_region, customer FROM customer_days WHERE ${scoped(scope, params)}
   GROUP BY business, processed_in, customer_region, customer
+),
+classed AS (
+  SELECT business, processed_in, ${regionClassSql('customer_region')} AS class, customer FROM seen
 )
-SELECT business, processed_in AS country,
-       CAST(count(DISTINCT customer) FILTER (WHERE ${regionClassSql('customer_region')} = 'eea') AS INTEGER) AS eea_customers
-FROM seen
-GROUP BY ALL ORDER BY ALL`;
+SELECT business,
+       CASE WHEN grouping(class) = 0 THEN class END AS class,
+       CASE WHEN grouping(processed_in) = 0 THEN processed_in END AS country,
+       CAST(count(DISTINCT customer) AS INTEGER) AS customers,
+       CAST(count(DISTINCT customer) FILTER (WHERE class = 'eea') AS INTEGER) AS eea_customers
+FROM classed
+GROUP BY GROUPING SETS ((business, class), (business, processed_in))
+ORDER BY ALL`;
   return { sql, params: params.values };
 }
 
