@@ -159,7 +159,12 @@ describe('the dashboard in a real browser', () => {
 
   it('shows a DPO each business\'s residency flag and locations as the API reports them', async () => {
     const page = await signedInPage('dpo@example.com', PASSWORDS.dpo);
+    // The period chosen on the overview goes along to the privacy page.
+    await page.getByRole('button', { name: '7 days' }).click();
+    const seven = presetRange(7);
+    await page.waitForURL((url) => url.searchParams.get('from') === seven.from);
     await page.getByRole('link', { name: 'Privacy & residency' }).click();
+    await page.waitForURL((url) => url.pathname === '/privacy' && url.searchParams.get('from') === seven.from && url.searchParams.get('to') === seven.to);
     await page.getByRole('heading', { name: 'Flags' }).waitFor();
     // The whole demo period, so the small test dataset surely holds the exposed business's EEA customers.
     await page.getByRole('button', { name: '90 days' }).click();
