@@ -40,10 +40,8 @@ export interface OverviewReport {
 export async function overviewReport(ctx: ReportContext, query: OverviewQuery): Promise<OverviewReport> {
   const period = { from: query.from, to: query.to };
   const businesses = await ctx.source.businesses();
-  const [groups, residency] = await Promise.all([
-    computeMetrics(ctx.source, businesses, { period, channel: query.channel }, ctx.k),
-    computeResidency(ctx.source, businesses, { period, channel: query.channel }, ctx.k),
-  ]);
+  const groups = await computeMetrics(ctx.source, businesses, { period, channel: query.channel }, ctx.k);
+  const residency = await computeResidency(ctx.source, businesses, { period, channel: query.channel }, ctx.k);
   return {
     from: query.from,
     to: query.to,
@@ -92,14 +90,11 @@ export async function businessReport(ctx: ReportContext, id: string, query: Busi
   const business = businesses.find((b) => b.id === id);
   if (!business) return undefined;
   const base = { period, business: id, channel: query.channel };
-  // Independent parts: with several read connections (ReadQueue) they run at the same time.
-  const [[totals], series, channels, [residency], templates] = await Promise.all([
-    computeMetrics(ctx.source, businesses, base, ctx.k),
-    computeMetrics(ctx.source, businesses, { ...base, granularity: query.granularity }, ctx.k),
-    computeMetrics(ctx.source, businesses, { ...base, byChannel: true }, ctx.k),
-    computeResidency(ctx.source, businesses, base, ctx.k),
-    templateBreakdown(ctx.source, { ...period, business: id, channel: query.channel }, ctx.k),
-  ]);
+  const [totals] = await computeMetrics(ctx.source, businesses, base, ctx.k);
+  const series = await computeMetrics(ctx.source, businesses, { ...base, granularity: query.granularity }, ctx.k);
+  const channels = await computeMetrics(ctx.source, businesses, { ...base, byChannel: true }, ctx.k);
+  const [residency] = await computeResidency(ctx.source, businesses, base, ctx.k);
+  const templates = await templateBreakdown(ctx.source, { ...period, business: id, channel: query.channel }, ctx.k);
   const { suppressed, ...totalMetrics } = totals!.metrics;
   return {
     from: query.from,

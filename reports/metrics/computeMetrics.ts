@@ -64,15 +64,10 @@ export async function computeMetrics(
     const window = periodBounds(trailingWindow((bucket ?? request.period).to, WINDOW_DAYS));
     return { key: bucket?.key ?? 0, ...window };
   });
-  const conversationQueries = async () => {
-    const scope = await conversationScopeOf(source, scoped, request, bounds, windows);
-    return Promise.all([
-      source.query(compileConversationMetrics(scope)),
-      BADGE ? source.query(compileBadgeInputs(scope, windows, badgeInputs)) : Promise.resolve([]),
-    ]);
-  };
-  // Independent queries: with several read connections they run at the same time.
-  const [eventRows, [conversationRows, badgeRows]] = await Promise.all([source.query(compiled), conversationQueries()]);
+  const eventRows = await source.query(compiled);
+  const conversationScope = await conversationScopeOf(source, scoped, request, bounds, windows);
+  const conversationRows = await source.query(compileConversationMetrics(conversationScope));
+  const badgeRows = BADGE ? await source.query(compileBadgeInputs(conversationScope, windows, badgeInputs)) : [];
   const eventsByKey = rowsByGroup(eventRows);
   const conversationsByKey = rowsByGroup(conversationRows);
   const badgesByKey = rowsByGroup(badgeRows);
