@@ -21,50 +21,50 @@ export const dayOfMicros = (micros: number) => Math.floor(micros / DAY_US);
 /** The same, in SQL, over a TIMESTAMPTZ (no session time zone involved). */
 export const daySql = (column: string) => `CAST(epoch_us(${column}) // ${DAY_US} AS INTEGER)`;
 
-interface DayRow {
-  values: (string | number)[];
-  key: string;
+interface DayRow<K extends readonly (string | number)[]> {
+  key: K;
   kinds: number;
 }
 
-function reduce(rows: readonly EventRow[], keyOf: (row: EventRow) => (string | number)[] | null): DayRow[] {
-  const days = new Map<string, DayRow>();
+/** One row per key of the batch, with the kinds of its events combined. */
+function reduce<K extends readonly (string | number)[]>(rows: readonly EventRow[], keyOf: (row: EventRow) => K | null): DayRow<K>[] {
+  const days = new Map<string, DayRow<K>>();
   for (const row of rows) {
-    const values = keyOf(row);
-    if (values === null) continue;
-    const joined = values.join('\u0000');
+    const key = keyOf(row);
+    if (key === null) continue;
+    const joined = key.join('\u0000');
     const kinds = kindsOf(row.type, row.sender, row.category);
     const day = days.get(joined);
     if (day) day.kinds |= kinds;
-    else days.set(joined, { values, key: joined, kinds });
+    else days.set(joined, { key, kinds });
   }
   return [...days.values()];
 }
 
 /** (business, day, channel, processed_in, customer_region, customer) of every event. */
 export const customerDaysOf = (rows: readonly EventRow[]) =>
-  reduce(rows, (r) => [r.business, dayOfMicros(r.occurredAtMicros), r.channel, r.processedIn, r.customerRegion, r.customer]);
+  reduce(rows, (r) => [r.business, dayOfMicros(r.occurredAtMicros), r.channel, r.processedIn, r.customerRegion, r.customer] as const);
 
 /** (business, day, channel, conversation) of every event with a conversation. */
 export const conversationDaysOf = (rows: readonly EventRow[]) =>
-  reduce(rows, (r) => (r.conversation === null ? null : [r.business, dayOfMicros(r.occurredAtMicros), r.channel, r.conversation]));
+  reduce(rows, (r) => (r.conversation === null ? null : [r.business, dayOfMicros(r.occurredAtMicros), r.channel, r.conversation] as const));
 
 /** Appends a batch's activity days, inside the caller's transaction (the one that appends the events). */
 export async function appendActivityDays(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
-  await appendRows(connection, 'customer_days', customerDaysOf(rows), (a, { values: [business, day, channel, processedIn, region, customer], kinds }) => {
-    a.appendVarchar(business as string);
-    a.appendInteger(day as number);
-    a.appendVarchar(channel as string);
-    a.appendVarchar(processedIn as string);
-    a.appendVarchar(region as string);
-    a.appendUHugeInt(factKey(customer as string));
+  await appendRows(connection, 'customer_days', customerDaysOf(rows), (a, { key: [business, day, channel, processedIn, region, customer], kinds }) => {
+    a.appendVarchar(business);
+    a.appendInteger(day);
+    a.appendVarchar(channel);
+    a.appendVarchar(processedIn);
+    a.appendVarchar(region);
+    a.appendUHugeInt(factKey(customer));
     a.appendInteger(kinds);
   });
-  await appendRows(connection, 'conversation_days', conversationDaysOf(rows), (a, { values: [business, day, channel, conversation], kinds }) => {
-    a.appendVarchar(business as string);
-    a.appendInteger(day as number);
-    a.appendVarchar(channel as string);
-    a.appendUHugeInt(factKey(conversation as string));
+  await appendRows(connection, 'conversation_days', conversationDaysOf(rows), (a, { key: [business, day, channel, conversation], kinds }) => {
+    a.appendVarchar(business);
+    a.appendInteger(day);
+    a.appendVarchar(channel);
+    a.appendUHugeInt(factKey(conversation));
     a.appendInteger(kinds);
   });
 }
@@ -87,24 +87,28 @@ GROUP BY ALL`;
 }
 
 /**
+ * Replaces the rows of `table` for the (business, day, `key`) listed in `affectedDays` by their
+ * recomputation from the remaining events; keys with no event left get none.
+ */
+async function rebuildDays(
+  connection: DuckDBConnection, table: string, key: 'customer' | 'conversation', fromEvents: (source: string) => string, affectedDays: string,
+): Promise<void> {
+  const affected = `affected_${table}`;
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${affected} AS
+SELECT DISTINCT business, day, ${key}, ${factKeySql(key)} AS fact_key FROM ${affectedDays} WHERE ${key} IS NOT NULL`);
+  await connection.run(`DELETE FROM ${table} f USING ${affected} a WHERE f.business = a.business AND f.day = a.day AND f.${key} = a.fact_key`);
+  await connection.run(`INSERT INTO ${table}
+${fromEvents(`(SELECT e.* FROM events e SEMI JOIN ${affected} a
+  ON e.business = a.business AND e.${key} = a.${key} AND ${daySql('e.occurred_at')} = a.day)`)}`);
+  await connection.run(`DROP TABLE ${affected}`);
+}
+
+/**
  * After events were deleted (retention, erasure): recomputes from the remaining events the
  * activity days listed in `affectedDays` (a temp table of business, day, customer, conversation
  * of the deleted events), dropping those with no event left. Inside the caller's transaction.
  */
 export async function rebuildActivityDays(connection: DuckDBConnection, affectedDays: string): Promise<void> {
-  await connection.run(`CREATE OR REPLACE TEMP TABLE affected_customer_days AS
-SELECT DISTINCT business, day, customer, ${factKeySql('customer')} AS customer_key FROM ${affectedDays}`);
-  await connection.run(`CREATE OR REPLACE TEMP TABLE affected_conversation_days AS
-SELECT DISTINCT business, day, conversation, ${factKeySql('conversation')} AS conversation_key FROM ${affectedDays} WHERE conversation IS NOT NULL`);
-  await connection.run(`DELETE FROM customer_days f USING affected_customer_days a
-WHERE f.business = a.business AND f.day = a.day AND f.customer = a.customer_key`);
-  await connection.run(`INSERT INTO customer_days
-${customerDaysFromEvents(`(SELECT e.* FROM events e SEMI JOIN affected_customer_days a
-  ON e.business = a.business AND e.customer = a.customer AND ${daySql('e.occurred_at')} = a.day)`)}`);
-  await connection.run(`DELETE FROM conversation_days f USING affected_conversation_days a
-WHERE f.business = a.business AND f.day = a.day AND f.conversation = a.conversation_key`);
-  await connection.run(`INSERT INTO conversation_days
-${conversationDaysFromEvents(`(SELECT e.* FROM events e SEMI JOIN affected_conversation_days a
-  ON e.business = a.business AND e.conversation = a.conversation AND ${daySql('e.occurred_at')} = a.day)`)}`);
-  await connection.run('DROP TABLE affected_customer_days; DROP TABLE affected_conversation_days');
+  await rebuildDays(connection, 'customer_days', 'customer', customerDaysFromEvents, affectedDays);
+  await rebuildDays(connection, 'conversation_days', 'conversation', conversationDaysFromEvents, affectedDays);
 }

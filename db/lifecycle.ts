@@ -32,13 +32,14 @@ const DAYS = 'days_of_deleted_events';
 
 /** Deletes the matching events and recomputes the facts of the conversations, messages and activity days they were part of. */
 async function deleteEvents(connection: DuckDBConnection, where: string, params: unknown[]): Promise<number> {
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${DAYS} AS
+SELECT DISTINCT business, ${daySql('occurred_at')} AS day, customer, conversation FROM events WHERE ${where}`, params as never);
+  // The conversations are those of the days: no second pass over the events.
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${CONVERSATIONS} AS
-SELECT DISTINCT business, conversation FROM events WHERE conversation IS NOT NULL AND ${where}`, params as never);
+SELECT DISTINCT business, conversation FROM ${DAYS} WHERE conversation IS NOT NULL`);
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${MESSAGES} AS
 SELECT DISTINCT business, coalesce(message, event_id) AS message FROM events
 WHERE (type = 'message.sent' OR (type IN ('message.delivered', 'message.read') AND message IS NOT NULL)) AND ${where}`, params as never);
-  await connection.run(`CREATE OR REPLACE TEMP TABLE ${DAYS} AS
-SELECT DISTINCT business, ${daySql('occurred_at')} AS day, customer, conversation FROM events WHERE ${where}`, params as never);
   const deleted = await changed(connection, `DELETE FROM events WHERE ${where}`, params);
   await rebuildConversationFacts(connection, CONVERSATIONS);
   await rebuildMessageFacts(connection, MESSAGES);
