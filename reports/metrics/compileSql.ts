@@ -1,4 +1,5 @@
-import { DAY_US, isoOfMs, type Granularity, type PeriodBounds } from '../period';
+import { daySql } from '../../db/activityDays';
+import { isoOfMs, type Granularity, type PeriodBounds } from '../period';
 import type { Channel } from '../vocabulary';
 import { cohortOf, EVENT_METRICS, type DistinctCount, type EventFilter, type EventMetric } from './definitions';
 import { kindsMask } from './kindsMask';
@@ -66,8 +67,7 @@ export const bucketOfDaySql = (granularity: Granularity, day: string) =>
   (granularity === 'day' ? day : `(${day} - ((${day} + 3) % 7))`);
 
 /** Day number (UTC days since the epoch) of a TIMESTAMPTZ column, or the Monday of its ISO week. */
-export const bucketSql = (granularity: Granularity, column: string) =>
-  bucketOfDaySql(granularity, `CAST(epoch_us(${column}) // ${DAY_US} AS INTEGER)`);
+export const bucketSql = (granularity: Granularity, column: string) => bucketOfDaySql(granularity, daySql(column));
 
 /** The families counted over activity days (db/activityDays.ts); messages over message_facts. */
 const EVENT_FAMILIES = ['customer', 'conversation'] as const;
@@ -117,21 +117,15 @@ export function compileEventMetrics(
   }
 
   const keys = ['business', ...(grouping.byChannel ? ['channel'] : []), ...(grouping.bucket ? ['bucket'] : [])];
-  const inPeriodBy = (column: string) => [
-    `${column} >= CAST(${start} AS TIMESTAMPTZ) AND ${column} < CAST(${end} AS TIMESTAMPTZ)`,
-    ...(business ? [`business = ${business}`] : []),
-    ...(channel ? [`channel = ${channel}`] : []),
-  ].join(' AND ');
+  // A time range plus the scope's business and channel.
+  const inScope = (range: string) => [range, ...(business ? [`business = ${business}`] : []), ...(channel ? [`channel = ${channel}`] : [])].join(' AND ');
+  const inPeriodBy = (column: string) => inScope(`${column} >= CAST(${start} AS TIMESTAMPTZ) AND ${column} < CAST(${end} AS TIMESTAMPTZ)`);
   const indent = (lines: string[], by: string) => lines.join(`,\n${by}`);
 
   const ctes: string[] = [];
   const joins: string[] = [];
   const selected: string[] = [];
-  const inDays = [
-    `day >= ${dayLiteral(scope.startMs)} AND day < ${dayLiteral(scope.endMs)}`,
-    ...(business ? [`business = ${business}`] : []),
-    ...(channel ? [`channel = ${channel}`] : []),
-  ].join(' AND ');
+  const inDays = inScope(`day >= ${dayLiteral(scope.startMs)} AND day < ${dayLiteral(scope.endMs)}`);
   const dayKeySelect = ['business', ...(grouping.byChannel ? ['channel'] : []), ...(grouping.bucket ? [`${bucketOfDaySql(grouping.bucket, 'day')} AS bucket`] : [])];
   for (const family of EVENT_FAMILIES) {
     const entries = [...counts.values()].filter((e) => e.count.distinct === family);
