@@ -58,25 +58,36 @@ export const cohortColumn = (metric: FigureMetric) => `${metric.id}__cohort`;
 
 const ANSWERED = 'reply_us IS NOT NULL';
 
-/** The SELECT list for these metrics: a value and a cohort (distinct customers) each. */
-function metricColumns(metrics: readonly FigureMetric[]): string[] {
-  return metrics.flatMap((metric) => {
+/**
+ * The SELECT list for these metrics' values. Their cohorts (distinct customers) come from
+ * cohortsSql: as count(DISTINCT) aggregates beside the quantiles they took most of the query.
+ */
+function valueColumns(metrics: readonly FigureMetric[]): string[] {
+  return metrics.map((metric) => {
     switch (metric.kind) {
       case 'count':
-        return [`CAST(count(*) AS INTEGER) AS ${valueColumn(metric)}`, `CAST(count(DISTINCT customer) AS INTEGER) AS ${cohortColumn(metric)}`];
+        return `CAST(count(*) AS INTEGER) AS ${valueColumn(metric)}`;
       case 'rate':
-        return [
-          `CAST(count_if(frt_s <= ${Number(metric.answeredWithinS)}) AS DOUBLE) / nullif(count(*), 0) AS ${valueColumn(metric)}`,
-          `CAST(count(DISTINCT customer) AS INTEGER) AS ${cohortColumn(metric)}`,
-        ];
+        return `CAST(count_if(frt_s <= ${Number(metric.answeredWithinS)}) AS DOUBLE) / nullif(count(*), 0) AS ${valueColumn(metric)}`;
       case 'quantile':
-        return [
-          `quantile_cont(${metric.clock === 'calendar' ? 'frt_s' : 'frt_bh_s'}, ${Number(metric.q)}) AS ${valueColumn(metric)}`,
-          `CAST(count(DISTINCT customer) FILTER (WHERE ${ANSWERED}) AS INTEGER) AS ${cohortColumn(metric)}`,
-        ];
+        return `quantile_cont(${metric.clock === 'calendar' ? 'frt_s' : 'frt_bh_s'}, ${Number(metric.q)}) AS ${valueColumn(metric)}`;
     }
   });
 }
+
+/**
+ * Each metric's cohort column, from the per-group customer counts of cohortsSql: the customers
+ * of the answered conversations for a quantile (FRT is computed from those), of all of them
+ * otherwise.
+ */
+const cohortColumns = (metrics: readonly FigureMetric[]) => metrics.map((metric) =>
+  `cohorts.${metric.kind === 'quantile' ? 'answered_customers' : 'customers'} AS ${cohortColumn(metric)}`);
+
+/** Per group of `source`: its distinct customers, and those with an answered conversation. */
+const cohortsSql = (source: string, groupBy: readonly string[]) => `SELECT ${groupBy.join(', ')},
+         CAST(count(*) AS INTEGER) AS customers, CAST(count_if(answered) AS INTEGER) AS answered_customers
+  FROM (SELECT ${groupBy.join(', ')}, customer, bool_or(${ANSWERED}) AS answered FROM ${source} GROUP BY ${groupBy.join(', ')}, customer)
+  GROUP BY ${groupBy.join(', ')}`;
 
 const FOREVER_US = '9223372036854775807';
 
@@ -158,18 +169,26 @@ export const FIGURE_METRICS = CONVERSATION_METRICS.filter((m): m is FigureMetric
 /** Every conversation metric but the badge, per business (and channel, and day/week). */
 export function compileConversationMetrics(scope: ConversationMetricsScope, metrics: readonly FigureMetric[] = FIGURE_METRICS): SqlQuery {
   const params = new Params();
-  const keys = ['business', ...(scope.byChannel ? ['channel'] : []), ...(scope.bucket ? [`${bucketSql(scope.bucket, 'started_at')} AS bucket`] : [])];
   const groupBy = ['business', ...(scope.byChannel ? ['channel'] : []), ...(scope.bucket ? ['bucket'] : [])];
-  const sql = `WITH ${timedConversations(scope, scope.startMs, params)}
-SELECT ${[...keys, ...metricColumns(metrics)].join(',\n       ')}
-FROM timed
-GROUP BY ${groupBy.join(', ')}`;
+  const bucket = scope.bucket ? `, ${bucketSql(scope.bucket, 'started_at')} AS bucket` : '';
+  const sql = `WITH ${timedConversations(scope, scope.startMs, params)},
+grouped AS MATERIALIZED (SELECT *${bucket} FROM timed),
+figures AS (
+  SELECT ${[...groupBy, ...valueColumns(metrics)].join(',\n         ')}
+  FROM grouped
+  GROUP BY ${groupBy.join(', ')}
+),
+cohorts AS (
+  ${cohortsSql('grouped', groupBy)}
+)
+SELECT ${[...groupBy.map((k) => `figures.${k}`), ...metrics.map((m) => `figures.${valueColumn(m)}`), ...cohortColumns(metrics)].join(',\n       ')}
+FROM figures JOIN cohorts USING (${groupBy.join(', ')})`;
   return { sql, params: params.values };
 }
 
 /**
  * The badge's inputs over each window (the 7 days ending at a row's `to`), per business (and
- * channel): one row per (group, window key).
+ * channel): one row per (group, window key). Values only: the badge is never suppressed.
  */
 export function compileBadgeInputs(scope: ConversationMetricsScope, windows: readonly BadgeWindow[], metrics: readonly FigureMetric[]): SqlQuery {
   const params = new Params();
@@ -179,7 +198,7 @@ export function compileBadgeInputs(scope: ConversationMetricsScope, windows: rea
   const groupBy = ['business', ...(scope.byChannel ? ['channel'] : []), 'bucket'];
   const sql = `WITH ${timedConversations(scope, earliest, params)},
 windows AS (SELECT * FROM (VALUES ${windowRows}) AS v(key, start_us, end_us))
-SELECT ${[...keys, ...metricColumns(metrics)].join(',\n       ')}
+SELECT ${[...keys, ...valueColumns(metrics)].join(',\n       ')}
 FROM timed JOIN windows w ON epoch_us(timed.started_at) >= w.start_us AND epoch_us(timed.started_at) < w.end_us
 GROUP BY ${groupBy.join(', ')}`;
   return { sql, params: params.values };
