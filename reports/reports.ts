@@ -3,7 +3,7 @@ import type { ReportSource } from './db/reportSource';
 import { computeMetrics, type MetricRow } from './metrics/computeMetrics';
 import type { Granularity, Period } from './period';
 import { ADEQUACY } from './residency/adequacy';
-import { computeResidency, type ResidencyRow } from './residency/residency';
+import { computeResidency, computeResidencyFlags, type ResidencyRow } from './residency/residency';
 import type { LocationStatus } from './residency/locationStatus';
 import type { Channel } from './vocabulary';
 import { templateBreakdown, type TemplateRow } from './metrics/templateBreakdown';
@@ -41,7 +41,7 @@ export async function overviewReport(ctx: ReportContext, query: OverviewQuery): 
   const period = { from: query.from, to: query.to };
   const businesses = await ctx.source.businesses();
   const groups = await computeMetrics(ctx.source, businesses, { period, channel: query.channel }, ctx.k);
-  const residency = await computeResidency(ctx.source, businesses, { period, channel: query.channel }, ctx.k);
+  const residency = await computeResidencyFlags(ctx.source, businesses, { period, channel: query.channel });
   return {
     from: query.from,
     to: query.to,
@@ -93,7 +93,7 @@ export async function businessReport(ctx: ReportContext, id: string, query: Busi
   const [totals] = await computeMetrics(ctx.source, businesses, base, ctx.k);
   const series = await computeMetrics(ctx.source, businesses, { ...base, granularity: query.granularity }, ctx.k);
   const channels = await computeMetrics(ctx.source, businesses, { ...base, byChannel: true }, ctx.k);
-  const [residency] = await computeResidency(ctx.source, businesses, base, ctx.k);
+  const [residency] = await computeResidencyFlags(ctx.source, businesses, base);
   const templates = await templateBreakdown(ctx.source, { ...period, business: id, channel: query.channel }, ctx.k);
   const { suppressed, ...totalMetrics } = totals!.metrics;
   return {

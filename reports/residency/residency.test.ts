@@ -5,7 +5,7 @@ import { business, openEventsDb, type EventsDb, type TestEvent } from '../testin
 import { ADEQUACY, ADEQUATE_COUNTRIES } from './adequacy';
 import { locationStatus } from './locationStatus';
 import { regionClass, regionClassSql } from './regionClass';
-import { computeResidency } from './residency';
+import { computeResidency, computeResidencyFlags } from './residency';
 
 describe('the adequacy data file', () => {
   it('holds every decision of SPEC 8 with its number and the list date', () => {
@@ -139,6 +139,14 @@ describe('residency per business', () => {
     const gamma = rows.find((r) => r.business === 'gamma')!;
     expect(gamma.locations.map((l) => [l.country, l.status, l.eea_customers])).toEqual([['US', 'safeguarded', 1], ['IN', 'exposed', 0]]);
     expect([gamma.flag, gamma.exposure]).toEqual(['safeguarded', 0]);
+  });
+
+  it('gives the overview the same flags without counting anyone', async () => {
+    const flags = await computeResidencyFlags(db.source(REGISTRY), REGISTRY, { period: PERIOD });
+    expect(flags).toEqual([{ business: 'acme', flag: 'exposed' }, { business: 'beta', flag: 'ok' }, { business: 'gamma', flag: 'safeguarded' }]);
+    const full = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD }, 1);
+    expect(flags).toEqual(full.map((r) => ({ business: r.business, flag: r.flag })));
+    expect(await computeResidencyFlags(db.source(REGISTRY), REGISTRY, { period: PERIOD, business: 'gamma' })).toEqual([{ business: 'gamma', flag: 'safeguarded' }]);
   });
 
   it('suppresses small counts by path, never the flag', async () => {

@@ -4,8 +4,8 @@ import { periodBounds, type Period } from '../period';
 import { Suppressor } from '../suppression';
 import type { Channel } from '../vocabulary';
 import { locationStatus, worseStatus, type LocationStatus, type Mechanism } from './locationStatus';
-import { REGION_CLASSES, type RegionClass } from './regionClass';
-import { customersAndCountriesSql, exposureSql } from './residencySql';
+import { REGION_CLASSES, regionClass, type RegionClass } from './regionClass';
+import { customersAndCountriesSql, exposureSql, processingKeysSql } from './residencySql';
 
 /**
  * Residency per business and period (SPEC 8): customers by region class, each processing
@@ -70,7 +70,7 @@ export async function computeResidency(
 
   return drafts.map(({ business, locations }) => {
     const suppressor = new Suppressor(k);
-    const flag = locations.filter((l) => l.eea_customers > 0).reduce<LocationStatus>((worst, l) => worseStatus(worst, l.status), 'ok');
+    const flag = flagOf(locations.filter((l) => l.eea_customers > 0));
     const exposureCount = exposureRows.find((r) => r.business === business)?.exposure ?? 0;
     const exposure = suppressor.figure('exposure', exposureCount, exposureCount);
     const customers_by_class = Object.fromEntries(REGION_CLASSES.map((c) => {
@@ -81,6 +81,29 @@ export async function computeResidency(
     return { business, flag, exposure, customers_by_class, locations: published, suppressed: suppressor.suppressed };
   });
 }
+
+/**
+ * Only each business's flag (the overview's residency column), without the counts: which
+ * countries processed an EEA customer's data is enough. Same rule as computeResidency's flag.
+ */
+export async function computeResidencyFlags(
+  source: ReportSource,
+  businesses: readonly BusinessRecord[],
+  request: ResidencyRequest,
+): Promise<{ business: string; flag: LocationStatus }[]> {
+  const scope = { ...periodBounds(request.period), business: request.business, channel: request.channel };
+  const scoped = request.business === undefined ? businesses : businesses.filter((b) => b.id === request.business);
+  const keys = await source.query<{ business: string; country: string; region: string }>(processingKeysSql(scope));
+  return scoped.map((business) => {
+    const eeaCountries = [...new Set(keys.filter((r) => r.business === business.id && regionClass(r.region) === 'eea').map((r) => r.country))];
+    const { locations } = draftLocations(business, eeaCountries.map((country) => ({ country, eea_customers: 1 })));
+    return { business: business.id, flag: flagOf(locations.filter((l) => l.eea_customers > 0)) };
+  });
+}
+
+/** The business flag: the worst status among the locations that processed EEA customers' data. */
+const flagOf = (locations: readonly { status: LocationStatus }[]) =>
+  locations.reduce<LocationStatus>((worst, l) => worseStatus(worst, l.status), 'ok');
 
 interface DraftLocation extends Omit<ResidencyLocation, 'eea_customers'> {
   eea_customers: number;

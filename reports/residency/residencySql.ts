@@ -66,6 +66,19 @@ ORDER BY ALL`;
 }
 
 /**
+ * Rows {business, country, region}: each processing country and customer region seen together
+ * in the period. Enough for the flag, which needs where EEA customers' data went, not how many:
+ * a DISTINCT over a few hundred keys instead of one over the customers behind them.
+ */
+export function processingKeysSql(scope: ResidencyScope): SqlQuery {
+  const params = new Params();
+  const sql = `SELECT DISTINCT business, processed_in AS country, customer_region AS region
+FROM customer_days WHERE ${scoped(scope, params)}
+ORDER BY ALL`;
+  return { sql, params: params.values };
+}
+
+/**
  * Rows {business, exposure}: distinct EEA customers with any event processed in one of the
  * business's exposed countries. Undefined when no business has an exposed country.
  */
