@@ -59,20 +59,32 @@ export const cohortColumn = (metric: FigureMetric) => `${metric.id}__cohort`;
 const ANSWERED = 'reply_us IS NOT NULL';
 
 /**
- * The SELECT list for these metrics' values. Their cohorts (distinct customers) come from
- * cohortsSql: as count(DISTINCT) aggregates beside the quantiles they took most of the query.
+ * The aggregates of these metrics' values, and each value as a column over their result. The
+ * quantiles of one clock share one list-form quantile_cont: one sort per group for the median and
+ * the p90 instead of one each. The cohorts (distinct customers) come from cohortsSql: as
+ * count(DISTINCT) aggregates beside the quantiles they took most of the query.
  */
-function valueColumns(metrics: readonly FigureMetric[]): string[] {
-  return metrics.map((metric) => {
+function valueAggregates(metrics: readonly FigureMetric[]): { aggregates: string[]; values: string[] } {
+  const quantiles = new Map<string, number[]>();
+  const aggregates: string[] = [];
+  const values = metrics.map((metric) => {
     switch (metric.kind) {
       case 'count':
-        return `CAST(count(*) AS INTEGER) AS ${valueColumn(metric)}`;
+        aggregates.push(`CAST(count(*) AS INTEGER) AS ${valueColumn(metric)}`);
+        return valueColumn(metric);
       case 'rate':
-        return `CAST(count_if(frt_s <= ${Number(metric.answeredWithinS)}) AS DOUBLE) / nullif(count(*), 0) AS ${valueColumn(metric)}`;
-      case 'quantile':
-        return `quantile_cont(${metric.clock === 'calendar' ? 'frt_s' : 'frt_bh_s'}, ${Number(metric.q)}) AS ${valueColumn(metric)}`;
+        aggregates.push(`CAST(count_if(frt_s <= ${Number(metric.answeredWithinS)}) AS DOUBLE) / nullif(count(*), 0) AS ${valueColumn(metric)}`);
+        return valueColumn(metric);
+      case 'quantile': {
+        const column = metric.clock === 'calendar' ? 'frt_s' : 'frt_bh_s';
+        const qs = quantiles.get(column) ?? [];
+        quantiles.set(column, [...qs, Number(metric.q)]);
+        return `${column}_quantiles[${qs.length + 1}] AS ${valueColumn(metric)}`;
+      }
     }
   });
+  for (const [column, qs] of quantiles) aggregates.push(`quantile_cont(${column}, [${qs.join(', ')}]) AS ${column}_quantiles`);
+  return { aggregates, values };
 }
 
 /**
@@ -171,17 +183,18 @@ export function compileConversationMetrics(scope: ConversationMetricsScope, metr
   const params = new Params();
   const groupBy = ['business', ...(scope.byChannel ? ['channel'] : []), ...(scope.bucket ? ['bucket'] : [])];
   const bucket = scope.bucket ? `, ${bucketSql(scope.bucket, 'started_at')} AS bucket` : '';
+  const { aggregates, values } = valueAggregates(metrics);
   const sql = `WITH ${timedConversations(scope, scope.startMs, params)},
 grouped AS MATERIALIZED (SELECT *${bucket} FROM timed),
 figures AS (
-  SELECT ${[...groupBy, ...valueColumns(metrics)].join(',\n         ')}
+  SELECT ${[...groupBy, ...aggregates].join(',\n         ')}
   FROM grouped
   GROUP BY ${groupBy.join(', ')}
 ),
 cohorts AS (
   ${cohortsSql('grouped', groupBy)}
 )
-SELECT ${[...groupBy.map((k) => `figures.${k}`), ...metrics.map((m) => `figures.${valueColumn(m)}`), ...cohortColumns(metrics)].join(',\n       ')}
+SELECT ${[...groupBy.map((k) => `figures.${k}`), ...values, ...cohortColumns(metrics)].join(',\n       ')}
 FROM figures JOIN cohorts USING (${groupBy.join(', ')})`;
   return { sql, params: params.values };
 }
@@ -196,11 +209,15 @@ export function compileBadgeInputs(scope: ConversationMetricsScope, windows: rea
   const windowRows = windows.map((w) => `(${Math.trunc(w.key)}, ${Math.round(w.startMs) * 1000}, ${Math.round(w.endMs) * 1000})`).join(', ');
   const keys = ['business', ...(scope.byChannel ? ['channel'] : []), 'w.key AS bucket'];
   const groupBy = ['business', ...(scope.byChannel ? ['channel'] : []), 'bucket'];
+  const { aggregates, values } = valueAggregates(metrics);
   const sql = `WITH ${timedConversations(scope, earliest, params)},
 windows AS (SELECT * FROM (VALUES ${windowRows}) AS v(key, start_us, end_us))
-SELECT ${[...keys, ...valueColumns(metrics)].join(',\n       ')}
-FROM timed JOIN windows w ON epoch_us(timed.started_at) >= w.start_us AND epoch_us(timed.started_at) < w.end_us
-GROUP BY ${groupBy.join(', ')}`;
+SELECT ${[...groupBy, ...values].join(', ')}
+FROM (
+  SELECT ${[...keys, ...aggregates].join(',\n         ')}
+  FROM timed JOIN windows w ON epoch_us(timed.started_at) >= w.start_us AND epoch_us(timed.started_at) < w.end_us
+  GROUP BY ${groupBy.join(', ')}
+)`;
   return { sql, params: params.values };
 }
 
