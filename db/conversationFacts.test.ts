@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { factsFromEvents } from './conversationFacts';
+import { CURRENT_CONVERSATION_FACTS, factsFromEvents } from './conversationFacts';
 import { factKey } from './factKey';
-import { commitEvents, type EventRow } from './eventStore';
+import { commitEvents, compactFacts, type EventRow } from './eventStore';
 import { eraseCustomers, purgeExpired } from './lifecycle';
 import { useMigratedMemoryDatabase } from './testing/migratedMemoryDatabase';
 
@@ -39,12 +39,22 @@ async function rows(connection: DuckDBConnection, sql: string): Promise<Fact[]> 
     customer: nameOf(r.customer), reply: r.reply === null ? null : Number(r.reply),
   })).sort((a, b) => a.conversation.localeCompare(b.conversation));
 }
-const merged = (connection: DuckDBConnection) => rows(connection, `SELECT ${FACT_COLUMNS} FROM conversation_facts ORDER BY conversation`);
+/**
+ * The facts as readers see them (facts and uncompacted parts combined); then, after a compaction,
+ * as stored: the two must be the same, and no part may be left.
+ */
+async function merged(connection: DuckDBConnection): Promise<Fact[]> {
+  const current = await rows(connection, `SELECT ${FACT_COLUMNS} FROM ${CURRENT_CONVERSATION_FACTS} AS f ORDER BY conversation`);
+  await compactFacts(connection);
+  expect(await rows(connection, `SELECT ${FACT_COLUMNS} FROM conversation_facts ORDER BY conversation`)).toEqual(current);
+  expect((await connection.runAndReadAll('SELECT count(*)::INTEGER FROM conversation_fact_parts')).getRows()[0]![0]).toBe(0);
+  return current;
+}
 /** The same facts computed from scratch over every stored event: what the merge must equal. */
 const recomputed = (connection: DuckDBConnection) =>
   rows(connection, `SELECT ${FACT_COLUMNS} FROM (${factsFromEvents('events')}) AS f(business, conversation, first_at, started_at, customer, channel, replied_at) ORDER BY conversation`);
 
-describe('conversation facts merged at write time', () => {
+describe('conversation facts from write-time parts', () => {
   const db = useMigratedMemoryDatabase();
   let connection: DuckDBConnection;
   beforeEach(() => {
@@ -88,14 +98,17 @@ describe('conversation facts merged at write time', () => {
     await fc.assert(fc.asyncProperty(
       fc.array(arbitraryEvent, { minLength: 1, maxLength: 25 }),
       fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 25, maxLength: 25 }),
-      async (specs, batchSizes) => {
-        await connection.run('DELETE FROM events; DELETE FROM conversation_facts');
+      // Compactions between some batches: readers must see the same facts however they were folded.
+      fc.array(fc.boolean(), { minLength: 25, maxLength: 25 }),
+      async (specs, batchSizes, compactAfter) => {
+        await connection.run('DELETE FROM events; DELETE FROM conversation_facts; DELETE FROM conversation_fact_parts');
         const events = specs.map((s) => s.kind === 'received' ? received(s.conversation, s.minute, s.customer)
           : ['agent', 'bot', 'automation'].includes(s.kind) ? sent(s.conversation, s.minute, s.kind)
           : event(`message.${s.kind}`, s.conversation, s.minute));
         for (let start = 0, b = 0; start < events.length; b += 1) {
           const size = batchSizes[b]!;
           await commitEvents(connection, events.slice(start, start + size));
+          if (compactAfter[b]) await compactFacts(connection);
           start += size;
         }
         const expected = await recomputed(connection);

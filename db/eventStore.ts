@@ -1,9 +1,8 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { appendActivityDays } from './activityDays';
 import { appendText, appendTimestamp } from './appenderValues';
-import { mergeConversationFacts } from './conversationFacts';
-import { mergeMessageFacts } from './messageFacts';
-import { prepareStaging } from './factStaging';
+import { appendConversationFactParts, compactConversationFacts } from './conversationFacts';
+import { appendMessageFactParts, compactMessageFacts } from './messageFacts';
 
 /** One row of the `events` table, as the writer appends it. Identifiers are pseudonyms. */
 export interface EventRow {
@@ -53,12 +52,11 @@ export function appendEventRow(appender: DuckDBAppender, row: EventRow): void {
 }
 
 /**
- * Appends rows, merges them into the facts derived from them, and commits both in one
- * transaction: either all are durable (in the WAL) when this resolves, or none are.
+ * Appends rows and the facts' parts and activity days derived from them, and commits all in one
+ * transaction: either all are durable (in the WAL) when this resolves, or none are. Appends only:
+ * the parts are folded into the facts later, in bulk (compactFacts).
  */
 export async function commitEvents(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
-  await prepareStaging(connection, 'conversation_facts');
-  await prepareStaging(connection, 'message_facts');
   await connection.run('BEGIN TRANSACTION');
   try {
     const appender = await connection.createAppender('events');
@@ -68,9 +66,26 @@ export async function commitEvents(connection: DuckDBConnection, rows: readonly 
     } finally {
       appender.closeSync();
     }
-    await mergeConversationFacts(connection, rows);
-    await mergeMessageFacts(connection, rows);
+    await appendConversationFactParts(connection, rows);
+    await appendMessageFactParts(connection, rows);
     await appendActivityDays(connection, rows);
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Folds the facts' parts into conversation_facts and message_facts in one transaction: readers
+ * see the facts before or after it, never half of it. One bulk merge per table instead of one per
+ * commit: its fixed cost is paid once per many batches.
+ */
+export async function compactFacts(connection: DuckDBConnection): Promise<void> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await compactConversationFacts(connection);
+    await compactMessageFacts(connection);
     await connection.run('COMMIT');
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { commitEvents, type EventRow } from './eventStore';
+import { commitEvents, compactFacts, type EventRow } from './eventStore';
 import { eraseCustomers } from './lifecycle';
 import { factKey } from './factKey';
-import { messageFactsFromEvents } from './messageFacts';
+import { CURRENT_MESSAGE_FACTS, messageFactsFromEvents } from './messageFacts';
 import { useMigratedMemoryDatabase } from './testing/migratedMemoryDatabase';
 
 const MINUTE = 60_000_000;
@@ -38,12 +38,19 @@ async function rows(connection: DuckDBConnection, sql: string): Promise<Fact[]> 
     category: r.category as string | null, template: r.template as string | null, delivered: Boolean(r.delivered), read: Boolean(r.read),
   })).sort((a, b) => a.message.localeCompare(b.message));
 }
-const merged = (connection: DuckDBConnection) => rows(connection, `SELECT ${COLUMNS} FROM message_facts ORDER BY message`);
+/** As readers see them (facts and parts combined); then, after a compaction, as stored: the same, with no part left. */
+async function merged(connection: DuckDBConnection): Promise<Fact[]> {
+  const current = await rows(connection, `SELECT ${COLUMNS} FROM ${CURRENT_MESSAGE_FACTS} AS f ORDER BY message`);
+  await compactFacts(connection);
+  expect(await rows(connection, `SELECT ${COLUMNS} FROM message_facts ORDER BY message`)).toEqual(current);
+  expect((await connection.runAndReadAll('SELECT count(*)::INTEGER FROM message_fact_parts')).getRows()[0]![0]).toBe(0);
+  return current;
+}
 const recomputed = (connection: DuckDBConnection) => rows(connection, `SELECT ${COLUMNS}
 FROM (${messageFactsFromEvents('events')}) AS f(business, message, sent_at, channel, customer, sender, category, template, delivered, read)
 ORDER BY message`);
 
-describe('message facts merged at write time', () => {
+describe('message facts from write-time parts', () => {
   const db = useMigratedMemoryDatabase();
   let connection: DuckDBConnection;
   beforeEach(() => {
@@ -77,8 +84,9 @@ describe('message facts merged at write time', () => {
     await fc.assert(fc.asyncProperty(
       fc.array(arbitraryEvent, { minLength: 1, maxLength: 20 }),
       fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 20, maxLength: 20 }),
-      async (specs, batchSizes) => {
-        await connection.run('DELETE FROM events; DELETE FROM message_facts');
+      fc.array(fc.boolean(), { minLength: 20, maxLength: 20 }),
+      async (specs, batchSizes, compactAfter) => {
+        await connection.run('DELETE FROM events; DELETE FROM message_facts; DELETE FROM message_fact_parts');
         const events = specs
           .filter((s) => s.message !== null || s.kind === 'message.sent' || s.kind === 'message.received')
           .map((s) => s.kind === 'message.sent'
@@ -86,6 +94,7 @@ describe('message facts merged at write time', () => {
             : event(s.kind, s.message, s.minute));
         for (let start = 0, b = 0; start < events.length; b += 1) {
           await commitEvents(connection, events.slice(start, start + batchSizes[b]!));
+          if (compactAfter[b]) await compactFacts(connection);
           start += batchSizes[b]!;
         }
         // Two sends of one message at the same instant may leave either's columns; the rest is exact.

@@ -1,13 +1,14 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { EventRow } from './eventStore';
 import { factKey, factKeySql } from './factKey';
-import { appendKey, appendText, appendTimestamp } from './appenderValues';
-import { mergeThroughStaging } from './factStaging';
+import { appendKey, appendRows, appendText, appendTimestamp } from './appenderValues';
 
 /**
- * The `message_facts` table (db/schema.ts): one row per sent message, merged at write time in the
- * events' transaction. Like conversation_facts, every column is the value of the earliest send
- * or an OR over statuses, so the merge gives the same row in any arrival order.
+ * The `message_facts` table (db/schema.ts): one row per sent message. Like conversation_facts
+ * (db/conversationFacts.ts), a batch appends its partial rows to `message_fact_parts` in the
+ * events' transaction and compaction folds them in; every column is the value of the earliest
+ * send or an OR over statuses, so any arrival order and any split into parts give the same row.
+ * Readers use CURRENT_MESSAGE_FACTS.
  */
 export interface MessageFactRow {
   business: string;
@@ -60,13 +61,28 @@ export function messageFactsOf(rows: readonly EventRow[]): MessageFactRow[] {
   return [...facts.values()];
 }
 
+const SEND_COLUMNS = ['channel', 'customer', 'sender', 'category', 'template'] as const;
+
+/** One row per message of `source` (rows with the facts' columns): their parts combined. */
+const combined = (source: string) => `SELECT business, message, min(sent_at) AS sent_at,
+       ${SEND_COLUMNS.map((c) => `arg_min_null(${c}, sent_at) AS ${c}`).join(', ')},
+       bool_or(delivered) AS delivered, bool_or(read) AS read
+FROM ${source}
+GROUP BY business, message`;
+
+/** message_facts as of now, for readers: the rows no part touches, and the others combined with their parts. */
+export const CURRENT_MESSAGE_FACTS = `(SELECT * FROM message_facts ANTI JOIN message_fact_parts USING (business, message)
+UNION ALL
+${combined(`(SELECT * FROM message_facts SEMI JOIN message_fact_parts USING (business, message)
+  UNION ALL SELECT * FROM message_fact_parts)`)})`;
+
 const earlierSend = 'excluded.sent_at < coalesce(message_facts.sent_at, \'infinity\'::TIMESTAMPTZ)';
 const fromEarlierSend = (column: string) => `${column} = CASE WHEN ${earlierSend} THEN excluded.${column} ELSE message_facts.${column} END`;
 
-const merge = (staging: string) => `INSERT INTO message_facts SELECT * FROM ${staging}
+const MERGE_PARTS = `INSERT INTO message_facts ${combined('message_fact_parts')}
 ON CONFLICT (business, message) DO UPDATE SET
   sent_at = least(message_facts.sent_at, excluded.sent_at),
-  ${['channel', 'customer', 'sender', 'category', 'template'].map(fromEarlierSend).join(',\n  ')},
+  ${SEND_COLUMNS.map(fromEarlierSend).join(',\n  ')},
   delivered = message_facts.delivered OR excluded.delivered,
   read = message_facts.read OR excluded.read
 WHERE ${earlierSend}
@@ -86,9 +102,15 @@ function appendFact(appender: DuckDBAppender, fact: MessageFactRow): void {
   appender.appendBoolean(fact.read);
 }
 
-/** Merges a batch's sends and statuses into message_facts, inside the caller's transaction. */
-export async function mergeMessageFacts(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
-  await mergeThroughStaging(connection, 'message_facts', messageFactsOf(rows), appendFact, merge);
+/** Appends a batch's partial facts to message_fact_parts, inside the caller's transaction. */
+export async function appendMessageFactParts(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
+  await appendRows(connection, 'message_fact_parts', messageFactsOf(rows), appendFact);
+}
+
+/** Folds every part into message_facts and empties the parts, inside the caller's transaction. */
+export async function compactMessageFacts(connection: DuckDBConnection): Promise<void> {
+  await connection.run(MERGE_PARTS);
+  await connection.run('DELETE FROM message_fact_parts');
 }
 
 const fromEarliestSend = (column: string) => {
@@ -114,7 +136,9 @@ GROUP BY business, coalesce(message, event_id)`;
  * no send or status left. Inside the caller's transaction.
  */
 export async function rebuildMessageFacts(connection: DuckDBConnection, affected: string): Promise<void> {
-  await connection.run(`DELETE FROM message_facts f USING ${affected} a WHERE f.business = a.business AND f.message = ${factKeySql('a.message')}`);
+  for (const table of ['message_facts', 'message_fact_parts']) {
+    await connection.run(`DELETE FROM ${table} f USING ${affected} a WHERE f.business = a.business AND f.message = ${factKeySql('a.message')}`);
+  }
   await connection.run(`INSERT INTO message_facts
 ${messageFactsFromEvents(`(SELECT e.* FROM events e SEMI JOIN ${affected} a ON e.business = a.business AND coalesce(e.message, e.event_id) = a.message)`)}`);
 }

@@ -138,6 +138,32 @@ export const messageFacts = pgTable(
   (t) => [primaryKey({ columns: [t.business, t.message] })],
 );
 
+// The facts' write-time parts (db/factParts.ts): each committed batch appends its partial rows
+// here, in the events' transaction, without an index, and a compaction folds them into the facts
+// tables in bulk. Readers see facts and parts combined, so a report never waits for it.
+export const conversationFactParts = pgTable('conversation_fact_parts', {
+  business: varchar('business', { length: 64 }).notNull(),
+  conversation: uhugeint('conversation').notNull(),
+  firstAt: timestamptz('first_at').notNull(),
+  startedAt: timestamptz('started_at'),
+  customer: uhugeint('customer'),
+  channel: varchar('channel', { length: 16 }),
+  repliedAt: timestamptz('replied_at'),
+});
+
+export const messageFactParts = pgTable('message_fact_parts', {
+  business: varchar('business', { length: 64 }).notNull(),
+  message: uhugeint('message').notNull(),
+  sentAt: timestamptz('sent_at'),
+  channel: varchar('channel', { length: 16 }),
+  customer: uhugeint('customer'),
+  sender: varchar('sender', { length: 16 }),
+  category: varchar('category', { length: 16 }),
+  template: varchar('template', { length: 512 }),
+  delivered: boolean('delivered').notNull(),
+  read: boolean('read').notNull(),
+});
+
 export const auditLog = pgTable('audit_log', {
   id: uuid('id').defaultRandom().primaryKey(),
   at: timestamptz('at').notNull(),

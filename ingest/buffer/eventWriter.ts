@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { commitEvents, findStoredEventIds, forEachEventIdPrefix, type EventRow } from '../../db/eventStore';
+import { commitEvents, compactFacts, findStoredEventIds, forEachEventIdPrefix, type EventRow } from '../../db/eventStore';
 import { EventIdIndex } from './eventIdIndex';
 
 export class WriteQueueFullError extends Error {
@@ -21,6 +21,15 @@ export interface EventWriterOptions {
   commitDelayMs: number;
   /** Told of every failed commit (the requests get 503); the server logs it. */
   onCommitFailed?: (error: unknown, rows: number) => void;
+  /**
+   * Fold the facts' parts into the facts (db/eventStore.ts compactFacts) once this many rows were
+   * committed since the last time, and whenever the queue has been empty for compactWhenIdleMs.
+   * Readers combine facts and parts, so this only bounds how many parts they combine.
+   */
+  compactAfterRows: number;
+  compactWhenIdleMs: number;
+  /** Told of a failed compaction; the parts stay and the next compaction folds them. */
+  onCompactionFailed?: (error: unknown) => void;
 }
 
 interface Submission {
@@ -36,7 +45,9 @@ interface Operation {
   run: (connection: DuckDBConnection) => Promise<void>;
 }
 
-const DEFAULTS: EventWriterOptions = { maxQueuedRows: 200_000, maxBatchRows: 50_000, commitDelayMs: 0 };
+const DEFAULTS: EventWriterOptions = {
+  maxQueuedRows: 200_000, maxBatchRows: 50_000, commitDelayMs: 0, compactAfterRows: 50_000, compactWhenIdleMs: 1_000,
+};
 
 /**
  * The one writer of the events table. Requests hand it their rows and wait; it commits what is
@@ -53,6 +64,9 @@ export class EventWriter {
   #queuedRows = 0;
   #running: Promise<void> | undefined;
   #pauses = 0;
+  /** Rows committed since the last compaction of the facts' parts. */
+  #uncompactedRows = 0;
+  #idleCompaction: NodeJS.Timeout | undefined;
 
   private constructor(connection: DuckDBConnection, index: EventIdIndex, options: EventWriterOptions) {
     this.#connection = connection;
@@ -60,14 +74,19 @@ export class EventWriter {
     this.#options = options;
   }
 
-  /** Opens the writer, rebuilding the idempotency index from the stored events. */
+  /**
+   * Opens the writer, rebuilding the idempotency index from the stored events, and folds the
+   * parts left by the last run (a stop does not wait for the idle compaction).
+   */
   static async open(connection: DuckDBConnection, options: Partial<EventWriterOptions> = {}): Promise<EventWriter> {
     // 2^20 slots (8 MiB): the first ~730,000 events need no rehash on the main thread.
     const index = new EventIdIndex(1 << 20);
     await forEachEventIdPrefix(connection, (high, low) => {
       for (let i = 0; i < high.length; i++) index.addHalves(high[i]!, low[i]!);
     });
-    return new EventWriter(connection, index, { ...DEFAULTS, ...options });
+    const writer = new EventWriter(connection, index, { ...DEFAULTS, ...options });
+    await writer.#compact(connection);
+    return writer;
   }
 
   get queuedRows(): number {
@@ -125,17 +144,49 @@ export class EventWriter {
     };
   }
 
-  /** Resolves when everything submitted so far is committed (graceful shutdown). */
+  /**
+   * Resolves when everything submitted so far is committed (graceful shutdown). A pending idle
+   * compaction is dropped: the parts are durable and readers combine them.
+   */
   async drain(): Promise<void> {
     while (this.#running) await this.#running;
+    clearTimeout(this.#idleCompaction);
+    this.#idleCompaction = undefined;
+  }
+
+  /** Folds the facts' parts into the facts now, in queue order (tests, maintenance). */
+  compactFacts(): Promise<void> {
+    return this.exclusive((connection) => this.#compact(connection));
   }
 
   #kick(): void {
     if (this.#running || this.#pauses > 0 || this.#queue.length === 0) return;
+    clearTimeout(this.#idleCompaction);
+    this.#idleCompaction = undefined;
     this.#running = this.#run().finally(() => {
       this.#running = undefined;
       this.#kick();
+      this.#scheduleIdleCompaction();
     });
+  }
+
+  #scheduleIdleCompaction(): void {
+    if (this.#running || this.#idleCompaction || this.#uncompactedRows === 0) return;
+    this.#idleCompaction = setTimeout(() => {
+      this.#idleCompaction = undefined;
+      if (this.#uncompactedRows > 0) void this.compactFacts();
+    }, this.#options.compactWhenIdleMs);
+    this.#idleCompaction.unref();
+  }
+
+  async #compact(connection: DuckDBConnection): Promise<void> {
+    const rows = this.#uncompactedRows;
+    try {
+      await compactFacts(connection);
+      this.#uncompactedRows -= rows;
+    } catch (error) {
+      this.#options.onCompactionFailed?.(error);
+    }
   }
 
   async #run(): Promise<void> {
@@ -154,6 +205,7 @@ export class EventWriter {
         this.#options.onCommitFailed?.(error, group.reduce((n, s) => n + s.rows.length, 0));
         for (const submission of group) submission.reject(error);
       }
+      if (this.#uncompactedRows >= this.#options.compactAfterRows) await this.#compact(this.#connection);
     }
   }
 
@@ -203,6 +255,7 @@ export class EventWriter {
       stored !== undefined && (stored.has(row.eventId) || (row.previousEventId !== undefined && stored.has(row.previousEventId)));
     const fresh = stored === undefined ? candidates : candidates.filter((row) => !isStored(row));
     if (fresh.length > 0) await commitEvents(this.#connection, fresh);
+    this.#uncompactedRows += fresh.length;
     for (const row of fresh) this.#index.add(row.eventId);
     if (stored !== undefined) {
       group.forEach((submission, g) => {

@@ -1,3 +1,4 @@
+import { CURRENT_MESSAGE_FACTS } from '../../db/messageFacts';
 import { daySql } from '../../db/activityDays';
 import { isoOfMs, type Granularity, type PeriodBounds } from '../period';
 import type { Channel } from '../vocabulary';
@@ -159,7 +160,7 @@ export function compileEventMetrics(
     ctes.push(`message_counts AS (
   SELECT ${messageKeys.join(', ')},
          ${indent(counted, '         ')}
-  FROM message_facts
+  FROM ${CURRENT_MESSAGE_FACTS} AS message_facts
   WHERE ${sentInPeriod}
   GROUP BY ${keys.join(', ')}
 )`);

@@ -1,3 +1,4 @@
+import { CURRENT_CONVERSATION_FACTS } from '../../db/conversationFacts';
 import { DAY_MS, isoOfMs, type Granularity, type PeriodBounds } from '../period';
 import type { Channel } from '../vocabulary';
 import { bucketSql } from './compileSql';
@@ -160,7 +161,7 @@ function timedConversations(scope: ConversationMetricsScope, startMs: number, pa
 conv AS (
   SELECT business, channel, customer, started_at,
          epoch_us(started_at) AS start_us, epoch_us(replied_at) AS reply_us
-  FROM conversation_facts
+  FROM ${CURRENT_CONVERSATION_FACTS} AS conversation_facts
   WHERE ${filters.join('\n    AND ')}
 ),
 at_start AS (
@@ -224,7 +225,7 @@ FROM (
 /** The latest first response of the conversations started in [startMs, endMs): how far the hours must reach. */
 export function compileLatestReply(scope: PeriodBounds & { business?: string }): SqlQuery {
   const params = new Params();
-  const sql = `SELECT CAST(epoch_ms(max(replied_at)) AS DOUBLE) AS latest_ms FROM conversation_facts
+  const sql = `SELECT CAST(epoch_ms(max(replied_at)) AS DOUBLE) AS latest_ms FROM ${CURRENT_CONVERSATION_FACTS} AS conversation_facts
 WHERE started_at >= CAST(${params.add(isoOfMs(scope.startMs))} AS TIMESTAMPTZ) AND started_at < CAST(${params.add(isoOfMs(scope.endMs))} AS TIMESTAMPTZ)${
   scope.business === undefined ? '' : ` AND business = ${params.add(scope.business)}`}`;
   return { sql, params: params.values };

@@ -1,3 +1,4 @@
+import { CURRENT_MESSAGE_FACTS } from '../../db/messageFacts';
 import { isoOfMs, periodBounds, type Period } from '../period';
 import type { ReportSource } from '../db/reportSource';
 import { Suppressor } from '../suppression';
@@ -38,7 +39,7 @@ export function compileTemplateBreakdown(scope: TemplateScope): SqlQuery {
        CAST(count_if(delivered) AS INTEGER) AS delivered,
        CAST(count_if(read) AS INTEGER) AS read,
        CAST(count(DISTINCT customer) AS INTEGER) AS customers
-FROM message_facts
+FROM ${CURRENT_MESSAGE_FACTS} AS message_facts
 WHERE business = ${business}
   AND sent_at >= CAST(${params.add(isoOfMs(startMs))} AS TIMESTAMPTZ) AND sent_at < CAST(${params.add(isoOfMs(endMs))} AS TIMESTAMPTZ)${channel}
 GROUP BY category, template

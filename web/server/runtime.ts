@@ -50,6 +50,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const writer = await EventWriter.open(await connect(), {
     commitDelayMs: config.testCommitDelayMs,
     onCommitFailed: (error, rows) => logger.error({ rows, error: redactedErrorMessage(error) }, 'events could not be committed'),
+    onCompactionFailed: (error) => logger.error({ error: redactedErrorMessage(error) }, 'report facts could not be compacted (retried later)'),
     ...options.writer,
   });
   const registry = new RegistrySnapshot(store);

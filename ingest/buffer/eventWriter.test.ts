@@ -1,0 +1,54 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { EventRow } from '../../db/eventStore';
+import { useMigratedMemoryDatabase } from '../../db/testing/migratedMemoryDatabase';
+import { EventWriter } from './eventWriter';
+
+const T0 = Date.UTC(2026, 10, 2, 9, 0) * 1000;
+let id = 0;
+
+/** A customer's message opening conversation `conversation`: one part in each facts table. */
+function received(conversation: string): EventRow {
+  id += 1;
+  return {
+    business: 'acme', eventId: id.toString(16).padStart(64, '0'), type: 'message.received', channel: 'whatsapp', customer: 'alice', customerRegion: 'DE',
+    conversation, message: `message-${id}`, occurredAtMicros: T0 + id * 1_000_000, receivedAtMicros: T0, sender: null,
+    category: null, template: null, processedIn: 'DE', errorCode: null,
+  };
+}
+
+const count = async (connection: DuckDBConnection, table: string) =>
+  Number((await connection.runAndReadAll(`SELECT count(*)::INTEGER FROM ${table}`)).getRows()[0]![0]);
+
+describe('the event writer folds the facts parts into the facts', () => {
+  const db = useMigratedMemoryDatabase();
+
+  it('once enough rows were committed since the last time', async () => {
+    const connection = db();
+    const writer = await EventWriter.open(connection, { compactAfterRows: 3, compactWhenIdleMs: 60_000 });
+    await writer.submit([received('c1'), received('c2')]);
+    // Below the threshold: the parts wait, the facts are empty.
+    expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([2, 0]);
+    await writer.submit([received('c3')]);
+    await writer.drain();
+    expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([0, 3]);
+    expect([await count(connection, 'message_fact_parts'), await count(connection, 'events')]).toEqual([0, 3]);
+  });
+
+  it('when the queue has been idle for a while, and at the next start after a drain', async () => {
+    const connection = db();
+    const writer = await EventWriter.open(connection, { compactAfterRows: 1_000, compactWhenIdleMs: 20 });
+    await writer.submit([received('c1')]);
+    await vi.waitFor(async () => expect(await count(connection, 'conversation_facts')).toBe(1), { timeout: 2_000 });
+    expect(await count(connection, 'conversation_fact_parts')).toBe(0);
+
+    await writer.submit([received('c2')]);
+    await writer.drain();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Shutting down: the part stays (it is durable, and readers combine it)...
+    expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([1, 1]);
+    // ...and the next start folds it.
+    await EventWriter.open(connection, { compactWhenIdleMs: 60_000 });
+    expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([0, 2]);
+  });
+});
