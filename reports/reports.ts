@@ -1,5 +1,5 @@
 import type { BusinessRecord } from '../db/registry';
-import type { ReportSource } from './db/reportSource';
+import { withRepeatedQueriesOnce, type ReportSource } from './db/reportSource';
 import { computeMetrics, type MetricRow } from './metrics/computeMetrics';
 import type { Granularity, Period } from './period';
 import { ADEQUACY } from './residency/adequacy';
@@ -90,11 +90,12 @@ export async function businessReport(ctx: ReportContext, id: string, query: Busi
   const business = businesses.find((b) => b.id === id);
   if (!business) return undefined;
   const base = { period, business: id, channel: query.channel };
-  const [totals] = await computeMetrics(ctx.source, businesses, base, ctx.k);
-  const series = await computeMetrics(ctx.source, businesses, { ...base, granularity: query.granularity }, ctx.k);
-  const channels = await computeMetrics(ctx.source, businesses, { ...base, byChannel: true }, ctx.k);
-  const [residency] = await computeResidencyFlags(ctx.source, businesses, base);
-  const templates = await templateBreakdown(ctx.source, { ...period, business: id, channel: query.channel }, ctx.k);
+  const source = withRepeatedQueriesOnce(ctx.source);
+  const [totals] = await computeMetrics(source, businesses, base, ctx.k);
+  const series = await computeMetrics(source, businesses, { ...base, granularity: query.granularity }, ctx.k);
+  const channels = await computeMetrics(source, businesses, { ...base, byChannel: true }, ctx.k);
+  const [residency] = await computeResidencyFlags(source, businesses, base);
+  const templates = await templateBreakdown(source, { ...period, business: id, channel: query.channel }, ctx.k);
   const { suppressed, ...totalMetrics } = totals!.metrics;
   return {
     from: query.from,
