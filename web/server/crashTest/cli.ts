@@ -46,7 +46,7 @@ async function main() {
   const figures = await runCrashTest({ ...options, progress: (line) => process.stdout.write(`${line}\n`) });
   const passed = crashTestPassed(figures, options);
   process.stdout.write(`\n${formatFigures(figures)}\n\n${passed ? 'PASS' : 'FAIL'}: ` +
-    `${figures.lost} lost, ${figures.duplicated} duplicated over ${figures.cycles} kill cycles\n`);
+    `${figures.lost} lost, ${figures.duplicated} duplicated, ${figures.derivedDiffering} derived rows off over ${figures.cycles} kill cycles\n`);
   process.exit(passed ? 0 : 1);
 }
 
