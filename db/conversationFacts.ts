@@ -2,6 +2,7 @@ import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { EventRow } from './eventStore';
 import { factKey, factKeySql } from './factKey';
 import { appendKey, appendRows, appendText, appendTimestamp } from './appenderValues';
+import { currentFactsSql, foldParts, type FactTable } from './factParts';
 
 /**
  * The `conversation_facts` table (db/schema.ts): one row per conversation. A batch is reduced
@@ -59,18 +60,13 @@ const combined = (source: string) => `SELECT business, conversation, min(first_a
 FROM ${source}
 GROUP BY business, conversation`;
 
-/**
- * conversation_facts as of now, for readers: the rows no part touches, and the others combined
- * with their parts. Parts are few (compaction keeps them so), so this costs a probe per row.
- */
-export const CURRENT_CONVERSATION_FACTS = `(SELECT * FROM conversation_facts ANTI JOIN conversation_fact_parts USING (business, conversation)
-UNION ALL
-${combined(`(SELECT * FROM conversation_facts SEMI JOIN conversation_fact_parts USING (business, conversation)
-  UNION ALL SELECT * FROM conversation_fact_parts)`)})`;
-
 // A row whose start is earlier wins the customer and channel; `least` skips NULLs.
-const MERGE_PARTS = `INSERT INTO conversation_facts ${combined('conversation_fact_parts')}
-ON CONFLICT (business, conversation) DO UPDATE SET
+const FACTS: FactTable = {
+  table: 'conversation_facts',
+  parts: 'conversation_fact_parts',
+  key: 'business, conversation',
+  combined,
+  onConflict: `ON CONFLICT (business, conversation) DO UPDATE SET
   first_at = least(conversation_facts.first_at, excluded.first_at),
   started_at = least(conversation_facts.started_at, excluded.started_at),
   customer = CASE WHEN excluded.started_at < coalesce(conversation_facts.started_at, 'infinity'::TIMESTAMPTZ)
@@ -82,7 +78,11 @@ ON CONFLICT (business, conversation) DO UPDATE SET
 -- statuses): those rows are left alone instead of being rewritten with the same values.
 WHERE excluded.first_at < conversation_facts.first_at
    OR excluded.started_at < coalesce(conversation_facts.started_at, 'infinity'::TIMESTAMPTZ)
-   OR excluded.replied_at < coalesce(conversation_facts.replied_at, 'infinity'::TIMESTAMPTZ)`;
+   OR excluded.replied_at < coalesce(conversation_facts.replied_at, 'infinity'::TIMESTAMPTZ)`,
+};
+
+/** conversation_facts as of now, for readers (db/factParts.ts). */
+export const CURRENT_CONVERSATION_FACTS = currentFactsSql(FACTS);
 
 function appendFact(appender: DuckDBAppender, fact: ConversationFactRow): void {
   appender.appendVarchar(fact.business);
@@ -104,10 +104,7 @@ export async function appendConversationFactParts(connection: DuckDBConnection, 
 }
 
 /** Folds every part into conversation_facts and empties the parts, inside the caller's transaction. */
-export async function compactConversationFacts(connection: DuckDBConnection): Promise<void> {
-  await connection.run(MERGE_PARTS);
-  await connection.run('DELETE FROM conversation_fact_parts');
-}
+export const compactConversationFacts = (connection: DuckDBConnection) => foldParts(connection, FACTS);
 
 /** The facts of every conversation of `source` (a table expression with the events' columns). */
 export function factsFromEvents(source: string): string {

@@ -57,8 +57,7 @@ export function appendEventRow(appender: DuckDBAppender, row: EventRow): void {
  * the parts are folded into the facts later, in bulk (compactFacts).
  */
 export async function commitEvents(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
-  await connection.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(connection, async () => {
     const appender = await connection.createAppender('events');
     try {
       for (const row of rows) appendEventRow(appender, row);
@@ -69,11 +68,7 @@ export async function commitEvents(connection: DuckDBConnection, rows: readonly 
     await appendConversationFactParts(connection, rows);
     await appendMessageFactParts(connection, rows);
     await appendActivityDays(connection, rows);
-    await connection.run('COMMIT');
-  } catch (error) {
-    await connection.run('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 /**
@@ -82,10 +77,17 @@ export async function commitEvents(connection: DuckDBConnection, rows: readonly 
  * commit: its fixed cost is paid once per many batches.
  */
 export async function compactFacts(connection: DuckDBConnection): Promise<void> {
-  await connection.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(connection, async () => {
     await compactConversationFacts(connection);
     await compactMessageFacts(connection);
+  });
+}
+
+/** Runs fn in a transaction: committed when it resolves, rolled back when it throws. */
+async function inTransaction(connection: DuckDBConnection, fn: () => Promise<void>): Promise<void> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    await fn();
     await connection.run('COMMIT');
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);

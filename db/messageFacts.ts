@@ -2,6 +2,7 @@ import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { EventRow } from './eventStore';
 import { factKey, factKeySql } from './factKey';
 import { appendKey, appendRows, appendText, appendTimestamp } from './appenderValues';
+import { currentFactsSql, foldParts, type FactTable } from './factParts';
 
 /**
  * The `message_facts` table (db/schema.ts): one row per sent message. Like conversation_facts
@@ -70,24 +71,26 @@ const combined = (source: string) => `SELECT business, message, min(sent_at) AS 
 FROM ${source}
 GROUP BY business, message`;
 
-/** message_facts as of now, for readers: the rows no part touches, and the others combined with their parts. */
-export const CURRENT_MESSAGE_FACTS = `(SELECT * FROM message_facts ANTI JOIN message_fact_parts USING (business, message)
-UNION ALL
-${combined(`(SELECT * FROM message_facts SEMI JOIN message_fact_parts USING (business, message)
-  UNION ALL SELECT * FROM message_fact_parts)`)})`;
-
 const earlierSend = 'excluded.sent_at < coalesce(message_facts.sent_at, \'infinity\'::TIMESTAMPTZ)';
 const fromEarlierSend = (column: string) => `${column} = CASE WHEN ${earlierSend} THEN excluded.${column} ELSE message_facts.${column} END`;
 
-const MERGE_PARTS = `INSERT INTO message_facts ${combined('message_fact_parts')}
-ON CONFLICT (business, message) DO UPDATE SET
+const FACTS: FactTable = {
+  table: 'message_facts',
+  parts: 'message_fact_parts',
+  key: 'business, message',
+  combined,
+  onConflict: `ON CONFLICT (business, message) DO UPDATE SET
   sent_at = least(message_facts.sent_at, excluded.sent_at),
   ${SEND_COLUMNS.map(fromEarlierSend).join(',\n  ')},
   delivered = message_facts.delivered OR excluded.delivered,
   read = message_facts.read OR excluded.read
 WHERE ${earlierSend}
    OR (excluded.delivered AND NOT message_facts.delivered)
-   OR (excluded.read AND NOT message_facts.read)`;
+   OR (excluded.read AND NOT message_facts.read)`,
+};
+
+/** message_facts as of now, for readers (db/factParts.ts). */
+export const CURRENT_MESSAGE_FACTS = currentFactsSql(FACTS);
 
 function appendFact(appender: DuckDBAppender, fact: MessageFactRow): void {
   appender.appendVarchar(fact.business);
@@ -108,10 +111,7 @@ export async function appendMessageFactParts(connection: DuckDBConnection, rows:
 }
 
 /** Folds every part into message_facts and empties the parts, inside the caller's transaction. */
-export async function compactMessageFacts(connection: DuckDBConnection): Promise<void> {
-  await connection.run(MERGE_PARTS);
-  await connection.run('DELETE FROM message_fact_parts');
-}
+export const compactMessageFacts = (connection: DuckDBConnection) => foldParts(connection, FACTS);
 
 const fromEarliestSend = (column: string) => {
   const value = `arg_min_null(${column}, occurred_at) FILTER (WHERE type = 'message.sent')`;

@@ -92,67 +92,36 @@ export const events = pgTable('events', {
   errorCode: integer('error_code'),
 });
 
-// Per-conversation facts, kept up to date in the same transaction as the events they come from
-// (db/eventStore.ts), so a report reads one row per conversation instead of every message event
-// of all time. Every column is a minimum (or the value at one), so merging a batch into a row
-// gives the same result in any order: late and out-of-order events keep them exact.
-export const conversationFacts = pgTable(
-  'conversation_facts',
-  {
-    business: varchar('business', { length: 64 }).notNull(),
-    // factKey of the conversation's pseudonym (db/factKey.ts); so is `customer`.
-    conversation: uhugeint('conversation').notNull(),
-    // The earliest message.* event of the conversation.
-    firstAt: timestamptz('first_at').notNull(),
-    // The earliest message.received, and its customer and channel: the start when it is also
-    // the earliest message.* event (a customer-initiated conversation, SPEC 7).
-    startedAt: timestamptz('started_at'),
-    customer: uhugeint('customer'),
-    channel: varchar('channel', { length: 16 }),
-    // The earliest message.sent by an agent or a bot: the first response.
-    repliedAt: timestamptz('replied_at'),
-  },
-  (t) => [primaryKey({ columns: [t.business, t.conversation] })],
-);
-
-// Per-message facts, merged at write time like conversation_facts: one row per sent message
-// (the platform message id, or the event id of a send without one) with what its earliest
-// message.sent said, and whether a delivered or read status exists at any time. A status that
-// arrives before its message makes a row without a send, completed when the send arrives.
-export const messageFacts = pgTable(
-  'message_facts',
-  {
-    business: varchar('business', { length: 64 }).notNull(),
-    // factKey of the message's pseudonym (db/factKey.ts); so is `customer`.
-    message: uhugeint('message').notNull(),
-    sentAt: timestamptz('sent_at'),
-    channel: varchar('channel', { length: 16 }),
-    customer: uhugeint('customer'),
-    sender: varchar('sender', { length: 16 }),
-    category: varchar('category', { length: 16 }),
-    template: varchar('template', { length: 512 }),
-    // A message.delivered or message.read event exists (read implies delivered, SPEC 7).
-    delivered: boolean('delivered').notNull(),
-    read: boolean('read').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.business, t.message] })],
-);
-
-// The facts' write-time parts (db/factParts.ts): each committed batch appends its partial rows
-// here, in the events' transaction, without an index, and a compaction folds them into the facts
-// tables in bulk. Readers see facts and parts combined, so a report never waits for it.
-export const conversationFactParts = pgTable('conversation_fact_parts', {
+// Per-conversation facts, derived from the events at write time (db/conversationFacts.ts), so a
+// report reads one row per conversation instead of every message event of all time. Every column
+// is a minimum (or the value at one), so combining partial rows gives the same result in any
+// order: late and out-of-order events keep them exact.
+const conversationFactColumns = () => ({
   business: varchar('business', { length: 64 }).notNull(),
+  // factKey of the conversation's pseudonym (db/factKey.ts); so is `customer`.
   conversation: uhugeint('conversation').notNull(),
+  // The earliest message.* event of the conversation.
   firstAt: timestamptz('first_at').notNull(),
+  // The earliest message.received, and its customer and channel: the start when it is also
+  // the earliest message.* event (a customer-initiated conversation, SPEC 7).
   startedAt: timestamptz('started_at'),
   customer: uhugeint('customer'),
   channel: varchar('channel', { length: 16 }),
+  // The earliest message.sent by an agent or a bot: the first response.
   repliedAt: timestamptz('replied_at'),
 });
 
-export const messageFactParts = pgTable('message_fact_parts', {
+export const conversationFacts = pgTable('conversation_facts', conversationFactColumns(), (t) => [
+  primaryKey({ columns: [t.business, t.conversation] }),
+]);
+
+// Per-message facts, derived at write time like conversation_facts: one row per sent message
+// (the platform message id, or the event id of a send without one) with what its earliest
+// message.sent said, and whether a delivered or read status exists at any time. A status that
+// arrives before its message makes a row without a send, completed when the send arrives.
+const messageFactColumns = () => ({
   business: varchar('business', { length: 64 }).notNull(),
+  // factKey of the message's pseudonym (db/factKey.ts); so is `customer`.
   message: uhugeint('message').notNull(),
   sentAt: timestamptz('sent_at'),
   channel: varchar('channel', { length: 16 }),
@@ -160,9 +129,19 @@ export const messageFactParts = pgTable('message_fact_parts', {
   sender: varchar('sender', { length: 16 }),
   category: varchar('category', { length: 16 }),
   template: varchar('template', { length: 512 }),
+  // A message.delivered or message.read event exists (read implies delivered, SPEC 7).
   delivered: boolean('delivered').notNull(),
   read: boolean('read').notNull(),
 });
+
+export const messageFacts = pgTable('message_facts', messageFactColumns(), (t) => [primaryKey({ columns: [t.business, t.message] })]);
+
+// The facts' write-time parts (db/factParts.ts), with the facts' columns and no key: each committed batch appends its partial rows
+// here, in the events' transaction, without an index, and a compaction folds them into the facts
+// tables in bulk. Readers see facts and parts combined, so a report never waits for it.
+export const conversationFactParts = pgTable('conversation_fact_parts', conversationFactColumns());
+
+export const messageFactParts = pgTable('message_fact_parts', messageFactColumns());
 
 export const auditLog = pgTable('audit_log', {
   id: uuid('id').defaultRandom().primaryKey(),

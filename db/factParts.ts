@@ -1,0 +1,32 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * What conversation_facts and message_facts have in common: a commit appends its batch's partial
+ * rows to a parts table with the same columns and no key; readers combine facts and parts; a
+ * compaction folds the parts into the facts in bulk (db/eventStore.ts compactFacts).
+ */
+export interface FactTable {
+  table: string;
+  parts: string;
+  /** The key columns, comma-separated. */
+  key: string;
+  /** One row per key of `source` (rows with the table's columns): those rows combined. */
+  combined: (source: string) => string;
+  /** `ON CONFLICT (key) DO UPDATE ...`: how a combined row updates a stored one. */
+  onConflict: string;
+}
+
+/**
+ * The table as of now, for readers: its rows no part touches, and the others combined with their
+ * parts. Parts are few (compaction keeps them so); with none, DuckDB skips the combining branch.
+ */
+export const currentFactsSql = (f: FactTable) => `(SELECT * FROM ${f.table} ANTI JOIN ${f.parts} USING (${f.key})
+UNION ALL
+${f.combined(`(SELECT * FROM ${f.table} SEMI JOIN ${f.parts} USING (${f.key})
+  UNION ALL SELECT * FROM ${f.parts})`)})`;
+
+/** Folds every part into the table and empties the parts, inside the caller's transaction. */
+export async function foldParts(connection: DuckDBConnection, f: FactTable): Promise<void> {
+  await connection.run(`INSERT INTO ${f.table} ${f.combined(f.parts)}\n${f.onConflict}`);
+  await connection.run(`DELETE FROM ${f.parts}`);
+}
