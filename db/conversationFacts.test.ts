@@ -22,11 +22,11 @@ function event(type: string, conversation: string | null, minute: number, extra:
 const received = (conversation: string, minute: number, customer = 'alice') => event('message.received', conversation, minute, { customer });
 const sent = (conversation: string, minute: number, sender: string) => event('message.sent', conversation, minute, { sender, message: `m${id}` });
 
-interface Fact { conversation: string; first: number; start: number | null; customer: string | null; reply: number | null }
+interface Fact { conversation: string; first: number; start: number | null; customer: string | null; reply: number | null; last: number }
 
 const FACT_COLUMNS = `conversation,
   (epoch_us(first_at) - ${T0}) // ${MINUTE} AS first, (epoch_us(started_at) - ${T0}) // ${MINUTE} AS start,
-  customer, (epoch_us(replied_at) - ${T0}) // ${MINUTE} AS reply`;
+  customer, (epoch_us(replied_at) - ${T0}) // ${MINUTE} AS reply, (epoch_us(last_at) - ${T0}) // ${MINUTE} AS last`;
 
 // Facts hold keys (db/factKey.ts): read them back as the identifiers the test used.
 const NAMES = new Map(['c1', 'c2', 'c3', 'alice', 'bob', 'carol', 'a'.repeat(64), 'b'.repeat(64)].map((n) => [factKey(n).toString(), n]));
@@ -36,7 +36,7 @@ async function rows(connection: DuckDBConnection, sql: string): Promise<Fact[]> 
   const reader = await connection.runAndReadAll(sql);
   return reader.getRowObjectsJson().map((r) => ({
     conversation: nameOf(r.conversation)!, first: Number(r.first), start: r.start === null ? null : Number(r.start),
-    customer: nameOf(r.customer), reply: r.reply === null ? null : Number(r.reply),
+    customer: nameOf(r.customer), reply: r.reply === null ? null : Number(r.reply), last: Number(r.last),
   })).sort((a, b) => a.conversation.localeCompare(b.conversation));
 }
 /**
@@ -52,7 +52,7 @@ async function merged(connection: DuckDBConnection): Promise<Fact[]> {
 }
 /** The same facts computed from scratch over every stored event: what the merge must equal. */
 const recomputed = (connection: DuckDBConnection) =>
-  rows(connection, `SELECT ${FACT_COLUMNS} FROM (${factsFromEvents('events')}) AS f(business, conversation, first_at, started_at, customer, channel, replied_at) ORDER BY conversation`);
+  rows(connection, `SELECT ${FACT_COLUMNS} FROM (${factsFromEvents('events')}) AS f(business, conversation, first_at, started_at, customer, channel, replied_at, last_at) ORDER BY conversation`);
 
 describe('conversation facts from write-time parts', () => {
   const db = useMigratedMemoryDatabase();
@@ -64,14 +64,14 @@ describe('conversation facts from write-time parts', () => {
   it('keeps the start and the first reply when the reply is stored before the message it answers', async () => {
     await commitEvents(connection, [sent('c1', 12, 'agent')]);
     await commitEvents(connection, [received('c1', 5)]);
-    expect(await merged(connection)).toEqual([{ conversation: 'c1', first: 5, start: 5, customer: 'alice', reply: 12 }]);
+    expect(await merged(connection)).toEqual([{ conversation: 'c1', first: 5, start: 5, customer: 'alice', reply: 12, last: 12 }]);
   });
 
   it("takes the start and customer of a conversation's first message when it arrives last, and ignores automation", async () => {
     await commitEvents(connection, [sent('c1', 30, 'bot'), sent('c1', 20, 'automation')]);
     await commitEvents(connection, [received('c1', 10, 'bob')]);
     await commitEvents(connection, [received('c1', 3, 'carol'), event('message.delivered', 'c1', 31)]);
-    expect(await merged(connection)).toEqual([{ conversation: 'c1', first: 3, start: 3, customer: 'carol', reply: 30 }]);
+    expect(await merged(connection)).toEqual([{ conversation: 'c1', first: 3, start: 3, customer: 'carol', reply: 30, last: 31 }]);
   });
 
   it('shows a business-initiated conversation as such however late its first send arrives', async () => {
@@ -127,12 +127,12 @@ describe('conversation facts from write-time parts', () => {
     ]);
     await eraseCustomers(connection, [{ business: 'acme', customers: [alice] }]);
     expect(await merged(connection)).toEqual([
-      { conversation: 'c1', first: 7, start: 7, customer: bob, reply: null },
-      { conversation: 'c2', first: 60 * 24 * 3, start: 60 * 24 * 3, customer: bob, reply: null },
+      { conversation: 'c1', first: 7, start: 7, customer: bob, reply: null, last: 7 },
+      { conversation: 'c2', first: 60 * 24 * 3, start: 60 * 24 * 3, customer: bob, reply: null, last: 60 * 24 * 3 },
     ]);
 
     await purgeExpired(connection, (T0 + 60 * 24 * MINUTE) / 1000, Date.now());
-    expect(await merged(connection)).toEqual([{ conversation: 'c2', first: 60 * 24 * 3, start: 60 * 24 * 3, customer: bob, reply: null }]);
+    expect(await merged(connection)).toEqual([{ conversation: 'c2', first: 60 * 24 * 3, start: 60 * 24 * 3, customer: bob, reply: null, last: 60 * 24 * 3 }]);
     expect(await merged(connection)).toEqual(await recomputed(connection));
   });
 });

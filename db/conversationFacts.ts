@@ -19,6 +19,7 @@ export interface ConversationFactRow {
   customer: string | null;
   channel: string | null;
   repliedAtMicros: number | null;
+  lastAtMicros: number;
 }
 
 /** Senders whose message.sent is a first response (SPEC 7: automation replies never count). */
@@ -36,11 +37,12 @@ export function conversationFactsOf(rows: readonly EventRow[]): ConversationFact
     if (!fact) {
       fact = {
         business: row.business, conversation: row.conversation, firstAtMicros: row.occurredAtMicros,
-        startedAtMicros: null, customer: null, channel: null, repliedAtMicros: null,
+        startedAtMicros: null, customer: null, channel: null, repliedAtMicros: null, lastAtMicros: row.occurredAtMicros,
       };
       facts.set(key, fact);
     }
     fact.firstAtMicros = Math.min(fact.firstAtMicros, row.occurredAtMicros);
+    fact.lastAtMicros = Math.max(fact.lastAtMicros, row.occurredAtMicros);
     if (row.type === 'message.received' && (fact.startedAtMicros === null || row.occurredAtMicros < fact.startedAtMicros)) {
       fact.startedAtMicros = row.occurredAtMicros;
       fact.customer = row.customer;
@@ -56,7 +58,9 @@ export function conversationFactsOf(rows: readonly EventRow[]): ConversationFact
 /** One row per conversation of `source` (rows with the facts' columns): their parts combined. */
 const combined = (source: string) => `SELECT business, conversation, min(first_at) AS first_at, min(started_at) AS started_at,
        arg_min_null(customer, started_at) AS customer, arg_min_null(channel, started_at) AS channel,
-       min(replied_at) AS replied_at
+       min(replied_at) AS replied_at,
+       -- NULL (not known) wins: a known part says nothing of what came before it.
+       CASE WHEN bool_or(last_at IS NULL) THEN NULL ELSE max(last_at) END AS last_at
 FROM ${source}
 GROUP BY business, conversation`;
 
@@ -73,12 +77,16 @@ const FACTS: FactTable = {
                   THEN excluded.customer ELSE conversation_facts.customer END,
   channel = CASE WHEN excluded.started_at < coalesce(conversation_facts.started_at, 'infinity'::TIMESTAMPTZ)
                  THEN excluded.channel ELSE conversation_facts.channel END,
-  replied_at = least(conversation_facts.replied_at, excluded.replied_at)
+  replied_at = least(conversation_facts.replied_at, excluded.replied_at),
+  last_at = CASE WHEN conversation_facts.last_at IS NULL OR excluded.last_at IS NULL THEN NULL
+                 ELSE greatest(conversation_facts.last_at, excluded.last_at) END
 -- Most parts change nothing of a conversation already stored (its later messages and
 -- statuses): those rows are left alone instead of being rewritten with the same values.
 WHERE excluded.first_at < conversation_facts.first_at
    OR excluded.started_at < coalesce(conversation_facts.started_at, 'infinity'::TIMESTAMPTZ)
-   OR excluded.replied_at < coalesce(conversation_facts.replied_at, 'infinity'::TIMESTAMPTZ)`,
+   OR excluded.replied_at < coalesce(conversation_facts.replied_at, 'infinity'::TIMESTAMPTZ)
+   OR excluded.last_at > conversation_facts.last_at
+   OR (excluded.last_at IS NULL AND conversation_facts.last_at IS NOT NULL)`,
 };
 
 /** conversation_facts as of now, for readers (db/factParts.ts). */
@@ -92,6 +100,7 @@ function appendFact(appender: DuckDBAppender, fact: ConversationFactRow): void {
   appendKey(appender, fact.customer);
   appendText(appender, fact.channel);
   appendTimestamp(appender, fact.repliedAtMicros);
+  appendTimestamp(appender, fact.lastAtMicros);
 }
 
 /**
@@ -113,7 +122,8 @@ export function factsFromEvents(source: string): string {
        min(occurred_at) FILTER (WHERE type = 'message.received'),
        ${factKeySql("arg_min(customer, occurred_at) FILTER (WHERE type = 'message.received')")},
        arg_min(channel, occurred_at) FILTER (WHERE type = 'message.received'),
-       min(occurred_at) FILTER (WHERE type = 'message.sent' AND sender IN ('agent', 'bot'))
+       min(occurred_at) FILTER (WHERE type = 'message.sent' AND sender IN ('agent', 'bot')),
+       max(occurred_at)
 FROM ${source}
 WHERE conversation IS NOT NULL AND type LIKE 'message.%'
 GROUP BY business, conversation`;

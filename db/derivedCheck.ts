@@ -10,12 +10,12 @@ import { CURRENT_MESSAGE_FACTS, messageFactsFromEvents } from './messageFacts';
  * Columns that ties make arbitrary (which customer of two simultaneous first messages) are left out.
  */
 export async function derivedRowsDiffering(connection: DuckDBConnection): Promise<Record<string, number>> {
-  const conversationColumns = 'business, conversation, first_at, started_at, replied_at';
+  const conversationColumns = 'business, conversation, first_at, started_at, replied_at, last_at';
   const messageColumns = 'business, message, sent_at, delivered, read';
   const checks = {
     conversation_facts: [
       `SELECT ${conversationColumns} FROM ${CURRENT_CONVERSATION_FACTS} AS f`,
-      `SELECT ${conversationColumns} FROM (${factsFromEvents('events')}) AS f(business, conversation, first_at, started_at, customer, channel, replied_at)`,
+      `SELECT ${conversationColumns} FROM (${factsFromEvents('events')}) AS f(business, conversation, first_at, started_at, customer, channel, replied_at, last_at)`,
     ],
     message_facts: [
       `SELECT ${messageColumns} FROM ${CURRENT_MESSAGE_FACTS} AS f`,

@@ -109,6 +109,9 @@ const conversationFactColumns = () => ({
   channel: varchar('channel', { length: 16 }),
   // The earliest message.sent by an agent or a bot: the first response.
   repliedAt: timestamptz('replied_at'),
+  // The latest message.* event: a conversation that started before a period can only have a
+  // message in it if this reaches it. NULL: not known (rows written before it existed).
+  lastAt: timestamptz('last_at'),
 });
 
 export const conversationFacts = pgTable('conversation_facts', conversationFactColumns(), (t) => [

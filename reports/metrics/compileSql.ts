@@ -1,7 +1,8 @@
+import { CURRENT_CONVERSATION_FACTS } from '../../db/conversationFacts';
 import { CURRENT_MESSAGE_FACTS } from '../../db/messageFacts';
 import { daySql } from '../../db/activityDays';
 import { isoOfMs, type Granularity, type PeriodBounds } from '../period';
-import type { Channel } from '../vocabulary';
+import { MESSAGE_TYPES, type Channel } from '../vocabulary';
 import { cohortOf, EVENT_METRICS, type DistinctCount, type EventFilter, type EventMetric } from './definitions';
 import { kindsMask } from './kindsMask';
 import { dayLiteral, literalList, Params, type SqlQuery } from './sqlText';
@@ -132,6 +133,13 @@ export function compileEventMetrics(
     const entries = [...counts.values()].filter((e) => e.count.distinct === family);
     // The customers family is the base: it is built even without a figure, for the groups.
     if (entries.length === 0 && family !== 'customer') continue;
+    if (family === 'conversation' && !grouping.byChannel && !grouping.bucket && channel === undefined &&
+        entries.every((e) => kindsMask(e.count.where) === MESSAGE_MASK)) {
+      ctes.push(conversationsWithMessagesSql(entries.map((e) => e.name), { start, end, startDay: dayLiteral(scope.startMs), endDay: dayLiteral(scope.endMs), business }));
+      joins.push(`LEFT JOIN conversation_counts USING (${keys.join(', ')})`);
+      selected.push(...entries.map((e) => `coalesce(conversation_counts.${e.name}, 0) AS ${e.name}`));
+      continue;
+    }
     const anyMask = entries.reduce((mask, e) => mask | kindsMask(e.count.where), 0);
     const counted = entries.map((e) => `CAST(count_if((kinds & ${kindsMask(e.count.where)}) <> 0) AS INTEGER) AS ${e.name}`);
     ctes.push(`${family}_values AS (
@@ -173,6 +181,45 @@ SELECT ${[...keys, ...selected].join(',\n       ')}
 FROM customer_counts${joins.map((j) => `\n${j}`).join('')}
 ORDER BY ${keys.join(', ')}`;
   return { sql, params: params.values, columns, keys };
+}
+
+const MESSAGE_MASK = kindsMask({ types: MESSAGE_TYPES });
+
+/**
+ * The conversations with a message.* event in the period, per business, without grouping every
+ * conversation-day of the period (at 10M events, 90 days: ~300 ms). A conversation's facts know
+ * its first and last message (db/conversationFacts.ts), so it is either
+ *   - one whose first message falls in the period: it has one there, counted from the facts; or
+ *   - one that started before the period and whose last message (or an unknown last, NULL) is
+ *     at or after its start: only those few can have a message in it, and their days say whether
+ *     they do.
+ * Nothing else can: a conversation that started after the period, or ended before it, has no
+ * message in it. The two sets are disjoint, so the counts add up.
+ */
+function conversationsWithMessagesSql(
+  names: readonly string[],
+  at: { start: string; end: string; startDay: string; endDay: string; business: string | undefined },
+): string {
+  const inBusiness = at.business ? ` AND business = ${at.business}` : '';
+  const sums = names.map((name) => `CAST(sum(n) AS INTEGER) AS ${name}`).join(', ');
+  return `conversation_counts AS (
+  SELECT business, ${sums}
+  FROM (
+    SELECT business, count(*) AS n
+    FROM ${CURRENT_CONVERSATION_FACTS} AS started
+    WHERE first_at >= CAST(${at.start} AS TIMESTAMPTZ) AND first_at < CAST(${at.end} AS TIMESTAMPTZ)${inBusiness}
+    GROUP BY business
+    UNION ALL
+    SELECT business, count(DISTINCT conversation) AS n
+    FROM conversation_days SEMI JOIN (
+      SELECT business, conversation FROM ${CURRENT_CONVERSATION_FACTS} AS earlier
+      WHERE first_at < CAST(${at.start} AS TIMESTAMPTZ) AND (last_at IS NULL OR last_at >= CAST(${at.start} AS TIMESTAMPTZ))${inBusiness}
+    ) AS straddling USING (business, conversation)
+    WHERE day >= ${at.startDay} AND day < ${at.endDay} AND (kinds & ${MESSAGE_MASK}) <> 0${inBusiness}
+    GROUP BY business
+  )
+  GROUP BY business
+)`;
 }
 
 /** A result row's figures for one events metric: value (rates: null on a zero denominator) and cohort. */

@@ -44,6 +44,9 @@ const ACME: TestEvent[] = [
   received('acme', 'c7', 'u1', '2026-03-02T12:00:00Z'),
   // c8: entirely after the period: nothing of it counts.
   received('acme', 'c8', 'u8', '2026-03-09T08:00:00Z'),
+  // c9: messages before and after the period, none in it: not one of its conversations.
+  received('acme', 'c9', 'u1', '2026-02-25T10:00:00Z'),
+  received('acme', 'c9', 'u1', '2026-03-10T10:00:00Z'),
 ];
 
 // Badge boundary: FRTs 60, 900, 3000 s, all answered within 24 h: rate 1.0 >= 0.9 and median
@@ -117,7 +120,7 @@ async function rowOf(id: string, extra: { channel?: 'whatsapp' | 'messenger' } =
 describe('conversation metrics', () => {
   it('counts conversations, customer-initiated ones, FRT with bot vs automation replies and unanswered ones', async () => {
     const row = await rowOf('acme');
-    // c1..c7 have message.* events in the period; c8 does not.
+    // c1..c7 have message.* events in the period; c8 and c9 do not.
     expect(row.conversations).toBe(7);
     // c1, c2, c3, c4, c6 (c5 business-initiated, c7 started earlier).
     expect(row.customer_initiated).toBe(5);
