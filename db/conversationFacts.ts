@@ -2,7 +2,7 @@ import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { EventRow } from './eventStore';
 import { factKey, factKeySql } from './factKey';
 import { appendKey, appendRows, appendText, appendTimestamp } from './appenderValues';
-import { currentFactsSql, foldParts, type FactTable } from './factParts';
+import { currentFactsSql, foldParts, replaceFacts, type FactTable } from './factParts';
 
 /**
  * The `conversation_facts` table (db/schema.ts): one row per conversation. A batch is reduced
@@ -68,7 +68,7 @@ GROUP BY business, conversation`;
 const FACTS: FactTable = {
   table: 'conversation_facts',
   parts: 'conversation_fact_parts',
-  key: 'business, conversation',
+  id: 'conversation',
   combined,
   onConflict: `ON CONFLICT (business, conversation) DO UPDATE SET
   first_at = least(conversation_facts.first_at, excluded.first_at),
@@ -135,10 +135,6 @@ GROUP BY business, conversation`;
  * those with no message event left. Inside the caller's transaction.
  */
 export async function rebuildConversationFacts(connection: DuckDBConnection, affected: string): Promise<void> {
-  for (const table of ['conversation_facts', 'conversation_fact_parts']) {
-    await connection.run(`DELETE FROM ${table} f USING ${affected} a
-WHERE f.business = a.business AND f.conversation = ${factKeySql('a.conversation')}`);
-  }
-  await connection.run(`INSERT INTO conversation_facts
-${factsFromEvents(`(SELECT e.* FROM events e SEMI JOIN ${affected} a ON e.business = a.business AND e.conversation = a.conversation)`)}`);
+  await replaceFacts(connection, FACTS, affected,
+    factsFromEvents(`(SELECT e.* FROM events e SEMI JOIN ${affected} a ON e.business = a.business AND e.conversation = a.conversation)`));
 }

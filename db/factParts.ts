@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { factKeySql } from './factKey';
 
 /**
  * What conversation_facts and message_facts have in common: a commit appends its batch's partial
@@ -8,8 +9,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 export interface FactTable {
   table: string;
   parts: string;
-  /** The key columns, comma-separated. */
-  key: string;
+  /** The identifier column; the key is (business, id). */
+  id: 'conversation' | 'message';
   /** One row per key of `source` (rows with the table's columns): those rows combined. */
   combined: (source: string) => string;
   /** `ON CONFLICT (key) DO UPDATE ...`: how a combined row updates a stored one. */
@@ -20,13 +21,25 @@ export interface FactTable {
  * The table as of now, for readers: its rows no part touches, and the others combined with their
  * parts. Parts are few (compaction keeps them so); with none, DuckDB skips the combining branch.
  */
-export const currentFactsSql = (f: FactTable) => `(SELECT * FROM ${f.table} ANTI JOIN ${f.parts} USING (${f.key})
+export const currentFactsSql = (f: FactTable) => `(SELECT * FROM ${f.table} ANTI JOIN ${f.parts} USING (business, ${f.id})
 UNION ALL
-${f.combined(`(SELECT * FROM ${f.table} SEMI JOIN ${f.parts} USING (${f.key})
+${f.combined(`(SELECT * FROM ${f.table} SEMI JOIN ${f.parts} USING (business, ${f.id})
   UNION ALL SELECT * FROM ${f.parts})`)})`;
 
 /** Folds every part into the table and empties the parts, inside the caller's transaction. */
 export async function foldParts(connection: DuckDBConnection, f: FactTable): Promise<void> {
   await connection.run(`INSERT INTO ${f.table} ${f.combined(f.parts)}\n${f.onConflict}`);
   await connection.run(`DELETE FROM ${f.parts}`);
+}
+
+/**
+ * After events were deleted (retention, erasure): replaces the facts and parts of the keys listed
+ * in `affected` (a temp table of business and the raw identifier) by `recomputed`, their facts
+ * from the remaining events. Inside the caller's transaction.
+ */
+export async function replaceFacts(connection: DuckDBConnection, f: FactTable, affected: string, recomputed: string): Promise<void> {
+  for (const table of [f.table, f.parts]) {
+    await connection.run(`DELETE FROM ${table} f USING ${affected} a WHERE f.business = a.business AND f.${f.id} = ${factKeySql(`a.${f.id}`)}`);
+  }
+  await connection.run(`INSERT INTO ${f.table}\n${recomputed}`);
 }

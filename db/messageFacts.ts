@@ -2,7 +2,7 @@ import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { EventRow } from './eventStore';
 import { factKey, factKeySql } from './factKey';
 import { appendKey, appendRows, appendText, appendTimestamp } from './appenderValues';
-import { currentFactsSql, foldParts, type FactTable } from './factParts';
+import { currentFactsSql, foldParts, replaceFacts, type FactTable } from './factParts';
 
 /**
  * The `message_facts` table (db/schema.ts): one row per sent message. Like conversation_facts
@@ -77,7 +77,7 @@ const fromEarlierSend = (column: string) => `${column} = CASE WHEN ${earlierSend
 const FACTS: FactTable = {
   table: 'message_facts',
   parts: 'message_fact_parts',
-  key: 'business, message',
+  id: 'message',
   combined,
   onConflict: `ON CONFLICT (business, message) DO UPDATE SET
   sent_at = least(message_facts.sent_at, excluded.sent_at),
@@ -136,9 +136,6 @@ GROUP BY business, coalesce(message, event_id)`;
  * no send or status left. Inside the caller's transaction.
  */
 export async function rebuildMessageFacts(connection: DuckDBConnection, affected: string): Promise<void> {
-  for (const table of ['message_facts', 'message_fact_parts']) {
-    await connection.run(`DELETE FROM ${table} f USING ${affected} a WHERE f.business = a.business AND f.message = ${factKeySql('a.message')}`);
-  }
-  await connection.run(`INSERT INTO message_facts
-${messageFactsFromEvents(`(SELECT e.* FROM events e SEMI JOIN ${affected} a ON e.business = a.business AND coalesce(e.message, e.event_id) = a.message)`)}`);
+  await replaceFacts(connection, FACTS, affected,
+    messageFactsFromEvents(`(SELECT e.* FROM events e SEMI JOIN ${affected} a ON e.business = a.business AND coalesce(e.message, e.event_id) = a.message)`));
 }

@@ -139,9 +139,10 @@ const messageFactColumns = () => ({
 
 export const messageFacts = pgTable('message_facts', messageFactColumns(), (t) => [primaryKey({ columns: [t.business, t.message] })]);
 
-// The facts' write-time parts (db/factParts.ts), with the facts' columns and no key: each committed batch appends its partial rows
-// here, in the events' transaction, without an index, and a compaction folds them into the facts
-// tables in bulk. Readers see facts and parts combined, so a report never waits for it.
+// The facts' write-time parts (db/factParts.ts), with the facts' columns and no key: each
+// committed batch appends its partial rows here, in the events' transaction, without an index,
+// and a compaction folds them into the facts tables in bulk. Readers see facts and parts
+// combined, so a report never waits for it.
 export const conversationFactParts = pgTable('conversation_fact_parts', conversationFactColumns());
 
 export const messageFactParts = pgTable('message_fact_parts', messageFactColumns());
