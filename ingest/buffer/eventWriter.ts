@@ -85,7 +85,7 @@ export class EventWriter {
       for (let i = 0; i < high.length; i++) index.addHalves(high[i]!, low[i]!);
     });
     const writer = new EventWriter(connection, index, { ...DEFAULTS, ...options });
-    await writer.#compact(connection);
+    await writer.#compact();
     return writer;
   }
 
@@ -156,7 +156,7 @@ export class EventWriter {
 
   /** Folds the facts' parts into the facts now, in queue order (tests, maintenance). */
   compactFacts(): Promise<void> {
-    return this.exclusive((connection) => this.#compact(connection));
+    return this.exclusive(() => this.#compact());
   }
 
   #kick(): void {
@@ -179,10 +179,10 @@ export class EventWriter {
     this.#idleCompaction.unref();
   }
 
-  async #compact(connection: DuckDBConnection): Promise<void> {
+  async #compact(): Promise<void> {
     const rows = this.#uncompactedRows;
     try {
-      await compactFacts(connection);
+      await compactFacts(this.#connection);
       this.#uncompactedRows -= rows;
     } catch (error) {
       this.#options.onCompactionFailed?.(error);
@@ -205,7 +205,7 @@ export class EventWriter {
         this.#options.onCommitFailed?.(error, group.reduce((n, s) => n + s.rows.length, 0));
         for (const submission of group) submission.reject(error);
       }
-      if (this.#uncompactedRows >= this.#options.compactAfterRows) await this.#compact(this.#connection);
+      if (this.#uncompactedRows >= this.#options.compactAfterRows) await this.#compact();
     }
   }
 
