@@ -133,26 +133,29 @@ export function compileEventMetrics(
     const entries = [...counts.values()].filter((e) => e.count.distinct === family);
     // The customers family is the base: it is built even without a figure, for the groups.
     if (entries.length === 0 && family !== 'customer') continue;
-    if (family === 'conversation' && !grouping.byChannel && !grouping.bucket && channel === undefined &&
-        entries.every((e) => kindsMask(e.count.where) === MESSAGE_MASK)) {
-      ctes.push(conversationsWithMessagesSql(entries.map((e) => e.name), { start, end, startDay: dayLiteral(scope.startMs), endDay: dayLiteral(scope.endMs), business }));
-      joins.push(`LEFT JOIN conversation_counts USING (${keys.join(', ')})`);
-      selected.push(...entries.map((e) => `coalesce(conversation_counts.${e.name}, 0) AS ${e.name}`));
-      continue;
-    }
-    const anyMask = entries.reduce((mask, e) => mask | kindsMask(e.count.where), 0);
-    const counted = entries.map((e) => `CAST(count_if((kinds & ${kindsMask(e.count.where)}) <> 0) AS INTEGER) AS ${e.name}`);
-    ctes.push(`${family}_values AS (
+    const fromFacts = family === 'conversation' && !grouping.byChannel && !grouping.bucket && channel === undefined &&
+      entries.every((e) => kindsMask(e.count.where) === MESSAGE_MASK);
+    if (fromFacts) {
+      ctes.push(conversationsWithMessagesSql(entries.map((e) => e.name), {
+        startedIn: inPeriodBy('first_at'),
+        startedBefore: inScope(`first_at < CAST(${start} AS TIMESTAMPTZ) AND (last_at IS NULL OR last_at >= CAST(${start} AS TIMESTAMPTZ))`),
+        inDays,
+      }));
+    } else {
+      const anyMask = entries.reduce((mask, e) => mask | kindsMask(e.count.where), 0);
+      const counted = entries.map((e) => `CAST(count_if((kinds & ${kindsMask(e.count.where)}) <> 0) AS INTEGER) AS ${e.name}`);
+      ctes.push(`${family}_values AS (
   SELECT ${dayKeySelect.join(', ')}, ${family}, bit_or(kinds) AS kinds
   FROM ${FAMILY_TABLES[family]}
   WHERE ${inDays}${family === 'customer' ? '' : ` AND (kinds & ${anyMask}) <> 0`}
   GROUP BY ${keys.join(', ')}, ${family}
 )`);
-    ctes.push(`${family}_counts AS (
+      ctes.push(`${family}_counts AS (
   SELECT ${keys.join(', ')}${counted.length ? `,\n         ${indent(counted, '         ')}` : ''}
   FROM ${family}_values
   GROUP BY ${keys.join(', ')}
 )`);
+    }
     if (family === 'customer') selected.push(...entries.map((e) => `customer_counts.${e.name}`));
     else {
       joins.push(`LEFT JOIN ${family}_counts USING (${keys.join(', ')})`);
@@ -194,28 +197,28 @@ const MESSAGE_MASK = kindsMask({ types: MESSAGE_TYPES });
  *     at or after its start: only those few can have a message in it, and their days say whether
  *     they do.
  * Nothing else can: a conversation that started after the period, or ended before it, has no
- * message in it. The two sets are disjoint, so the counts add up.
+ * message in it. The two sets are disjoint, so the counts add up. Only without a channel filter
+ * (the facts do not know every channel of a conversation's events): `where` holds the scope's
+ * period and business filters for each part.
  */
 function conversationsWithMessagesSql(
   names: readonly string[],
-  at: { start: string; end: string; startDay: string; endDay: string; business: string | undefined },
+  where: { startedIn: string; startedBefore: string; inDays: string },
 ): string {
-  const inBusiness = at.business ? ` AND business = ${at.business}` : '';
   const sums = names.map((name) => `CAST(sum(n) AS INTEGER) AS ${name}`).join(', ');
   return `conversation_counts AS (
   SELECT business, ${sums}
   FROM (
     SELECT business, count(*) AS n
     FROM ${CURRENT_CONVERSATION_FACTS} AS started
-    WHERE first_at >= CAST(${at.start} AS TIMESTAMPTZ) AND first_at < CAST(${at.end} AS TIMESTAMPTZ)${inBusiness}
+    WHERE ${where.startedIn}
     GROUP BY business
     UNION ALL
     SELECT business, count(DISTINCT conversation) AS n
     FROM conversation_days SEMI JOIN (
-      SELECT business, conversation FROM ${CURRENT_CONVERSATION_FACTS} AS earlier
-      WHERE first_at < CAST(${at.start} AS TIMESTAMPTZ) AND (last_at IS NULL OR last_at >= CAST(${at.start} AS TIMESTAMPTZ))${inBusiness}
+      SELECT business, conversation FROM ${CURRENT_CONVERSATION_FACTS} AS earlier WHERE ${where.startedBefore}
     ) AS straddling USING (business, conversation)
-    WHERE day >= ${at.startDay} AND day < ${at.endDay} AND (kinds & ${MESSAGE_MASK}) <> 0${inBusiness}
+    WHERE ${where.inDays} AND (kinds & ${MESSAGE_MASK}) <> 0
     GROUP BY business
   )
   GROUP BY business
