@@ -55,8 +55,7 @@ export async function computeResidency(
   request: ResidencyRequest,
   k: number,
 ): Promise<ResidencyRow[]> {
-  const scope = { ...periodBounds(request.period), business: request.business, channel: request.channel };
-  const scoped = request.business === undefined ? businesses : businesses.filter((b) => b.id === request.business);
+  const { scope, scoped } = scopeOf(businesses, request);
   const rows = await source.query<{ business: string; class: RegionClass | null; country: string | null; customers: number; eea_customers: number }>(
     customersAndCountriesSql(scope),
   );
@@ -70,7 +69,7 @@ export async function computeResidency(
 
   return drafts.map(({ business, locations }) => {
     const suppressor = new Suppressor(k);
-    const flag = flagOf(locations.filter((l) => l.eea_customers > 0));
+    const flag = flagOf(locations);
     const exposureCount = exposureRows.find((r) => r.business === business)?.exposure ?? 0;
     const exposure = suppressor.figure('exposure', exposureCount, exposureCount);
     const customers_by_class = Object.fromEntries(REGION_CLASSES.map((c) => {
@@ -91,19 +90,27 @@ export async function computeResidencyFlags(
   businesses: readonly BusinessRecord[],
   request: ResidencyRequest,
 ): Promise<{ business: string; flag: LocationStatus }[]> {
-  const scope = { ...periodBounds(request.period), business: request.business, channel: request.channel };
-  const scoped = request.business === undefined ? businesses : businesses.filter((b) => b.id === request.business);
+  const { scope, scoped } = scopeOf(businesses, request);
   const keys = await source.query<{ business: string; country: string; region: string }>(processingKeysSql(scope));
   return scoped.map((business) => {
-    const eeaCountries = [...new Set(keys.filter((r) => r.business === business.id && regionClass(r.region) === 'eea').map((r) => r.country))];
-    const { locations } = draftLocations(business, eeaCountries.map((country) => ({ country, eea_customers: 1 })));
-    return { business: business.id, flag: flagOf(locations.filter((l) => l.eea_customers > 0)) };
+    const eeaCountries = new Set(keys.filter((r) => r.business === business.id && regionClass(r.region) === 'eea').map((r) => r.country));
+    // How many EEA customers does not matter for the flag, only that there are some (1 stands for "some").
+    const { locations } = draftLocations(business, [...eeaCountries].map((country) => ({ country, eea_customers: 1 })));
+    return { business: business.id, flag: flagOf(locations) };
   });
 }
 
+/** The request's period and filters as SQL scope, and the businesses it covers. */
+function scopeOf(businesses: readonly BusinessRecord[], request: ResidencyRequest) {
+  return {
+    scope: { ...periodBounds(request.period), business: request.business, channel: request.channel },
+    scoped: request.business === undefined ? businesses : businesses.filter((b) => b.id === request.business),
+  };
+}
+
 /** The business flag: the worst status among the locations that processed EEA customers' data. */
-const flagOf = (locations: readonly { status: LocationStatus }[]) =>
-  locations.reduce<LocationStatus>((worst, l) => worseStatus(worst, l.status), 'ok');
+const flagOf = (locations: readonly DraftLocation[]) =>
+  locations.filter((l) => l.eea_customers > 0).reduce<LocationStatus>((worst, l) => worseStatus(worst, l.status), 'ok');
 
 interface DraftLocation extends Omit<ResidencyLocation, 'eea_customers'> {
   eea_customers: number;
