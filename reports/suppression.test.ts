@@ -29,12 +29,28 @@ function cohort(id: string, n: number, oneUnanswered = false): TestEvent[] {
   return events;
 }
 
+// n regular customers with `each` customer-initiated conversations apiece (hour j, minute i),
+// all answered by an agent after 60 s: more conversations than customers.
+function regulars(id: string, n: number, each: number): TestEvent[] {
+  const events: TestEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < each; j++) {
+      const hour = String(j).padStart(2, '0');
+      const minute = String(i).padStart(2, '0');
+      const conversation = `c${i}-${j}`;
+      events.push({ business: id, type: 'message.received', customer: `u${i}`, conversation, at: `2026-03-04T${hour}:${minute}:00Z` });
+      events.push({ business: id, type: 'message.sent', sender: 'agent', category: 'service', customer: `u${i}`, conversation, at: `2026-03-04T${hour}:${minute}:59Z` });
+    }
+  }
+  return events;
+}
+
 const K = 10;
-const REGISTRY = [business('nine'), business('ten'), business('tenone')];
+const REGISTRY = [business('nine'), business('ten'), business('tenone'), business('regulars9'), business('regulars10')];
 let db: EventsDb;
 beforeAll(async () => {
   db = await openEventsDb();
-  await db.insert([...cohort('nine', 9), ...cohort('ten', 10), ...cohort('tenone', 10, true)]);
+  await db.insert([...cohort('nine', 9), ...cohort('ten', 10), ...cohort('tenone', 10, true), ...regulars('regulars9', 9, 12), ...regulars('regulars10', 10, 12)]);
 });
 afterAll(() => db.close());
 
@@ -72,5 +88,17 @@ describe('suppression of metrics at k-1 and k', () => {
     expect(row.response_rate_24h).toBeCloseTo(0.9, 12);
     expect(row.frt_median_s).toBeNull();
     expect(row.suppressed).toEqual(['frt_median_s', 'frt_p90_s', 'frt_bh_median_s', 'frt_bh_p90_s', 'block_rate', 'mute_rate', 'report_rate', 'delivery_rate', 'read_rate']);
+  });
+
+  it('counts customers, not conversations, when customers have many conversations each', async () => {
+    // 108 conversations from 9 customers: suppressed; 120 from 10: shown. (More conversations
+    // than the cohort query samples per group, so the exact count decides.)
+    const nine = await rowOf('regulars9');
+    expect(nine.customer_initiated).toBeNull();
+    expect(nine.suppressed).toEqual(expect.arrayContaining(['customer_initiated', 'frt_median_s', 'response_rate_24h']));
+    const ten = await rowOf('regulars10');
+    expect(ten.suppressed).toEqual([]);
+    expect(ten.customer_initiated).toBe(120);
+    expect(ten.frt_median_s).toBe(59);
   });
 });

@@ -64,7 +64,7 @@ describe('SQL builders', () => {
     expect(q.sql).not.toMatch(/DISTINCT/i);
     expect(q.keys).toEqual(['business', 'channel', 'bucket']);
     expect(q.sql).not.toMatch(/\bOVER\s*\(|\bLEAD\b|\bLAG\b/i);
-    const conversations = compileConversationMetrics({ ...SCOPE, business: 'acme', hours: [], hoursUntilMs: SCOPE.endMs, scheduled: ['acme'] });
+    const conversations = compileConversationMetrics({ ...SCOPE, business: 'acme', hours: [], hoursUntilMs: SCOPE.endMs, scheduled: ['acme'] }, 10);
     expect(conversations.sql).not.toMatch(/\bOVER\s*\(|\bLEAD\b|\bLAG\b/i);
     // Conversations are read from the table merged at write time, never from the events.
     expect(conversations.sql).toMatch(/FROM conversation_facts\b/);

@@ -66,7 +66,7 @@ export async function computeMetrics(
   });
   const eventRows = await source.query(compiled);
   const conversationScope = await conversationScopeOf(source, scoped, request, bounds, windows);
-  const conversationRows = await source.query(compileConversationMetrics(conversationScope));
+  const conversationRows = await source.query(compileConversationMetrics(conversationScope, k));
   const badgeRows = BADGE ? await source.query(compileBadgeInputs(conversationScope, windows, badgeInputs)) : [];
   const eventsByKey = rowsByGroup(eventRows);
   const conversationsByKey = rowsByGroup(conversationRows);
