@@ -1,6 +1,6 @@
 import type { BusinessRecord } from '../db/registry';
-import { withRepeatedQueriesOnce, type ReportSource } from './db/reportSource';
-import { computeMetrics, type MetricRow } from './metrics/computeMetrics';
+import type { ReportSource } from './db/reportSource';
+import { computeMetricGroupings, computeMetrics, type MetricGroup, type MetricRow } from './metrics/computeMetrics';
 import type { Granularity, Period } from './period';
 import { ADEQUACY } from './residency/adequacy';
 import { computeResidency, computeResidencyFlags, type ResidencyRow } from './residency/residency';
@@ -90,12 +90,11 @@ export async function businessReport(ctx: ReportContext, id: string, query: Busi
   const business = businesses.find((b) => b.id === id);
   if (!business) return undefined;
   const base = { period, business: id, channel: query.channel };
-  const source = withRepeatedQueriesOnce(ctx.source);
-  const [totals] = await computeMetrics(source, businesses, base, ctx.k);
-  const series = await computeMetrics(source, businesses, { ...base, granularity: query.granularity }, ctx.k);
-  const channels = await computeMetrics(source, businesses, { ...base, byChannel: true }, ctx.k);
-  const [residency] = await computeResidencyFlags(source, businesses, base);
-  const templates = await templateBreakdown(source, { ...period, business: id, channel: query.channel }, ctx.k);
+  // Totals, series and channels in one pass over the period (computeMetricGroupings).
+  const groupings = [{}, { granularity: query.granularity }, { byChannel: true }];
+  const [[totals], series, channels] = await computeMetricGroupings(ctx.source, businesses, base, groupings, ctx.k) as [MetricGroup[], MetricGroup[], MetricGroup[]];
+  const [residency] = await computeResidencyFlags(ctx.source, businesses, base);
+  const templates = await templateBreakdown(ctx.source, { ...period, business: id, channel: query.channel }, ctx.k);
   const { suppressed, ...totalMetrics } = totals!.metrics;
   return {
     from: query.from,

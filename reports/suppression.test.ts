@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeMetrics } from './metrics/computeMetrics';
+import { computeMetricGroupings, computeMetrics } from './metrics/computeMetrics';
 import { isSmallCohort, Suppressor } from './suppression';
 import { business, openEventsDb, type EventsDb, type TestEvent } from './testing/eventsDb';
 
@@ -100,5 +100,15 @@ describe('suppression of metrics at k-1 and k', () => {
     expect(ten.suppressed).toEqual([]);
     expect(ten.customer_initiated).toBe(120);
     expect(ten.frt_median_s).toBe(59);
+    // The same when the business report asks for totals, days and channels at once.
+    const period = { from: '2026-03-02', to: '2026-03-08' };
+    for (const id of ['regulars9', 'regulars10']) {
+      const base = { period, business: id };
+      const [totalsGroups, days, channels] = await computeMetricGroupings(db.source(REGISTRY), REGISTRY, base, [{}, { granularity: 'day' }, { byChannel: true }], K);
+      expect(totalsGroups![0]).toEqual((await computeMetrics(db.source(REGISTRY), REGISTRY, base, K))[0]);
+      expect(days).toEqual(await computeMetrics(db.source(REGISTRY), REGISTRY, { ...base, granularity: 'day' }, K));
+      expect(channels).toEqual(await computeMetrics(db.source(REGISTRY), REGISTRY, { ...base, byChannel: true }, K));
+      expect(days!.find((d) => d.bucket!.from === '2026-03-04')!.metrics.customer_initiated).toBe(id === 'regulars10' ? 120 : null);
+    }
   });
 });

@@ -33,21 +33,3 @@ export class ReadQueue {
 export function reportSource(reads: ReadQueue, businesses: () => Promise<BusinessRecord[]>): ReportSource {
   return { query: (q) => reads.query(q), businesses };
 }
-
-/**
- * The same source, answering a repeated query (same SQL, same parameters) with its first answer.
- * For the life of one report only: the business report's three metric groupings (totals, series,
- * channels) each look up the latest first response of the same conversations.
- */
-export function withRepeatedQueriesOnce(source: ReportSource): ReportSource {
-  const answers = new Map<string, Promise<unknown[]>>();
-  return {
-    businesses: () => source.businesses(),
-    query<T>(query: SqlQuery): Promise<T[]> {
-      const key = JSON.stringify([query.sql, query.params]);
-      let answer = answers.get(key);
-      if (!answer) answers.set(key, (answer = source.query<T>(query)));
-      return answer as Promise<T[]>;
-    },
-  };
-}

@@ -88,11 +88,38 @@ export function compileMessageFilter(where: EventFilter): string {
   return parts.length === 0 ? 'TRUE' : parts.join(' AND ');
 }
 
+/**
+ * The grouping columns of several groupings at once: every column any of them uses, and each
+ * grouping's own list. One grouping is a plain GROUP BY; several are GROUPING SETS, whose rows
+ * carry NULL in the columns their grouping does not use (channel and bucket are never NULL in the
+ * data, so a row's NULLs say which grouping it belongs to).
+ */
+export function groupingColumns(groupings: readonly EventGrouping[]): { keys: string[]; groupBy: (extra?: readonly string[]) => string } {
+  if (groupings.length === 0) throw new Error('at least one grouping');
+  const buckets = new Set(groupings.map((g) => g.bucket).filter((b) => b !== undefined));
+  if (buckets.size > 1) throw new Error('one bucket granularity per query');
+  const columnsOf = (g: EventGrouping) => ['business', ...(g.byChannel ? ['channel'] : []), ...(g.bucket ? ['bucket'] : [])];
+  const keys = columnsOf({ byChannel: groupings.some((g) => g.byChannel), bucket: [...buckets][0] });
+  const sets = groupings.map(columnsOf);
+  const groupBy = (extra: readonly string[] = []) => (sets.length === 1
+    ? [...sets[0]!, ...extra].join(', ')
+    : `GROUPING SETS (${sets.map((set) => `(${[...set, ...extra].join(', ')})`).join(', ')})`);
+  return { keys, groupBy };
+}
+
+/** A join condition matching rows of `a` and `b` on `keys`, NULL (a column not grouped by) matching NULL. */
+export const sameGroup = (a: string, b: string, keys: readonly string[]) =>
+  keys.map((k) => `${a}.${k} IS NOT DISTINCT FROM ${b}.${k}`).join(' AND ');
+
 export function compileEventMetrics(
   scope: EventScope,
-  grouping: EventGrouping = {},
+  grouping: EventGrouping | readonly EventGrouping[] = {},
   metrics: readonly EventMetric[] = EVENT_METRICS,
 ): CompiledEventMetrics {
+  const groupings: readonly EventGrouping[] = Array.isArray(grouping) ? grouping : [grouping as EventGrouping];
+  const { keys, groupBy } = groupingColumns(groupings);
+  const byChannel = keys.includes('channel');
+  const bucket = groupings.find((g) => g.bucket)?.bucket;
   const params = new Params();
   const start = params.add(isoOfMs(scope.startMs));
   const end = params.add(isoOfMs(scope.endMs));
@@ -118,7 +145,6 @@ export function compileEventMetrics(
       : { numerator: alias(metric.numerator), denominator: alias(metric.denominator), cohort: alias(cohortOf(metric)) };
   }
 
-  const keys = ['business', ...(grouping.byChannel ? ['channel'] : []), ...(grouping.bucket ? ['bucket'] : [])];
   // A time range plus the scope's business and channel.
   const inScope = (range: string) => [range, ...(business ? [`business = ${business}`] : []), ...(channel ? [`channel = ${channel}`] : [])].join(' AND ');
   const inPeriodBy = (column: string) => inScope(`${column} >= CAST(${start} AS TIMESTAMPTZ) AND ${column} < CAST(${end} AS TIMESTAMPTZ)`);
@@ -128,12 +154,12 @@ export function compileEventMetrics(
   const joins: string[] = [];
   const selected: string[] = [];
   const inDays = inScope(`day >= ${dayLiteral(scope.startMs)} AND day < ${dayLiteral(scope.endMs)}`);
-  const dayKeySelect = ['business', ...(grouping.byChannel ? ['channel'] : []), ...(grouping.bucket ? [`${bucketOfDaySql(grouping.bucket, 'day')} AS bucket`] : [])];
+  const dayKeySelect = ['business', ...(byChannel ? ['channel'] : []), ...(bucket ? [`${bucketOfDaySql(bucket, 'day')} AS bucket`] : [])];
   for (const family of EVENT_FAMILIES) {
     const entries = [...counts.values()].filter((e) => e.count.distinct === family);
     // The customers family is the base: it is built even without a figure, for the groups.
     if (entries.length === 0 && family !== 'customer') continue;
-    const fromFacts = family === 'conversation' && !grouping.byChannel && !grouping.bucket && channel === undefined &&
+    const fromFacts = family === 'conversation' && keys.length === 1 && groupings.length === 1 && channel === undefined &&
       entries.every((e) => kindsMask(e.count.where) === MESSAGE_MASK);
     if (fromFacts) {
       ctes.push(conversationsWithMessagesSql(entries.map((e) => e.name), {
@@ -148,7 +174,7 @@ export function compileEventMetrics(
   SELECT ${dayKeySelect.join(', ')}, ${family}, bit_or(kinds) AS kinds
   FROM ${FAMILY_TABLES[family]}
   WHERE ${inDays}${family === 'customer' ? '' : ` AND (kinds & ${anyMask}) <> 0`}
-  GROUP BY ${keys.join(', ')}, ${family}
+  GROUP BY ${groupBy([family])}
 )`);
       ctes.push(`${family}_counts AS (
   SELECT ${keys.join(', ')}${counted.length ? `,\n         ${indent(counted, '         ')}` : ''}
@@ -158,14 +184,14 @@ export function compileEventMetrics(
     }
     if (family === 'customer') selected.push(...entries.map((e) => `customer_counts.${e.name}`));
     else {
-      joins.push(`LEFT JOIN ${family}_counts USING (${keys.join(', ')})`);
+      joins.push(`LEFT JOIN ${family}_counts ON ${sameGroup('customer_counts', `${family}_counts`, keys)}`);
       selected.push(...entries.map((e) => `coalesce(${family}_counts.${e.name}, 0) AS ${e.name}`));
     }
   }
 
   const messageEntries = [...counts.values()].filter((e) => e.count.distinct === 'message');
   if (messageEntries.length > 0) {
-    const messageKeys = ['business', ...(grouping.byChannel ? ['channel'] : []), ...(grouping.bucket ? [`${bucketSql(grouping.bucket, 'sent_at')} AS bucket`] : [])];
+    const messageKeys = ['business', ...(byChannel ? ['channel'] : []), ...(bucket ? [`${bucketSql(bucket, 'sent_at')} AS bucket`] : [])];
     const sentInPeriod = inPeriodBy('sent_at');
     const counted = messageEntries.map((e) => `CAST(count_if(${compileMessageFilter(e.count.where)}) AS INTEGER) AS ${e.name}`);
     ctes.push(`message_counts AS (
@@ -173,14 +199,14 @@ export function compileEventMetrics(
          ${indent(counted, '         ')}
   FROM ${CURRENT_MESSAGE_FACTS} AS message_facts
   WHERE ${sentInPeriod}
-  GROUP BY ${keys.join(', ')}
+  GROUP BY ${groupBy()}
 )`);
-    joins.push(`LEFT JOIN message_counts USING (${keys.join(', ')})`);
+    joins.push(`LEFT JOIN message_counts ON ${sameGroup('customer_counts', 'message_counts', keys)}`);
     selected.push(...messageEntries.map((e) => `coalesce(message_counts.${e.name}, 0) AS ${e.name}`));
   }
 
   const sql = `WITH ${ctes.join(',\n')}
-SELECT ${[...keys, ...selected].join(',\n       ')}
+SELECT ${[...keys.map((k) => `customer_counts.${k}`), ...selected].join(',\n       ')}
 FROM customer_counts${joins.map((j) => `\n${j}`).join('')}
 ORDER BY ${keys.join(', ')}`;
   return { sql, params: params.values, columns, keys };

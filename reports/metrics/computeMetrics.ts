@@ -39,6 +39,9 @@ const WINDOW_DAYS = BADGE?.kind === 'badge' ? BADGE.windowDays : 7;
 
 const groupKey = (business: string, channel: string | undefined, bucket: number | undefined) => `${business}\u0000${channel ?? ''}\u0000${bucket ?? ''}`;
 
+/** How one list of groups is cut: per channel and/or per day or week, or the whole period. */
+export type MetricGrouping = Pick<MetricRequest, 'byChannel' | 'granularity'>;
+
 /**
  * Every metric of ./definitions.ts for each requested group, aggregated in SQL: the events
  * metrics (./compileSql.ts), the conversation metrics of the period and the badge's inputs over
@@ -50,51 +53,74 @@ export async function computeMetrics(
   request: MetricRequest,
   k: number,
 ): Promise<MetricGroup[]> {
+  const [groups] = await computeMetricGroupings(source, businesses, request, [{ byChannel: request.byChannel, granularity: request.granularity }], k);
+  return groups!;
+}
+
+/**
+ * The same for several groupings of one scope at once (the business report's totals, series and
+ * channels): the events and conversation metrics of all of them come from one query each
+ * (GROUPING SETS), so the period's rows are read, joined to the opening hours and grouped by
+ * customer once instead of once per grouping. The badge, over windows of its own, is one query
+ * per grouping.
+ */
+export async function computeMetricGroupings(
+  source: ReportSource,
+  businesses: readonly BusinessRecord[],
+  request: Omit<MetricRequest, 'byChannel' | 'granularity'>,
+  groupings: readonly MetricGrouping[],
+  k: number,
+): Promise<MetricGroup[][]> {
   const scoped = request.business === undefined ? businesses : businesses.filter((b) => b.id === request.business);
   const bounds = periodBounds(request.period);
-  const buckets = request.granularity ? bucketsOf(request.period, request.granularity) : undefined;
-
-  const compiled = compileEventMetrics(
-    { ...bounds, business: request.business, channel: request.channel },
-    { byChannel: request.byChannel, bucket: request.granularity },
-  );
-  // Conversation metrics, aggregated in SQL; the badge of a row ending on day T reads the
-  // conversations started in [T-6, T].
-  const windows: BadgeWindow[] = (buckets ?? [undefined]).map((bucket) => {
+  const sets = groupings.map((g) => ({ byChannel: g.byChannel, bucket: g.granularity }));
+  const compiled = compileEventMetrics({ ...bounds, business: request.business, channel: request.channel }, sets);
+  // The badge of a row ending on day T reads the conversations started in [T-6, T].
+  const windowsOf = (g: MetricGrouping): BadgeWindow[] => (g.granularity ? bucketsOf(request.period, g.granularity) : [undefined]).map((bucket) => {
     const window = periodBounds(trailingWindow((bucket ?? request.period).to, WINDOW_DAYS));
     return { key: bucket?.key ?? 0, ...window };
   });
+  const windows = groupings.map(windowsOf);
   const eventRows = await source.query(compiled);
-  const conversationScope = await conversationScopeOf(source, scoped, request, bounds, windows);
-  const conversationRows = await source.query(compileConversationMetrics(conversationScope, k));
-  const badgeRows = BADGE ? await source.query(compileBadgeInputs(conversationScope, windows, badgeInputs)) : [];
+  const conversationScope = await conversationScopeOf(source, scoped, request, bounds, windows.flat());
+  const conversationRows = await source.query(compileConversationMetrics(conversationScope, k, FIGURE_METRICS, sets));
   const eventsByKey = rowsByGroup(eventRows);
   const conversationsByKey = rowsByGroup(conversationRows);
-  const badgesByKey = rowsByGroup(badgeRows);
 
-  const groups: MetricGroup[] = [];
-  for (const business of scoped) {
-    const seen = (rows: Record<string, unknown>[], channel: Channel) => rows.some((r) => r.business === business.id && r.channel === channel);
-    const channels: (Channel | undefined)[] = request.byChannel
-      ? CHANNELS.filter((c) => seen(conversationRows, c) || seen(eventRows, c))
-      : [undefined];
-    for (const channel of channels) {
-      for (const bucket of buckets ?? [undefined]) {
-        const metrics = metricRow(compiled, {
-          events: eventsByKey.get(groupKey(business.id, channel, bucket?.key)),
-          conversations: conversationsByKey.get(groupKey(business.id, channel, bucket?.key)),
-          badge: badgesByKey.get(groupKey(business.id, channel, bucket?.key ?? 0)),
-        }, k);
-        groups.push({ business: business.id, ...(channel ? { channel } : {}), ...(bucket ? { bucket } : {}), metrics });
+  const result: MetricGroup[][] = [];
+  for (const [i, grouping] of groupings.entries()) {
+    const badgeScope = { ...conversationScope, byChannel: grouping.byChannel, bucket: grouping.granularity };
+    const badgeRows = BADGE ? await source.query(compileBadgeInputs(badgeScope, windows[i]!, badgeInputs)) : [];
+    const badgesByKey = rowsByGroup(badgeRows);
+    const buckets = grouping.granularity ? bucketsOf(request.period, grouping.granularity) : undefined;
+    const groups: MetricGroup[] = [];
+    for (const business of scoped) {
+      const seen = (rows: Record<string, unknown>[], channel: Channel) => rows.some((r) => r.business === business.id && r.channel === channel);
+      const channels: (Channel | undefined)[] = grouping.byChannel
+        ? CHANNELS.filter((c) => seen(conversationRows, c) || seen(eventRows, c))
+        : [undefined];
+      for (const channel of channels) {
+        for (const bucket of buckets ?? [undefined]) {
+          const metrics = metricRow(compiled, {
+            events: eventsByKey.get(groupKey(business.id, channel, bucket?.key)),
+            conversations: conversationsByKey.get(groupKey(business.id, channel, bucket?.key)),
+            badge: badgesByKey.get(groupKey(business.id, channel, bucket?.key ?? 0)),
+          }, k);
+          groups.push({ business: business.id, ...(channel ? { channel } : {}), ...(bucket ? { bucket } : {}), metrics });
+        }
       }
     }
+    result.push(groups);
   }
-  return groups;
+  return result;
 }
 
-/** Result rows by their group (business, channel, bucket key: each when the query has it). */
+/**
+ * Result rows by their group (business, channel, bucket key: each when the query has it; NULL
+ * where a grouping set of several does not use the column).
+ */
 const rowsByGroup = (rows: Record<string, unknown>[]) => new Map(rows.map((r) => [
-  groupKey(String(r.business), r.channel === undefined ? undefined : String(r.channel), r.bucket === undefined ? undefined : Number(r.bucket)),
+  groupKey(String(r.business), r.channel == null ? undefined : String(r.channel), r.bucket == null ? undefined : Number(r.bucket)),
   r,
 ]));
 
@@ -104,7 +130,7 @@ const badgeInputs = BADGE?.kind === 'badge' ? FIGURE_METRICS.filter((m) => m.id 
 async function conversationScopeOf(
   source: ReportSource,
   scoped: readonly BusinessRecord[],
-  request: MetricRequest,
+  request: Omit<MetricRequest, 'byChannel' | 'granularity'>,
   bounds: PeriodBounds,
   windows: readonly BadgeWindow[],
 ): Promise<ConversationMetricsScope> {
@@ -114,7 +140,7 @@ async function conversationScopeOf(
   const hours = scoped.flatMap((b) =>
     new BusinessCalendar(b.timezone, b.businessHours).openIntervalsCovering(earliestMs, untilMs).map((i) => ({ business: b.id, ...i })));
   return {
-    ...bounds, business: request.business, channel: request.channel, byChannel: request.byChannel, bucket: request.granularity,
+    ...bounds, business: request.business, channel: request.channel,
     hours, hoursUntilMs: untilMs, scheduled: scoped.map((b) => b.id),
   };
 }

@@ -1,7 +1,8 @@
+import { daySql } from '../../db/activityDays';
 import { CURRENT_CONVERSATION_FACTS } from '../../db/conversationFacts';
 import { DAY_MS, isoOfMs, type Granularity, type PeriodBounds } from '../period';
 import type { Channel } from '../vocabulary';
-import { bucketSql } from './compileSql';
+import { bucketSql, groupingColumns, sameGroup, type EventGrouping } from './compileSql';
 import { CONVERSATION_METRICS, type ConversationMetric } from './definitions';
 import { literal, Params, type SqlQuery } from './sqlText';
 
@@ -106,24 +107,25 @@ const cohortColumns = (metrics: readonly FigureMetric[]) => metrics.map((metric)
  * 90 days, grouping every conversation's customer for exact counts took ~170 ms of the overview;
  * the samples take ~30 ms.
  */
-function cohortsSql(source: string, groupBy: readonly string[], k: number): string {
-  const keys = groupBy.join(', ');
+function cohortsSql(source: string, keys: readonly string[], groupBy: string, k: number): string {
   const sample = Math.max(64, 8 * k);
   const distinctIn = (filter: string) => `len(list_distinct(min(customer, ${sample})${filter}))`;
+  // A row is in an unsettled group when it has the group's values in the columns the group uses.
+  const inGroup = keys.map((c) => (c === 'business' ? 'r.business = u.business' : `(u.${c} IS NULL OR r.${c} = u.${c})`)).join(' AND ');
   return `sampled AS (
-  SELECT ${keys}, ${distinctIn('')} AS customers, ${distinctIn(` FILTER (WHERE ${ANSWERED})`)} AS answered_customers
-  FROM ${source} GROUP BY ${keys}
+  SELECT ${keys.join(', ')}, ${distinctIn('')} AS customers, ${distinctIn(` FILTER (WHERE ${ANSWERED})`)} AS answered_customers
+  FROM ${source} GROUP BY ${groupBy}
 ),
 counted AS (
-  SELECT ${keys}, count(DISTINCT customer) AS customers, count(DISTINCT customer) FILTER (WHERE ${ANSWERED}) AS answered_customers
-  FROM ${source} SEMI JOIN (SELECT ${keys} FROM sampled WHERE customers < ${k} OR answered_customers < ${k}) AS unsettled USING (${keys})
-  GROUP BY ${keys}
+  SELECT ${keys.join(', ')}, count(DISTINCT customer) AS customers, count(DISTINCT customer) FILTER (WHERE ${ANSWERED}) AS answered_customers
+  FROM ${source} r SEMI JOIN (SELECT ${keys.join(', ')} FROM sampled WHERE customers < ${k} OR answered_customers < ${k}) AS u ON ${inGroup}
+  GROUP BY ${groupBy}
 ),
 cohorts AS (
-  SELECT ${keys},
+  SELECT ${keys.map((c) => `sampled.${c}`).join(', ')},
          CAST(CASE WHEN sampled.customers >= ${k} THEN sampled.customers ELSE counted.customers END AS INTEGER) AS customers,
          CAST(CASE WHEN sampled.answered_customers >= ${k} THEN sampled.answered_customers ELSE counted.answered_customers END AS INTEGER) AS answered_customers
-  FROM sampled LEFT JOIN counted USING (${keys})
+  FROM sampled LEFT JOIN counted ON ${sameGroup('sampled', 'counted', keys)}
 )`;
 }
 
@@ -167,8 +169,12 @@ function hoursValues(hours: readonly OpenInterval[], untilMs: number, params: Pa
 const segmentHolding = (h: string, c: string, at: string) =>
   `${c}.business = ${h}.business AND ${h}.day = ${at} // ${DAY_MS * 1000} AND ${at} >= ${h}.open_us AND ${at} < ${h}.next_open_us`;
 
-/** The customer-initiated conversations started in [startMs, endMs), with both response times. */
-function timedConversations(scope: ConversationMetricsScope, startMs: number, params: Params): string {
+/**
+ * The customer-initiated conversations started in [startMs, endMs), with their calendar response
+ * time, and the business-hours one when `businessHours` (two joins to the opening hours, which
+ * metrics on the calendar clock alone, like the badge's, do without).
+ */
+function timedConversations(scope: ConversationMetricsScope, startMs: number, params: Params, businessHours = true): string {
   const filters = [
     'started_at = first_at',
     `started_at >= CAST(${params.add(isoOfMs(startMs))} AS TIMESTAMPTZ)`,
@@ -176,6 +182,18 @@ function timedConversations(scope: ConversationMetricsScope, startMs: number, pa
     ...(scope.business === undefined ? [] : [`business = ${params.add(scope.business)}`]),
     ...(scope.channel === undefined ? [] : [`channel = ${params.add(scope.channel)}`]),
   ];
+  const conv = `conv AS (
+  SELECT business, channel, customer, started_at,
+         epoch_us(started_at) AS start_us, epoch_us(replied_at) AS reply_us
+  FROM ${CURRENT_CONVERSATION_FACTS} AS conversation_facts
+  WHERE ${filters.join('\n    AND ')}
+)`;
+  if (!businessHours) {
+    return `${conv},
+timed AS (
+  SELECT business, channel, customer, started_at, reply_us, (reply_us - start_us) / 1e6 AS frt_s, NULL::DOUBLE AS frt_bh_s FROM conv
+)`;
+  }
   const scheduled = scope.scheduled.length === 0 ? 'false' : `c.business IN (${scope.scheduled.map(literal).join(', ')})`;
   // Open seconds up to an instant: those before the last interval opening at or before it (the
   // segment holding it), plus its part of that interval; none before the first interval.
@@ -183,12 +201,7 @@ function timedConversations(scope: ConversationMetricsScope, startMs: number, pa
   return `hours AS (
   ${hoursValues(scope.hours, scope.hoursUntilMs, params)}
 ),
-conv AS (
-  SELECT business, channel, customer, started_at,
-         epoch_us(started_at) AS start_us, epoch_us(replied_at) AS reply_us
-  FROM ${CURRENT_CONVERSATION_FACTS} AS conversation_facts
-  WHERE ${filters.join('\n    AND ')}
-),
+${conv},
 at_start AS (
   SELECT c.*, ${openUpTo('h', 'c.start_us')} AS open_before_start
   FROM conv c LEFT JOIN hours h ON ${segmentHolding('h', 'c', 'c.start_us')}
@@ -204,23 +217,33 @@ timed AS (
 
 export const FIGURE_METRICS = CONVERSATION_METRICS.filter((m): m is FigureMetric => m.kind !== 'badge');
 
-/** Every conversation metric but the badge, per business (and channel, and day/week). */
-export function compileConversationMetrics(scope: ConversationMetricsScope, k: number, metrics: readonly FigureMetric[] = FIGURE_METRICS): SqlQuery {
+/**
+ * Every conversation metric but the badge, per business (and channel, and day/week): for each
+ * of `groupings` (default: the scope's own), in one query. Several groupings are GROUPING SETS
+ * over the same timed conversations (./compileSql.ts groupingColumns).
+ */
+export function compileConversationMetrics(
+  scope: ConversationMetricsScope,
+  k: number,
+  metrics: readonly FigureMetric[] = FIGURE_METRICS,
+  groupings: readonly EventGrouping[] = [{ byChannel: scope.byChannel, bucket: scope.bucket }],
+): SqlQuery {
   if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer, got ${k}`);
   const params = new Params();
-  const groupBy = ['business', ...(scope.byChannel ? ['channel'] : []), ...(scope.bucket ? ['bucket'] : [])];
-  const bucket = scope.bucket ? `, ${bucketSql(scope.bucket, 'started_at')} AS bucket` : '';
+  const { keys, groupBy } = groupingColumns(groupings);
+  const granularity = groupings.find((g) => g.bucket)?.bucket;
+  const bucket = granularity ? `, ${bucketSql(granularity, 'started_at')} AS bucket` : '';
   const { aggregates, values } = valueAggregates(metrics);
   const sql = `WITH ${timedConversations(scope, scope.startMs, params)},
 grouped AS MATERIALIZED (SELECT *${bucket} FROM timed),
 figures AS (
-  SELECT ${[...groupBy, ...aggregates].join(',\n         ')}
+  SELECT ${[...keys, ...aggregates].join(',\n         ')}
   FROM grouped
-  GROUP BY ${groupBy.join(', ')}
+  GROUP BY ${groupBy()}
 ),
-${cohortsSql('grouped', groupBy, k)}
-SELECT ${[...groupBy.map((k) => `figures.${k}`), ...values, ...cohortColumns(metrics)].join(',\n       ')}
-FROM figures JOIN cohorts USING (${groupBy.join(', ')})`;
+${cohortsSql('grouped', keys, groupBy(), k)}
+SELECT ${[...keys.map((c) => `figures.${c}`), ...values, ...cohortColumns(metrics)].join(',\n       ')}
+FROM figures JOIN cohorts ON ${sameGroup('figures', 'cohorts', keys)}`;
   return { sql, params: params.values };
 }
 
@@ -231,16 +254,23 @@ FROM figures JOIN cohorts USING (${groupBy.join(', ')})`;
 export function compileBadgeInputs(scope: ConversationMetricsScope, windows: readonly BadgeWindow[], metrics: readonly FigureMetric[]): SqlQuery {
   const params = new Params();
   const earliest = Math.min(...windows.map((w) => w.startMs));
-  const windowRows = windows.map((w) => `(${Math.trunc(w.key)}, ${Math.round(w.startMs) * 1000}, ${Math.round(w.endMs) * 1000})`).join(', ');
+  // Windows are whole UTC days: a conversation joins the windows of its start day by equality
+  // (an inequality join of every conversation with every window took twice as long).
+  const dayOf = (ms: number) => {
+    if (ms % DAY_MS !== 0) throw new Error('badge windows are whole UTC days');
+    return ms / DAY_MS;
+  };
+  const windowRows = windows.map((w) => `(${Math.trunc(w.key)}, ${dayOf(w.startMs)}, ${dayOf(w.endMs)})`).join(', ');
   const keys = ['business', ...(scope.byChannel ? ['channel'] : []), 'w.key AS bucket'];
   const groupBy = ['business', ...(scope.byChannel ? ['channel'] : []), 'bucket'];
   const { aggregates, values } = valueAggregates(metrics);
-  const sql = `WITH ${timedConversations(scope, earliest, params)},
-windows AS (SELECT * FROM (VALUES ${windowRows}) AS v(key, start_us, end_us))
+  const businessHours = metrics.some((m) => m.kind === 'quantile' && m.clock === 'business');
+  const sql = `WITH ${timedConversations(scope, earliest, params, businessHours)},
+window_days AS (SELECT key, unnest(range(first_day, end_day)) AS day FROM (VALUES ${windowRows}) AS v(key, first_day, end_day))
 SELECT ${[...groupBy, ...values].join(', ')}
 FROM (
   SELECT ${[...keys, ...aggregates].join(',\n         ')}
-  FROM timed JOIN windows w ON epoch_us(timed.started_at) >= w.start_us AND epoch_us(timed.started_at) < w.end_us
+  FROM timed JOIN window_days w ON ${daySql('timed.started_at')} = w.day
   GROUP BY ${groupBy.join(', ')}
 )`;
   return { sql, params: params.values };

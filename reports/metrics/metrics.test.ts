@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { business, openEventsDb, WEEKDAY_9_TO_17, type EventsDb, type TestEvent } from '../testing/eventsDb';
-import { computeMetrics, type MetricRow } from './computeMetrics';
+import { computeMetricGroupings, computeMetrics, type MetricRow } from './computeMetrics';
 
 // Hand-made event sets; every expected number is worked out in the comments from SPEC 7, not by
 // the code under test. Period: Mon 2026-03-02 .. Sun 2026-03-08 (UTC). k = 1 (no suppression)
@@ -215,6 +215,27 @@ describe('customer and message rates', () => {
     expect(weeks.map((g) => [g.bucket!.from, g.bucket!.to])).toEqual([['2026-03-04', '2026-03-08'], ['2026-03-09', '2026-03-10']]);
     // First week: m4 (failed), id-less, m6 (delivered): 1/3.
     expect(weeks[0]!.metrics.delivery_rate).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('computes several groupings at once with the numbers of each computed alone', async () => {
+    // The business report asks for its totals, series and channels in one pass (GROUPING SETS);
+    // each must equal the same grouping asked for on its own, suppression (k = 3) included.
+    for (const id of ['acme', 'nyco', 'rates']) {
+      for (const k of [1, 3]) {
+        for (const granularity of ['day', 'week'] as const) {
+          const base = { period: PERIOD, business: id };
+          const together = await computeMetricGroupings(db.source(REGISTRY), REGISTRY, base, [{}, { granularity }, { byChannel: true }], k);
+          const alone = [
+            await computeMetrics(db.source(REGISTRY), REGISTRY, base, k),
+            await computeMetrics(db.source(REGISTRY), REGISTRY, { ...base, granularity }, k),
+            await computeMetrics(db.source(REGISTRY), REGISTRY, { ...base, byChannel: true }, k),
+          ];
+          expect(together).toEqual(alone);
+        }
+      }
+    }
+    const [totals] = await computeMetricGroupings(db.source(REGISTRY), REGISTRY, { period: PERIOD, business: 'acme' }, [{}, { byChannel: true }], 1);
+    expect(totals![0]!.metrics.customer_initiated).toBe(5);
   });
 
   it('returns one row per registered business in the overview scope', async () => {
