@@ -31,6 +31,12 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
       memory_limit: options.memoryLimit ?? '1GB',
       // Offline machine: never try to download an extension; parquet/json/icu are built in.
       autoinstall_known_extensions: 'false',
+      // DuckDB checkpoints inside the commit that takes the WAL past this size, and commits wait
+      // for it. At the default 16 MB, ingest at 5k events/s (10M events stored) checkpointed
+      // every ~8 s for 1-4 s each: batch acknowledgement p95 1.7 s, and reports slowed by a
+      // third. At 128 MB: one every ~60 s, ack p95 0.16 s, the same peak RSS; a crash leaves at
+      // most this much WAL to replay at start (~4 s).
+      checkpoint_threshold: '128MB',
     });
     // Timestamps are UTC everywhere (SPEC 7), whatever the machine's zone.
     const connection = await instance.connect();
