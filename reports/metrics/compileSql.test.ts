@@ -49,7 +49,7 @@ describe('SQL builders', () => {
   });
 
   it('computes each distinct count once, binds scope values as parameters, and uses no window function', () => {
-    const q = compileEventMetrics({ ...SCOPE, business: "acme'--", channel: 'whatsapp' }, { byChannel: true, bucket: 'week' });
+    const q = compileEventMetrics({ ...SCOPE, business: "acme'--", channel: 'whatsapp' }, [{ byChannel: true, bucket: 'week' }]);
     expect(q.params).toEqual(['2026-03-02T00:00:00.000Z', '2026-03-09T00:00:00.000Z', "acme'--", 'whatsapp']);
     expect(q.sql).not.toContain("acme'--");
     // The five rates over messaged customers share one column, computed from one flag.
@@ -64,7 +64,7 @@ describe('SQL builders', () => {
     expect(q.sql).not.toMatch(/count\(DISTINCT|SELECT DISTINCT/i);
     expect(q.keys).toEqual(['business', 'channel', 'bucket']);
     expect(q.sql).not.toMatch(/\bOVER\s*\(|\bLEAD\b|\bLAG\b/i);
-    const conversations = compileConversationMetrics({ ...SCOPE, business: 'acme', hours: [], hoursUntilMs: SCOPE.endMs, scheduled: ['acme'] }, 10);
+    const conversations = compileConversationMetrics({ ...SCOPE, business: 'acme', hours: [], hoursUntilMs: SCOPE.endMs, scheduled: ['acme'] }, 10, [{}]);
     expect(conversations.sql).not.toMatch(/\bOVER\s*\(|\bLEAD\b|\bLAG\b/i);
     // Conversations are read from the table merged at write time, never from the events.
     expect(conversations.sql).toMatch(/FROM conversation_facts\b/);

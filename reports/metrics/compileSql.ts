@@ -94,17 +94,23 @@ export function compileMessageFilter(where: EventFilter): string {
  * carry NULL in the columns their grouping does not use (channel and bucket are never NULL in the
  * data, so a row's NULLs say which grouping it belongs to).
  */
-export function groupingColumns(groupings: readonly EventGrouping[]): { keys: string[]; groupBy: (extra?: readonly string[]) => string } {
+export function groupingColumns(groupings: readonly EventGrouping[]): {
+  keys: string[];
+  /** The day/week granularity of the groupings that have one. */
+  bucket: Granularity | undefined;
+  groupBy: (extra?: readonly string[]) => string;
+} {
   if (groupings.length === 0) throw new Error('at least one grouping');
   const buckets = new Set(groupings.map((g) => g.bucket).filter((b) => b !== undefined));
   if (buckets.size > 1) throw new Error('one bucket granularity per query');
   const columnsOf = (g: EventGrouping) => ['business', ...(g.byChannel ? ['channel'] : []), ...(g.bucket ? ['bucket'] : [])];
-  const keys = columnsOf({ byChannel: groupings.some((g) => g.byChannel), bucket: [...buckets][0] });
+  const bucket = [...buckets][0];
+  const keys = columnsOf({ byChannel: groupings.some((g) => g.byChannel), bucket });
   const sets = groupings.map(columnsOf);
   const groupBy = (extra: readonly string[] = []) => (sets.length === 1
     ? [...sets[0]!, ...extra].join(', ')
     : `GROUPING SETS (${sets.map((set) => `(${[...set, ...extra].join(', ')})`).join(', ')})`);
-  return { keys, groupBy };
+  return { keys, bucket, groupBy };
 }
 
 /** A join condition matching rows of `a` and `b` on `keys`, NULL (a column not grouped by) matching NULL. */
@@ -113,13 +119,11 @@ export const sameGroup = (a: string, b: string, keys: readonly string[]) =>
 
 export function compileEventMetrics(
   scope: EventScope,
-  grouping: EventGrouping | readonly EventGrouping[] = {},
+  groupings: readonly EventGrouping[] = [{}],
   metrics: readonly EventMetric[] = EVENT_METRICS,
 ): CompiledEventMetrics {
-  const groupings: readonly EventGrouping[] = Array.isArray(grouping) ? grouping : [grouping as EventGrouping];
-  const { keys, groupBy } = groupingColumns(groupings);
+  const { keys, bucket, groupBy } = groupingColumns(groupings);
   const byChannel = keys.includes('channel');
-  const bucket = groupings.find((g) => g.bucket)?.bucket;
   const params = new Params();
   const start = params.add(isoOfMs(scope.startMs));
   const end = params.add(isoOfMs(scope.endMs));

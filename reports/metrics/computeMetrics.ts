@@ -75,24 +75,23 @@ export async function computeMetricGroupings(
   const bounds = periodBounds(request.period);
   const sets = groupings.map((g) => ({ byChannel: g.byChannel, bucket: g.granularity }));
   const compiled = compileEventMetrics({ ...bounds, business: request.business, channel: request.channel }, sets);
+  const bucketLists = groupings.map((g) => (g.granularity ? bucketsOf(request.period, g.granularity) : undefined));
   // The badge of a row ending on day T reads the conversations started in [T-6, T].
-  const windowsOf = (g: MetricGrouping): BadgeWindow[] => (g.granularity ? bucketsOf(request.period, g.granularity) : [undefined]).map((bucket) => {
+  const windows = bucketLists.map((buckets): BadgeWindow[] => (buckets ?? [undefined]).map((bucket) => {
     const window = periodBounds(trailingWindow((bucket ?? request.period).to, WINDOW_DAYS));
     return { key: bucket?.key ?? 0, ...window };
-  });
-  const windows = groupings.map(windowsOf);
+  }));
   const eventRows = await source.query(compiled);
   const conversationScope = await conversationScopeOf(source, scoped, request, bounds, windows.flat());
-  const conversationRows = await source.query(compileConversationMetrics(conversationScope, k, FIGURE_METRICS, sets));
+  const conversationRows = await source.query(compileConversationMetrics(conversationScope, k, sets));
   const eventsByKey = rowsByGroup(eventRows);
   const conversationsByKey = rowsByGroup(conversationRows);
 
   const result: MetricGroup[][] = [];
   for (const [i, grouping] of groupings.entries()) {
-    const badgeScope = { ...conversationScope, byChannel: grouping.byChannel, bucket: grouping.granularity };
-    const badgeRows = BADGE ? await source.query(compileBadgeInputs(badgeScope, windows[i]!, badgeInputs)) : [];
+    const badgeRows = BADGE ? await source.query(compileBadgeInputs(conversationScope, grouping.byChannel ?? false, windows[i]!, badgeInputs)) : [];
     const badgesByKey = rowsByGroup(badgeRows);
-    const buckets = grouping.granularity ? bucketsOf(request.period, grouping.granularity) : undefined;
+    const buckets = bucketLists[i];
     const groups: MetricGroup[] = [];
     for (const business of scoped) {
       const seen = (rows: Record<string, unknown>[], channel: Channel) => rows.some((r) => r.business === business.id && r.channel === channel);

@@ -1,6 +1,6 @@
 import { daySql } from '../../db/activityDays';
 import { CURRENT_CONVERSATION_FACTS } from '../../db/conversationFacts';
-import { DAY_MS, isoOfMs, type Granularity, type PeriodBounds } from '../period';
+import { DAY_MS, isoOfMs, type PeriodBounds } from '../period';
 import type { Channel } from '../vocabulary';
 import { bucketSql, groupingColumns, sameGroup, type EventGrouping } from './compileSql';
 import { CONVERSATION_METRICS, type ConversationMetric } from './definitions';
@@ -35,8 +35,6 @@ export interface OpenInterval {
 export interface ConversationMetricsScope extends PeriodBounds {
   business?: string;
   channel?: Channel;
-  byChannel?: boolean;
-  bucket?: Granularity;
   /** Opening intervals covering every start and reply of the conversations read. */
   hours: readonly OpenInterval[];
   /** The latest start or reply the hours are looked up for. */
@@ -219,19 +217,18 @@ export const FIGURE_METRICS = CONVERSATION_METRICS.filter((m): m is FigureMetric
 
 /**
  * Every conversation metric but the badge, per business (and channel, and day/week): for each
- * of `groupings` (default: the scope's own), in one query. Several groupings are GROUPING SETS
- * over the same timed conversations (./compileSql.ts groupingColumns).
+ * of `groupings`, in one query. Several groupings are GROUPING SETS over the same timed
+ * conversations (./compileSql.ts groupingColumns).
  */
 export function compileConversationMetrics(
   scope: ConversationMetricsScope,
   k: number,
+  groupings: readonly EventGrouping[],
   metrics: readonly FigureMetric[] = FIGURE_METRICS,
-  groupings: readonly EventGrouping[] = [{ byChannel: scope.byChannel, bucket: scope.bucket }],
 ): SqlQuery {
   if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer, got ${k}`);
   const params = new Params();
-  const { keys, groupBy } = groupingColumns(groupings);
-  const granularity = groupings.find((g) => g.bucket)?.bucket;
+  const { keys, bucket: granularity, groupBy } = groupingColumns(groupings);
   const bucket = granularity ? `, ${bucketSql(granularity, 'started_at')} AS bucket` : '';
   const { aggregates, values } = valueAggregates(metrics);
   const sql = `WITH ${timedConversations(scope, scope.startMs, params)},
@@ -251,7 +248,9 @@ FROM figures JOIN cohorts ON ${sameGroup('figures', 'cohorts', keys)}`;
  * The badge's inputs over each window (the 7 days ending at a row's `to`), per business (and
  * channel): one row per (group, window key). Values only: the badge is never suppressed.
  */
-export function compileBadgeInputs(scope: ConversationMetricsScope, windows: readonly BadgeWindow[], metrics: readonly FigureMetric[]): SqlQuery {
+export function compileBadgeInputs(
+  scope: ConversationMetricsScope, byChannel: boolean, windows: readonly BadgeWindow[], metrics: readonly FigureMetric[],
+): SqlQuery {
   const params = new Params();
   const earliest = Math.min(...windows.map((w) => w.startMs));
   // Windows are whole UTC days: a conversation joins the windows of its start day by equality
@@ -261,8 +260,8 @@ export function compileBadgeInputs(scope: ConversationMetricsScope, windows: rea
     return ms / DAY_MS;
   };
   const windowRows = windows.map((w) => `(${Math.trunc(w.key)}, ${dayOf(w.startMs)}, ${dayOf(w.endMs)})`).join(', ');
-  const keys = ['business', ...(scope.byChannel ? ['channel'] : []), 'w.key AS bucket'];
-  const groupBy = ['business', ...(scope.byChannel ? ['channel'] : []), 'bucket'];
+  const keys = ['business', ...(byChannel ? ['channel'] : []), 'w.key AS bucket'];
+  const groupBy = ['business', ...(byChannel ? ['channel'] : []), 'bucket'];
   const { aggregates, values } = valueAggregates(metrics);
   const businessHours = metrics.some((m) => m.kind === 'quantile' && m.clock === 'business');
   const sql = `WITH ${timedConversations(scope, earliest, params, businessHours)},
