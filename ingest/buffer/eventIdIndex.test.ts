@@ -15,6 +15,20 @@ describe('EventIdIndex', () => {
     expect(falseHits).toBe(0);
   });
 
+  it('sized by forCount, holds that many ids without growing, then grows by half and keeps them all', () => {
+    const index = EventIdIndex.forCount(100_000, 0);
+    const sized = index.capacity;
+    expect(sized).toBe(125_000);
+    for (let i = 0; i < 100_000; i++) index.add(id(i));
+    expect(index.capacity).toBe(sized);
+    index.add(id(100_000));
+    expect(index.capacity).toBe(Math.ceil(sized * 1.5));
+    for (let i = 0; i <= 100_000; i++) expect(index.mightContain(id(i))).toBe(true);
+    let falseHits = 0;
+    for (let i = 100_001; i < 150_000; i++) if (index.mightContain(id(i))) falseHits++;
+    expect(falseHits).toBe(0);
+  });
+
   it('handles the all-zero prefix that marks an empty slot', () => {
     const index = new EventIdIndex();
     const zero = '0'.repeat(64);

@@ -1,7 +1,11 @@
 /**
  * The idempotency index: the first 64 bits of every stored event pseudonym, in an
- * open-addressing hash table of 32-bit halves (8 bytes a slot; about 11 bytes an event at the
- * 0.7 load limit, so 50 million events fit in about 0.6 GB instead of several GB of strings).
+ * open-addressing hash table of 32-bit halves (8 bytes a slot, at most 0.8 full: 10-12 bytes an
+ * event, so 50 million events fit in about 0.55 GB instead of several GB of strings).
+ *
+ * The capacity is any number of slots, not a power of two, and grows by half: doubling took a
+ * 47M-event table from 0.5 to 1 GiB at once, and held both while it copied. `forCount` sizes
+ * it for the stored events at start, so the rebuild itself never grows it.
  *
  * A miss proves an event is new. A hit only says "maybe stored": the writer confirms hits
  * against the database, so a 64-bit collision can never drop an event.
@@ -18,20 +22,31 @@ function hexWord(text: string, at: number): number {
   return value >>> 0;
 }
 
+const MAX_LOAD = 0.8;
+const GROWTH = 1.5;
+
 export class EventIdIndex {
   #slots: Uint32Array;
-  #mask: number;
+  #capacity: number;
   #size = 0;
 
   constructor(initialCapacity = 1 << 16) {
-    let capacity = 1 << 4;
-    while (capacity < initialCapacity) capacity <<= 1;
-    this.#slots = new Uint32Array(capacity * 2);
-    this.#mask = capacity - 1;
+    this.#capacity = Math.max(16, Math.ceil(initialCapacity));
+    this.#slots = new Uint32Array(this.#capacity * 2);
+  }
+
+  /** Room for `events` ids plus `headroom` (a fraction) more before the first growth. */
+  static forCount(events: number, headroom = 0.1): EventIdIndex {
+    return new EventIdIndex(Math.max(1 << 16, (events * (1 + headroom)) / MAX_LOAD));
   }
 
   get size(): number {
     return this.#size;
+  }
+
+  /** Slots allocated (8 bytes each). */
+  get capacity(): number {
+    return this.#capacity;
   }
 
   static halves(eventId: string): [number, number] {
@@ -53,13 +68,14 @@ export class EventIdIndex {
 
   addHalves(high: number, low: number): void {
     if (high === 0 && low === 0) low = 1;
-    if ((this.#size + 1) / (this.#mask + 1) > 0.7) this.#grow();
-    if (this.#insert(this.#slots, this.#mask, high, low)) this.#size += 1;
+    if (this.#size + 1 > this.#capacity * MAX_LOAD) this.#grow();
+    if (this.#insert(this.#slots, this.#capacity, high, low)) this.#size += 1;
   }
 
   #find(high: number, low: number): number {
     const slots = this.#slots;
-    for (let i = low & this.#mask; ; i = (i + 1) & this.#mask) {
+    const capacity = this.#capacity;
+    for (let i = low % capacity; ; i = i + 1 === capacity ? 0 : i + 1) {
       const h = slots[2 * i]!;
       const l = slots[2 * i + 1]!;
       if (h === 0 && l === 0) return -1;
@@ -67,8 +83,8 @@ export class EventIdIndex {
     }
   }
 
-  #insert(slots: Uint32Array, mask: number, high: number, low: number): boolean {
-    for (let i = low & mask; ; i = (i + 1) & mask) {
+  #insert(slots: Uint32Array, capacity: number, high: number, low: number): boolean {
+    for (let i = low % capacity; ; i = i + 1 === capacity ? 0 : i + 1) {
       const h = slots[2 * i]!;
       const l = slots[2 * i + 1]!;
       if (h === 0 && l === 0) {
@@ -82,15 +98,14 @@ export class EventIdIndex {
 
   #grow(): void {
     const old = this.#slots;
-    const capacity = (this.#mask + 1) * 2;
+    const capacity = Math.ceil(this.#capacity * GROWTH);
     const slots = new Uint32Array(capacity * 2);
-    const mask = capacity - 1;
     for (let i = 0; i < old.length; i += 2) {
       const h = old[i]!;
       const l = old[i + 1]!;
-      if (h !== 0 || l !== 0) this.#insert(slots, mask, h, l);
+      if (h !== 0 || l !== 0) this.#insert(slots, capacity, h, l);
     }
     this.#slots = slots;
-    this.#mask = mask;
+    this.#capacity = capacity;
   }
 }

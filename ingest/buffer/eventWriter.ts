@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { commitEvents, compactFacts, findStoredEventIds, forEachEventIdPrefix, type EventRow } from '../../db/eventStore';
+import { commitEvents, compactFacts, countEvents, findStoredEventIds, forEachEventIdPrefix, type EventRow } from '../../db/eventStore';
 import { EventIdIndex } from './eventIdIndex';
 
 export class WriteQueueFullError extends Error {
@@ -79,8 +79,9 @@ export class EventWriter {
    * parts left by the last run (a stop does not wait for the idle compaction).
    */
   static async open(connection: DuckDBConnection, options: Partial<EventWriterOptions> = {}): Promise<EventWriter> {
-    // 2^20 slots (8 MiB): the first ~730,000 events need no rehash on the main thread.
-    const index = new EventIdIndex(1 << 20);
+    // Sized for what is stored plus a tenth, so neither the rebuild nor the next hour of ingest
+    // grows it (a growth holds the old and the new table at once); at least 2^20 slots (8 MiB).
+    const index = EventIdIndex.forCount(Math.max(await countEvents(connection), 800_000));
     await forEachEventIdPrefix(connection, (high, low) => {
       for (let i = 0; i < high.length; i++) index.addHalves(high[i]!, low[i]!);
     });
