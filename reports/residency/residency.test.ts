@@ -166,3 +166,29 @@ describe('residency per business', () => {
     expect(k3!.customers_by_class).toEqual({ eea: 3, adequate: 3, third: null, unknown: null });
   });
 });
+
+describe('residency with more processing countries than one 62-bit column holds', () => {
+  it('counts each country, the exposure across columns, and a customer in two classes once per class', async () => {
+    // 70 undeclared third countries (processing outside the EEA, no mechanism: each exposed), one
+    // EEA customer processed in each; c0 is also processed in the 70th and has a US-region event.
+    const countries = [...COUNTRY_CODES].sort().filter((c) => regionClass(c) === 'third').slice(0, 70);
+    expect(countries).toHaveLength(70);
+    const events = countries.map((country, i) => ev('wide', `c${i}`, 'DE', country));
+    events.push(ev('wide', 'c0', 'DE', countries[69]!), ev('wide', 'c0', 'US', 'DE'), ev('wide', 'n1', 'IN', countries[0]!));
+    const wide = await openEventsDb();
+    try {
+      await wide.insert(events);
+      const registry = [business('wide', {}, [{ country: 'DE', processor: 'Host', role: 'processor', mechanism: 'eea', primary: true }])];
+      const [row] = await computeResidency(wide.source(registry), registry, { period: PERIOD }, 1);
+      const counted = Object.fromEntries(row!.locations.map((l) => [l.country, l.eea_customers]));
+      // c0..c69 one each, c69's country also holds c0; DE holds no EEA customer's event (c0's US-region one).
+      expect(counted).toEqual(Object.fromEntries([['DE', 0], ...countries.map((c, i) => [c, i === 69 ? 2 : 1])]));
+      expect(row!.locations.filter((l) => l.country !== 'DE').every((l) => l.status === 'exposed')).toBe(true);
+      expect(row!.exposure).toBe(70);
+      expect(row!.customers_by_class).toEqual({ eea: 70, adequate: 1, third: 1, unknown: 0 });
+      expect(row!.flag).toBe('exposed');
+    } finally {
+      wide.close();
+    }
+  });
+});

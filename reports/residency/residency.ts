@@ -5,7 +5,7 @@ import { Suppressor } from '../suppression';
 import type { Channel } from '../vocabulary';
 import { locationStatus, worseStatus, type LocationStatus, type Mechanism } from './locationStatus';
 import { REGION_CLASSES, regionClass, type RegionClass } from './regionClass';
-import { customersAndCountriesSql, exposureSql, processingKeysSql } from './residencySql';
+import { processingKeysSql, residencyCountsSql } from './residencySql';
 
 /**
  * Residency per business and period (SPEC 8): customers by region class, each processing
@@ -56,27 +56,30 @@ export async function computeResidency(
   k: number,
 ): Promise<ResidencyRow[]> {
   const { scope, scoped } = scopeOf(businesses, request);
-  const rows = await source.query<{ business: string; class: RegionClass | null; country: string | null; customers: number; eea_customers: number }>(
-    customersAndCountriesSql(scope),
-  );
-  const classRows = rows.filter((r) => r.class !== null);
-  const countryRows = rows.filter((r) => r.country !== null).map((r) => ({ business: r.business, country: r.country!, eea_customers: r.eea_customers }));
-
-  const drafts = scoped.map((business) => draftLocations(business, countryRows.filter((r) => r.business === business.id)));
+  // Where each business's events were processed, and for which regions: enough to draft its
+  // locations and their statuses, so the one counting pass knows which countries are exposed.
+  const keys = await source.query<{ business: string; country: string; region: string }>(processingKeysSql(scope));
+  const drafts = scoped.map((business) => draftLocations(business, countriesSeen(keys, business.id)));
   const exposedCountries = new Map(drafts.map((d) => [d.business, [...new Set(d.locations.filter((l) => l.status === 'exposed').map((l) => l.country))]]));
-  const exposureQuery = exposureSql(scope, exposedCountries);
-  const exposureRows = exposureQuery ? await source.query<{ business: string; exposure: number }>(exposureQuery) : [];
+  const eeaCountries = [...new Set(keys.filter((k) => regionClass(k.region) === 'eea').map((k) => k.country))].sort();
+  const counting = residencyCountsSql(scope, eeaCountries, exposedCountries);
+  const counts = await source.query<Record<string, unknown>>(counting);
+  const countOf = (business: string, column: string) => Number(counts.find((r) => r.business === business)?.[column] ?? 0);
 
   return drafts.map(({ business, locations }) => {
     const suppressor = new Suppressor(k);
     const flag = flagOf(locations);
-    const exposureCount = exposureRows.find((r) => r.business === business)?.exposure ?? 0;
+    const exposureCount = countOf(business, counting.columns.exposure);
     const exposure = suppressor.figure('exposure', exposureCount, exposureCount);
     const customers_by_class = Object.fromEntries(REGION_CLASSES.map((c) => {
-      const n = classRows.find((r) => r.business === business && r.class === c)?.customers ?? 0;
+      const n = countOf(business, counting.columns.classes[c]);
       return [c, suppressor.figure(`customers_by_class.${c}`, n, n)];
     })) as Record<RegionClass, number | null>;
-    const published = locations.map((l, i) => ({ ...l, eea_customers: suppressor.figure(`locations.${i}.eea_customers`, l.eea_customers, l.eea_customers) }));
+    const published = locations.map((l, i) => {
+      const column = counting.columns.eeaCountries.get(l.country);
+      const n = column === undefined ? 0 : countOf(business, column);
+      return { ...l, eea_customers: suppressor.figure(`locations.${i}.eea_customers`, n, n) };
+    });
     return { business, flag, exposure, customers_by_class, locations: published, suppressed: suppressor.suppressed };
   });
 }
@@ -92,12 +95,21 @@ export async function computeResidencyFlags(
 ): Promise<{ business: string; flag: LocationStatus }[]> {
   const { scope, scoped } = scopeOf(businesses, request);
   const keys = await source.query<{ business: string; country: string; region: string }>(processingKeysSql(scope));
-  return scoped.map((business) => {
-    const eeaCountries = new Set(keys.filter((r) => r.business === business.id && regionClass(r.region) === 'eea').map((r) => r.country));
-    // How many EEA customers does not matter for the flag, only that there are some (1 stands for "some").
-    const { locations } = draftLocations(business, [...eeaCountries].map((country) => ({ country, eea_customers: 1 })));
-    return { business: business.id, flag: flagOf(locations) };
-  });
+  return scoped.map((business) => ({ business: business.id, flag: flagOf(draftLocations(business, countriesSeen(keys, business.id)).locations) }));
+}
+
+/**
+ * Each processing country a business's events were seen in, with 1 for "some EEA customers" when
+ * an EEA region was among them (the draft's count until the real one is known), 0 otherwise.
+ */
+function countriesSeen(keys: readonly { business: string; country: string; region: string }[], business: string) {
+  const seen = new Map<string, number>();
+  for (const k of keys) {
+    if (k.business !== business) continue;
+    if (regionClass(k.region) === 'eea') seen.set(k.country, 1);
+    else if (!seen.has(k.country)) seen.set(k.country, 0);
+  }
+  return [...seen].map(([country, eea_customers]) => ({ country, eea_customers }));
 }
 
 /** The request's period and filters as SQL scope, and the businesses it covers. */
