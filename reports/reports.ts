@@ -40,8 +40,10 @@ export interface OverviewReport {
 export async function overviewReport(ctx: ReportContext, query: OverviewQuery): Promise<OverviewReport> {
   const period = { from: query.from, to: query.to };
   const businesses = await ctx.source.businesses();
-  const groups = await computeMetrics(ctx.source, businesses, { period, channel: query.channel }, ctx.k);
-  const residency = await computeResidencyFlags(ctx.source, businesses, { period, channel: query.channel });
+  const [groups, residency] = await Promise.all([
+    computeMetrics(ctx.source, businesses, { period, channel: query.channel }, ctx.k),
+    computeResidencyFlags(ctx.source, businesses, { period, channel: query.channel }),
+  ]);
   return {
     from: query.from,
     to: query.to,
@@ -92,9 +94,11 @@ export async function businessReport(ctx: ReportContext, id: string, query: Busi
   const base = { period, business: id, channel: query.channel };
   // Totals, series and channels in one pass over the period (computeMetricGroupings).
   const groupings = [{}, { granularity: query.granularity }, { byChannel: true }];
-  const [[totals], series, channels] = await computeMetricGroupings(ctx.source, businesses, base, groupings, ctx.k) as [MetricGroup[], MetricGroup[], MetricGroup[]];
-  const [residency] = await computeResidencyFlags(ctx.source, businesses, base);
-  const templates = await templateBreakdown(ctx.source, { ...period, business: id, channel: query.channel }, ctx.k);
+  const [[[totals], series, channels], [residency], templates] = await Promise.all([
+    computeMetricGroupings(ctx.source, businesses, base, groupings, ctx.k) as Promise<[MetricGroup[], MetricGroup[], MetricGroup[]]>,
+    computeResidencyFlags(ctx.source, businesses, base),
+    templateBreakdown(ctx.source, { ...period, business: id, channel: query.channel }, ctx.k),
+  ]);
   const { suppressed, ...totalMetrics } = totals!.metrics;
   return {
     from: query.from,

@@ -1,4 +1,3 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import type { SerialStore } from '../../db/store';
 import { requireRole } from '../../web/server/auth/principal';
@@ -9,12 +8,13 @@ import { businessReport, overviewReport, residencyReport, type ResidencyReport }
 import { ADEQUACY } from '../residency/adequacy';
 import { adequacyRoute } from './adequacyRoute';
 import { reportContext } from './reportContext';
+import type { ReadQueue } from '../db/reportSource';
 import { businessReportRoute, overviewRoute, residencyRoute } from './reportRoutesContract';
 
 export interface ReportDeps {
   store: SerialStore;
-  /** A DuckDB connection of its own for report reads. */
-  reads: DuckDBConnection;
+  /** Connections of their own for report reads. */
+  reads: ReadQueue;
   /** MIN_COHORT. */
   minCohort: number;
   adminToken: string;

@@ -14,18 +14,34 @@ export interface ReportSource {
 }
 
 /**
- * Read queries on a dedicated DuckDB connection, one at a time (a connection runs one statement
- * at a time; the ingest writer and the admin store have connections of their own, so a long
- * report never holds up a write, and MVCC gives each query a consistent snapshot).
+ * Read queries on dedicated DuckDB connections, each running one statement at a time (the ingest
+ * writer and the admin store have connections of their own, so a long report never holds up a
+ * write, and MVCC gives each query a consistent snapshot). A query goes to the connection with
+ * the fewest queued: a report sends its independent queries together, and with two connections
+ * one's single-threaded phases (hash table builds, finalising quantiles, handing rows to
+ * JavaScript) overlap the other's parallel scans.
  */
 export class ReadQueue {
-  #tail: Promise<unknown> = Promise.resolve();
+  readonly #lanes: { connection: DuckDBConnection; tail: Promise<unknown>; queued: number }[];
 
-  constructor(readonly connection: DuckDBConnection) {}
+  constructor(connections: DuckDBConnection | readonly DuckDBConnection[]) {
+    const list = Array.isArray(connections) ? connections : [connections as DuckDBConnection];
+    if (list.length === 0) throw new Error('a read queue needs a connection');
+    this.#lanes = list.map((connection) => ({ connection, tail: Promise.resolve(), queued: 0 }));
+  }
+
+  /** The first connection (exports read their extra rows there). */
+  get connection(): DuckDBConnection {
+    return this.#lanes[0]!.connection;
+  }
 
   query<T>(query: SqlQuery): Promise<T[]> {
-    const run = this.#tail.then(() => queryPlainRows<T>(this.connection, query.sql, query.params));
-    this.#tail = run.catch(() => undefined);
+    const lane = this.#lanes.reduce((best, l) => (l.queued < best.queued ? l : best));
+    lane.queued += 1;
+    const run = lane.tail.then(() => queryPlainRows<T>(lane.connection, query.sql, query.params)).finally(() => {
+      lane.queued -= 1;
+    });
+    lane.tail = run.catch(() => undefined);
     return run;
   }
 }

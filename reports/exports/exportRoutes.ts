@@ -1,11 +1,11 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { SerialStore } from '../../db/store';
 import { requireRole } from '../../web/server/auth/principal';
 import { notFound } from '../../web/server/http/apiError';
 import { createRouter } from '../../web/server/http/router';
-import { readQueueFor, reportContext } from '../api/reportContext';
+import { reportContext } from '../api/reportContext';
+import type { ReadQueue } from '../db/reportSource';
 import { serveAuditedFile } from '../audit/servedFile';
 import { businessReport, overviewReport, residencyReport } from '../reports';
 import { CONTENT_TYPES, exportMeta, fileNameOf, rowCountOf, type ExportFormat, type ExportInput } from './exportKinds';
@@ -14,7 +14,7 @@ import { renderExport } from './render';
 
 export interface ExportDeps {
   store: SerialStore;
-  reads: DuckDBConnection;
+  reads: ReadQueue;
   minCohort: number;
   adminToken: string;
   now: () => number;
@@ -29,8 +29,7 @@ export interface ExportDeps {
 export function exportRoutes(deps: ExportDeps) {
   const router = createRouter();
   const ctx = reportContext(deps);
-  const reads = readQueueFor(deps.reads);
-  const run = (sql: string) => reads.query({ sql, params: [] });
+  const run = (sql: string) => deps.reads.query({ sql, params: [] });
 
   const serve = async (c: Context, input: ExportInput, format: ExportFormat, filters: Record<string, unknown>) => {
     const bytes = await renderExport(input, format, exportMeta(deps.now()), run);

@@ -81,16 +81,21 @@ export async function computeMetricGroupings(
     const window = periodBounds(trailingWindow((bucket ?? request.period).to, WINDOW_DAYS));
     return { key: bucket?.key ?? 0, ...window };
   }));
-  const eventRows = await source.query(compiled);
-  const conversationScope = await conversationScopeOf(source, scoped, request, bounds, windows.flat());
-  const conversationRows = await source.query(compileConversationMetrics(conversationScope, k, sets));
+  // Independent queries, sent together: with more than one read connection they run at once.
+  const conversations = conversationScopeOf(source, scoped, request, bounds, windows.flat()).then(async (scope) => {
+    const [rows, ...badges] = await Promise.all([
+      source.query(compileConversationMetrics(scope, k, sets)),
+      ...groupings.map((grouping, i) => (BADGE ? source.query(compileBadgeInputs(scope, grouping.byChannel ?? false, windows[i]!, badgeInputs)) : Promise.resolve([]))),
+    ]);
+    return { rows, badges };
+  });
+  const [eventRows, { rows: conversationRows, badges: badgeRowsByGrouping }] = await Promise.all([source.query(compiled), conversations]);
   const eventsByKey = rowsByGroup(eventRows);
   const conversationsByKey = rowsByGroup(conversationRows);
 
   const result: MetricGroup[][] = [];
   for (const [i, grouping] of groupings.entries()) {
-    const badgeRows = BADGE ? await source.query(compileBadgeInputs(conversationScope, grouping.byChannel ?? false, windows[i]!, badgeInputs)) : [];
-    const badgesByKey = rowsByGroup(badgeRows);
+    const badgesByKey = rowsByGroup(badgeRowsByGrouping[i]!);
     const buckets = bucketLists[i];
     const groups: MetricGroup[] = [];
     for (const business of scoped) {

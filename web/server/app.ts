@@ -1,4 +1,3 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from 'pino';
 import type { SerialStore } from '../../db/store';
 import { eventsRoutes } from '../../ingest/events/eventsRoutes';
@@ -16,14 +15,15 @@ import { onError, onNotFound } from './http/errorHandling';
 import { securityHeaders } from './http/securityHeaders';
 import { privacyRoutes } from './privacy/privacyRoutes';
 import { requestLog } from './http/requestLog';
+import type { ReadQueue } from '../../reports/db/reportSource';
 import { createRouter } from './http/router';
 
 export interface AppDeps extends IntakeDeps {
   store: SerialStore;
   adminToken: string;
   logger: Logger;
-  /** A DuckDB connection of its own for report reads (never the writer's or the admin store's). */
-  reads: DuckDBConnection;
+  /** Connections of their own for report reads (never the writer's or the admin store's). */
+  reads: ReadQueue;
   /** MIN_COHORT: k of small-cohort suppression. */
   minCohort: number;
 }

@@ -11,6 +11,7 @@ import { createApp, type App, type AppDeps } from './app';
 import type { Config } from './config';
 import { redactedErrorMessage, type Logger } from './logger';
 import { purgeRetention, scheduleRetention } from './privacy/retention';
+import { ReadQueue } from '../../reports/db/reportSource';
 import { decodeKey, loadAdminToken, loadPseudonymKey, type Secret } from './secrets';
 
 export interface Runtime {
@@ -74,7 +75,8 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     now: options.now ?? Date.now,
     adminToken: adminTokenSource.token,
     logger,
-    reads: await connect(),
+    // Two read connections: a report's independent queries run at once (reports/db/reportSource.ts).
+    reads: new ReadQueue([await connect(), await connect()]),
     minCohort: config.minCohort,
   };
   // Retention: at start (before the app takes a request) and daily.

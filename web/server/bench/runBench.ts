@@ -96,12 +96,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       await registerBusinesses(runtime, demo);
       bulk = await bulkLoad(runtime, demo);
       process.stderr.write('full-scan rate: one-pass aggregate over the events table ...\n');
-      scan = await scanRate(runtime.deps.reads);
-      business = await busiestBusiness(runtime.deps.reads);
+      scan = await scanRate(runtime.deps.reads.connection);
+      business = await busiestBusiness(runtime.deps.reads.connection);
       if (!('skipped' in postgresInstall)) {
         mkdirSync(csvDir, { mode: 0o755 });
         chmodSync(workDir, 0o711);
-        await exportEventsCsv(runtime.deps.reads, csvPath);
+        await exportEventsCsv(runtime.deps.reads.connection, csvPath);
       }
     } finally {
       await runtime.close();
