@@ -38,7 +38,7 @@ export interface ResidencyCountColumns {
 
 /** Countries per bit column: 62 bits of a BIGINT each (no sign bit involved). */
 const BITS_PER_COLUMN = 62;
-const bitOf = (i: number) => `${1n << BigInt(i % BITS_PER_COLUMN)}`;
+const bitOf = (i: number) => 1n << BigInt(i % BITS_PER_COLUMN);
 const columnOf = (i: number) => `eea_in_${Math.floor(i / BITS_PER_COLUMN)}`;
 
 /**
@@ -70,7 +70,8 @@ export function residencyCountsSql(
   });
   const exposedTests = bitColumns.map((column) => {
     const masks = [...exposedCountries].map(([business, countries]) => {
-      const mask = countries.filter((c) => index.has(c) && columnOf(index.get(c)!) === column).reduce((m, c) => m | (1n << BigInt(index.get(c)! % BITS_PER_COLUMN)), 0n);
+      const bits = countries.map((c) => index.get(c)).filter((i) => i !== undefined && columnOf(i) === column);
+      const mask = bits.reduce((m, i) => m | bitOf(i!), 0n);
       return mask === 0n ? '' : `WHEN ${literal(business)} THEN ${mask}`;
     }).filter((w) => w !== '');
     return masks.length === 0 ? undefined : `(${column} & CASE business ${masks.join(' ')} ELSE 0 END) <> 0`;
