@@ -28,7 +28,9 @@ export function startServerProcess(env: Record<string, string>, port: number): S
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'web/server/main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), SEED_DEMO: '0', LOG_LEVEL: 'info', ...env },
+    // As npm start: DuckDB's queries run on libuv's pool (4 threads by default), and two report
+    // reads, a commit and an admin query could otherwise hold all four while a login's scrypt waits.
+    env: { ...process.env, UV_THREADPOOL_SIZE: '8', PORT: String(port), SEED_DEMO: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (output += String(chunk)));
