@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ export interface MachineInfo {
   duckdbNodeApi: string;
   /** 1, 5 and 15 minutes: the cores are shared, and a busy machine lowers every figure. */
   loadAverage: number[];
+  /** The code measured: the checkout's commit, "+changes" when files differ from it. */
+  commit: string;
 }
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -26,6 +29,16 @@ function nodeApiVersion(): string {
   }
 }
 
+function checkoutCommit(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const head = git('rev-parse', '--short', 'HEAD');
+    return git('status', '--porcelain', '--untracked-files=no') === '' ? head : `${head}+changes`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
 export function describeMachine(now = new Date()): MachineInfo {
   return {
     date: now.toISOString(),
@@ -36,5 +49,6 @@ export function describeMachine(now = new Date()): MachineInfo {
     duckdb: duckdbVersion(),
     duckdbNodeApi: nodeApiVersion(),
     loadAverage: loadavg(),
+    commit: checkoutCommit(),
   };
 }

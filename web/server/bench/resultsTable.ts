@@ -11,7 +11,7 @@ function machineSection(r: BenchResults): TableSection {
     title: `mpa bench: ${formatCount(r.dataset.events)} events, ${m.date.slice(0, 10)}`,
     rows: [
       ['machine', `${m.cores} cores (${m.cpuModel}), ${m.ramGiB} GiB RAM`],
-      ['software', `node ${m.node}, DuckDB ${m.duckdb} (@duckdb/node-api ${m.duckdbNodeApi})`],
+      ['software', `node ${m.node}, DuckDB ${m.duckdb} (@duckdb/node-api ${m.duckdbNodeApi}); code at commit ${m.commit}`],
       ['load average', `${m.loadAverage.map((x) => x.toFixed(1)).join(' ')} at the start (1, 5, 15 min; other processes share the cores)`],
       ['data set', `demo seed "${r.dataset.seed}", ${r.dataset.days} days ending ${r.dataset.endDate}; business report on "${r.dataset.business}"`],
       ['in-process load', `${formatCount(r.dataset.bulkLoad.events)} events in ${r.dataset.bulkLoad.seconds.toFixed(1)} s ` +
