@@ -7,6 +7,17 @@ export interface OpenOptions {
   memoryLimit?: string;
 }
 
+/**
+ * Whether DuckDB has invalidated the database: a FATAL error (seen once at ~46M events, inside
+ * an automatic checkpoint: "Corrupted in-memory column ... misaligned count", DuckDB 1.5.6), after
+ * which every statement fails with "database has been invalidated" until the process reopens it.
+ * Reopening replays the write-ahead log, which holds every acknowledged commit.
+ */
+export function isDatabaseInvalidated(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /FATAL Error|database has been invalidated/i.test(message);
+}
+
 /** Raised when another process holds the database file: DuckDB allows one process per file. */
 export class DatabaseLockedError extends Error {
   constructor(

@@ -22,7 +22,16 @@ async function main() {
   const logger = createLogger(config.logLevel);
   let runtime: Runtime;
   try {
-    runtime = await openRuntime(config, logger);
+    runtime = await openRuntime(config, logger, {
+      // Exit at once: the commit that failed was not acknowledged (its clients got 503 and
+      // retry), every acknowledged one is in the write-ahead log, and a restart replays it. Staying
+      // up would answer every request with an error while looking alive.
+      onDatabaseInvalidated: () => {
+        // The commit's error was logged just before (redacted).
+        logger.fatal('DuckDB invalidated the database; exiting so that a restart reopens it and replays its log');
+        process.exit(70);
+      },
+    });
   } catch (error) {
     if (error instanceof DatabaseLockedError) fail(error.message);
     throw error;

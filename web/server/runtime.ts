@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { openDatabase } from '../../db/duckdb';
+import { isDatabaseInvalidated, openDatabase } from '../../db/duckdb';
 import { migrate } from '../../db/migrate';
 import { SerialStore } from '../../db/store';
 import type { PurgeCounts } from '../../db/lifecycle';
@@ -30,6 +30,11 @@ export interface Runtime {
 export interface RuntimeOptions {
   writer?: Partial<EventWriterOptions>;
   now?: () => number;
+  /**
+   * Told when a commit finds the database invalidated by a DuckDB fatal error: nothing can be
+   * stored or read until the process reopens it (the server exits so that a restart does).
+   */
+  onDatabaseInvalidated?: (error: unknown) => void;
 }
 
 /**
@@ -50,7 +55,10 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const store = new SerialStore(await connect());
   const writer = await EventWriter.open(await connect(), {
     commitDelayMs: config.testCommitDelayMs,
-    onCommitFailed: (error, rows) => logger.error({ rows, error: redactedErrorMessage(error) }, 'events could not be committed'),
+    onCommitFailed: (error, rows) => {
+      logger.error({ rows, error: redactedErrorMessage(error) }, 'events could not be committed');
+      if (isDatabaseInvalidated(error)) options.onDatabaseInvalidated?.(error);
+    },
     onCompactionFailed: (error) => logger.error({ error: redactedErrorMessage(error) }, 'report facts could not be compacted (retried later)'),
     ...options.writer,
   });
