@@ -24,13 +24,12 @@ export interface ReportSource {
 export class ReadQueue {
   readonly #lanes: { connection: DuckDBConnection; tail: Promise<unknown>; queued: number }[];
 
-  constructor(connections: DuckDBConnection | readonly DuckDBConnection[]) {
-    const list = Array.isArray(connections) ? connections : [connections as DuckDBConnection];
-    if (list.length === 0) throw new Error('a read queue needs a connection');
-    this.#lanes = list.map((connection) => ({ connection, tail: Promise.resolve(), queued: 0 }));
+  constructor(connections: readonly DuckDBConnection[]) {
+    if (connections.length === 0) throw new Error('a read queue needs a connection');
+    this.#lanes = connections.map((connection) => ({ connection, tail: Promise.resolve(), queued: 0 }));
   }
 
-  /** The first connection (exports read their extra rows there). */
+  /** The first connection, for callers that need one outside the queue (the bench's scans). */
   get connection(): DuckDBConnection {
     return this.#lanes[0]!.connection;
   }

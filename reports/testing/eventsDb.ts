@@ -53,7 +53,7 @@ export async function openEventsDb(): Promise<EventsDb> {
   const instance = await openDatabase(':memory:');
   const connection = await instance.connect();
   await migrate(connection);
-  const reads = new ReadQueue(await instance.connect());
+  const reads = new ReadQueue([await instance.connect()]);
   return {
     instance,
     connection,
