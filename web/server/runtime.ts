@@ -31,8 +31,9 @@ export interface RuntimeOptions {
   writer?: Partial<EventWriterOptions>;
   now?: () => number;
   /**
-   * Told when a commit finds the database invalidated by a DuckDB fatal error: nothing can be
-   * stored or read until the process reopens it (the server exits so that a restart does).
+   * Told when a commit or a compaction finds the database invalidated by a DuckDB fatal error:
+   * nothing can be stored or read until the process reopens it (the server exits so that a
+   * restart does).
    */
   onDatabaseInvalidated?: (error: unknown) => void;
 }
@@ -53,13 +54,21 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const applied = await migrate(await connect());
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   const store = new SerialStore(await connect());
+  // Commits and compactions share the writer's connection, and either can run the automatic
+  // checkpoint that a DuckDB fatal error comes from.
+  const writeFailed = (error: unknown) => {
+    if (isDatabaseInvalidated(error)) options.onDatabaseInvalidated?.(error);
+  };
   const writer = await EventWriter.open(await connect(), {
     commitDelayMs: config.testCommitDelayMs,
     onCommitFailed: (error, rows) => {
       logger.error({ rows, error: redactedErrorMessage(error) }, 'events could not be committed');
-      if (isDatabaseInvalidated(error)) options.onDatabaseInvalidated?.(error);
+      writeFailed(error);
     },
-    onCompactionFailed: (error) => logger.error({ error: redactedErrorMessage(error) }, 'report facts could not be compacted (retried later)'),
+    onCompactionFailed: (error) => {
+      logger.error({ error: redactedErrorMessage(error) }, 'report facts could not be compacted (retried later)');
+      writeFailed(error);
+    },
     ...options.writer,
   });
   const registry = new RegistrySnapshot(store);
