@@ -64,29 +64,11 @@ const combined = (source: string) => `SELECT business, conversation, min(first_a
 FROM ${source}
 GROUP BY business, conversation`;
 
-// A row whose start is earlier wins the customer and channel; `least` skips NULLs.
 const FACTS: FactTable = {
   table: 'conversation_facts',
   parts: 'conversation_fact_parts',
   id: 'conversation',
   combined,
-  onConflict: `ON CONFLICT (business, conversation) DO UPDATE SET
-  first_at = least(conversation_facts.first_at, excluded.first_at),
-  started_at = least(conversation_facts.started_at, excluded.started_at),
-  customer = CASE WHEN excluded.started_at < coalesce(conversation_facts.started_at, 'infinity'::TIMESTAMPTZ)
-                  THEN excluded.customer ELSE conversation_facts.customer END,
-  channel = CASE WHEN excluded.started_at < coalesce(conversation_facts.started_at, 'infinity'::TIMESTAMPTZ)
-                 THEN excluded.channel ELSE conversation_facts.channel END,
-  replied_at = least(conversation_facts.replied_at, excluded.replied_at),
-  last_at = CASE WHEN conversation_facts.last_at IS NULL OR excluded.last_at IS NULL THEN NULL
-                 ELSE greatest(conversation_facts.last_at, excluded.last_at) END
--- Most parts change nothing of a conversation already stored (its later messages and
--- statuses): those rows are left alone instead of being rewritten with the same values.
-WHERE excluded.first_at < conversation_facts.first_at
-   OR excluded.started_at < coalesce(conversation_facts.started_at, 'infinity'::TIMESTAMPTZ)
-   OR excluded.replied_at < coalesce(conversation_facts.replied_at, 'infinity'::TIMESTAMPTZ)
-   OR excluded.last_at > conversation_facts.last_at
-   OR (excluded.last_at IS NULL AND conversation_facts.last_at IS NOT NULL)`,
 };
 
 /** conversation_facts as of now, for readers (db/factParts.ts). */

@@ -71,22 +71,11 @@ const combined = (source: string) => `SELECT business, message, min(sent_at) AS 
 FROM ${source}
 GROUP BY business, message`;
 
-const earlierSend = 'excluded.sent_at < coalesce(message_facts.sent_at, \'infinity\'::TIMESTAMPTZ)';
-const fromEarlierSend = (column: string) => `${column} = CASE WHEN ${earlierSend} THEN excluded.${column} ELSE message_facts.${column} END`;
-
 const FACTS: FactTable = {
   table: 'message_facts',
   parts: 'message_fact_parts',
   id: 'message',
   combined,
-  onConflict: `ON CONFLICT (business, message) DO UPDATE SET
-  sent_at = least(message_facts.sent_at, excluded.sent_at),
-  ${SEND_COLUMNS.map(fromEarlierSend).join(',\n  ')},
-  delivered = message_facts.delivered OR excluded.delivered,
-  read = message_facts.read OR excluded.read
-WHERE ${earlierSend}
-   OR (excluded.delivered AND NOT message_facts.delivered)
-   OR (excluded.read AND NOT message_facts.read)`,
 };
 
 /** message_facts as of now, for readers (db/factParts.ts). */

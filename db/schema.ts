@@ -114,9 +114,7 @@ const conversationFactColumns = () => ({
   lastAt: timestamptz('last_at'),
 });
 
-export const conversationFacts = pgTable('conversation_facts', conversationFactColumns(), (t) => [
-  primaryKey({ columns: [t.business, t.conversation] }),
-]);
+export const conversationFacts = pgTable('conversation_facts', conversationFactColumns());
 
 // Per-message facts, derived at write time like conversation_facts: one row per sent message
 // (the platform message id, or the event id of a send without one) with what its earliest
@@ -137,7 +135,7 @@ const messageFactColumns = () => ({
   read: boolean('read').notNull(),
 });
 
-export const messageFacts = pgTable('message_facts', messageFactColumns(), (t) => [primaryKey({ columns: [t.business, t.message] })]);
+export const messageFacts = pgTable('message_facts', messageFactColumns());
 
 // The facts' write-time parts (db/factParts.ts), with the facts' columns and no key: each
 // committed batch appends its partial rows here, in the events' transaction, without an index,

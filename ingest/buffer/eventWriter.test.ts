@@ -35,6 +35,21 @@ describe('the event writer folds the facts parts into the facts', () => {
     expect([await count(connection, 'message_fact_parts'), await count(connection, 'events')]).toEqual([0, 3]);
   });
 
+  it('once a share of the stored events was committed, when that is more than the rows', async () => {
+    const connection = db();
+    const first = await EventWriter.open(connection, { compactAfterRows: 1, compactWhenIdleMs: 60_000 });
+    await first.submit(['c1', 'c2', 'c3', 'c4', 'c5', 'c6'].map((c) => received(c)));
+    await first.drain();
+    // 7 stored after the next commit: a quarter of them is 1.75 rows, more than the 1-row minimum.
+    const writer = await EventWriter.open(connection, { compactAfterRows: 1, compactAfterShare: 0.25, compactWhenIdleMs: 60_000 });
+    await writer.submit([received('c7')]);
+    expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([1, 6]);
+    // 2 rows of 8 stored: due.
+    await writer.submit([received('c8')]);
+    await writer.drain();
+    expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([0, 8]);
+  });
+
   it('when the queue has been idle for a while, and at the next start after a drain', async () => {
     const connection = db();
     const writer = await EventWriter.open(connection, { compactAfterRows: 1_000, compactWhenIdleMs: 20 });

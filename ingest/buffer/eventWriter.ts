@@ -22,11 +22,14 @@ export interface EventWriterOptions {
   /** Told of every failed commit (the requests get 503); the server logs it. */
   onCommitFailed?: (error: unknown, rows: number) => void;
   /**
-   * Fold the facts' parts into the facts (db/eventStore.ts compactFacts) once this many rows were
-   * committed since the last time, and whenever the queue has been empty for compactWhenIdleMs.
-   * Readers combine facts and parts, so this only bounds how many parts they combine.
+   * Fold the facts' parts into the facts (db/eventStore.ts compactFacts) once this many rows, or
+   * this share of the stored events if more, were committed since the last time, and whenever
+   * the queue has been empty for compactWhenIdleMs. Readers combine facts and parts, so this
+   * only bounds how many parts they combine. A fold scans the facts (db/factParts.ts), so its
+   * cost grows with them; a share keeps the writer's time spent on it flat as they grow.
    */
   compactAfterRows: number;
+  compactAfterShare: number;
   compactWhenIdleMs: number;
   /** Told of a failed compaction; the parts stay and the next compaction folds them. */
   onCompactionFailed?: (error: unknown) => void;
@@ -46,7 +49,7 @@ interface Operation {
 }
 
 const DEFAULTS: EventWriterOptions = {
-  maxQueuedRows: 200_000, maxBatchRows: 50_000, commitDelayMs: 0, compactAfterRows: 50_000, compactWhenIdleMs: 1_000,
+  maxQueuedRows: 200_000, maxBatchRows: 50_000, commitDelayMs: 0, compactAfterRows: 50_000, compactAfterShare: 0.01, compactWhenIdleMs: 1_000,
 };
 
 /**
@@ -64,13 +67,15 @@ export class EventWriter {
   #queuedRows = 0;
   #running: Promise<void> | undefined;
   #pauses = 0;
-  /** Rows committed since the last compaction of the facts' parts. */
+  /** Rows committed since the last compaction of the facts' parts, and in all. */
   #uncompactedRows = 0;
+  #storedRows: number;
   #idleCompaction: NodeJS.Timeout | undefined;
 
-  private constructor(connection: DuckDBConnection, index: EventIdIndex, options: EventWriterOptions) {
+  private constructor(connection: DuckDBConnection, index: EventIdIndex, storedRows: number, options: EventWriterOptions) {
     this.#connection = connection;
     this.#index = index;
+    this.#storedRows = storedRows;
     this.#options = options;
   }
 
@@ -81,11 +86,12 @@ export class EventWriter {
   static async open(connection: DuckDBConnection, options: Partial<EventWriterOptions> = {}): Promise<EventWriter> {
     // Sized for what is stored plus a tenth, so neither the rebuild nor the next hour of ingest
     // grows it (a growth holds the old and the new table at once); at least 2^20 slots (8 MiB).
-    const index = EventIdIndex.forCount(Math.max(await countEvents(connection), 800_000));
+    const storedRows = await countEvents(connection);
+    const index = EventIdIndex.forCount(Math.max(storedRows, 800_000));
     await forEachEventIdPrefix(connection, (high, low) => {
       for (let i = 0; i < high.length; i++) index.addHalves(high[i]!, low[i]!);
     });
-    const writer = new EventWriter(connection, index, { ...DEFAULTS, ...options });
+    const writer = new EventWriter(connection, index, storedRows, { ...DEFAULTS, ...options });
     await writer.#compact();
     return writer;
   }
@@ -160,6 +166,25 @@ export class EventWriter {
     return this.exclusive(() => this.#compact());
   }
 
+  /**
+   * Counts rows committed through exclusive() (the bench's bulk load) and folds the parts when
+   * a compaction is due, as after a commit of submitted rows.
+   */
+  async committedElsewhere(rows: number): Promise<void> {
+    this.#noteCommitted(rows);
+    if (this.#compactionDue()) await this.compactFacts();
+  }
+
+  #noteCommitted(rows: number): void {
+    this.#uncompactedRows += rows;
+    this.#storedRows += rows;
+  }
+
+  #compactionDue(): boolean {
+    const { compactAfterRows, compactAfterShare } = this.#options;
+    return this.#uncompactedRows >= Math.max(compactAfterRows, compactAfterShare * this.#storedRows);
+  }
+
   #kick(): void {
     if (this.#running || this.#pauses > 0 || this.#queue.length === 0) return;
     clearTimeout(this.#idleCompaction);
@@ -206,7 +231,7 @@ export class EventWriter {
         this.#options.onCommitFailed?.(error, group.reduce((n, s) => n + s.rows.length, 0));
         for (const submission of group) submission.reject(error);
       }
-      if (this.#uncompactedRows >= this.#options.compactAfterRows) await this.#compact();
+      if (this.#compactionDue()) await this.#compact();
     }
   }
 
@@ -256,7 +281,7 @@ export class EventWriter {
       stored !== undefined && (stored.has(row.eventId) || (row.previousEventId !== undefined && stored.has(row.previousEventId)));
     const fresh = stored === undefined ? candidates : candidates.filter((row) => !isStored(row));
     if (fresh.length > 0) await commitEvents(this.#connection, fresh);
-    this.#uncompactedRows += fresh.length;
+    this.#noteCommitted(fresh.length);
     for (const row of fresh) this.#index.add(row.eventId);
     if (stored !== undefined) {
       group.forEach((submission, g) => {
