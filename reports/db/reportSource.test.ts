@@ -6,11 +6,12 @@ import { ReadQueue } from './reportSource';
 // a query ran on.
 let instance: DuckDBInstance;
 let queue: ReadQueue;
+const failures: unknown[] = [];
 beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:');
   const connections = [await instance.connect(), await instance.connect()];
   for (const [i, connection] of connections.entries()) await connection.run(`CREATE TEMP TABLE which AS SELECT ${i} AS lane`);
-  queue = new ReadQueue(connections);
+  queue = new ReadQueue(connections, (error) => failures.push(error));
 });
 afterAll(() => instance.closeSync());
 
@@ -26,10 +27,11 @@ describe('ReadQueue', () => {
     expect([await lane(queue), await lane(queue), await lane(queue)]).toEqual([0, 0, 0]);
   });
 
-  it('keeps a failed query from blocking the ones queued after it', async () => {
+  it('keeps a failed query from blocking the ones queued after it, and reports the failure', async () => {
     const failing = queue.query({ sql: 'SELECT * FROM no_such_table', params: [] });
     const after = [lane(queue), lane(queue)];
     await expect(failing).rejects.toThrow(/no_such_table/);
     expect((await Promise.all(after)).sort()).toEqual([0, 1]);
+    expect(failures.map(String)).toEqual([expect.stringMatching(/no_such_table/)]);
   });
 });

@@ -23,10 +23,13 @@ export interface ReportSource {
  */
 export class ReadQueue {
   readonly #lanes: { connection: DuckDBConnection; tail: Promise<unknown>; queued: number }[];
+  readonly #onFailed: (error: unknown) => void;
 
-  constructor(connections: readonly DuckDBConnection[]) {
+  /** onFailed is told of every failed query (the caller still gets the error). */
+  constructor(connections: readonly DuckDBConnection[], onFailed: (error: unknown) => void = () => undefined) {
     if (connections.length === 0) throw new Error('a read queue needs a connection');
     this.#lanes = connections.map((connection) => ({ connection, tail: Promise.resolve(), queued: 0 }));
+    this.#onFailed = onFailed;
   }
 
   /** The first connection, for callers that need one outside the queue (the bench's scans). */
@@ -37,7 +40,10 @@ export class ReadQueue {
   query<T>(query: SqlQuery): Promise<T[]> {
     const lane = this.#lanes.reduce((best, l) => (l.queued < best.queued ? l : best));
     lane.queued += 1;
-    const run = lane.tail.then(() => queryPlainRows<T>(lane.connection, query.sql, query.params)).finally(() => {
+    const run = lane.tail.then(() => queryPlainRows<T>(lane.connection, query.sql, query.params)).catch((error: unknown) => {
+      this.#onFailed(error);
+      throw error;
+    }).finally(() => {
       lane.queued -= 1;
     });
     lane.tail = run.catch(() => undefined);

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { DatabaseLockedError } from '../../db/duckdb';
 import { loadConfig } from './config';
-import { createLogger } from './logger';
+import { createLogger, redactedErrorMessage } from './logger';
 import { openRuntime, type Runtime } from './runtime';
 import { seedDemoIfWanted } from './seedOnStart';
 
@@ -23,12 +23,11 @@ async function main() {
   let runtime: Runtime;
   try {
     runtime = await openRuntime(config, logger, {
-      // Exit at once: the commit that failed was not acknowledged (its clients got 503 and
-      // retry), every acknowledged one is in the write-ahead log, and a restart replays it. Staying
-      // up would answer every request with an error while looking alive.
-      onDatabaseInvalidated: () => {
-        // The commit's error was logged just before (redacted).
-        logger.fatal('DuckDB invalidated the database; exiting so that a restart reopens it and replays its log');
+      // Exit at once: a commit that failed was not acknowledged (its clients got 503 and retry),
+      // every acknowledged one is in the write-ahead log, and a restart replays it. Staying up
+      // would answer every request with an error while looking alive.
+      onDatabaseInvalidated: (error) => {
+        logger.fatal({ error: redactedErrorMessage(error) }, 'DuckDB invalidated the database; exiting so that a restart reopens it and replays its log');
         process.exit(70);
       },
     });

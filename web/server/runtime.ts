@@ -31,9 +31,9 @@ export interface RuntimeOptions {
   writer?: Partial<EventWriterOptions>;
   now?: () => number;
   /**
-   * Told when a commit or a compaction finds the database invalidated by a DuckDB fatal error:
-   * nothing can be stored or read until the process reopens it (the server exits so that a
-   * restart does).
+   * Told when a commit, a compaction or a read finds the database invalidated by a DuckDB fatal
+   * error: nothing can be stored or read until the process reopens it (the server exits so that
+   * a restart does).
    */
   onDatabaseInvalidated?: (error: unknown) => void;
 }
@@ -54,20 +54,20 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const applied = await migrate(await connect());
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   const store = new SerialStore(await connect());
-  // Commits and compactions share the writer's connection, and either can run the automatic
-  // checkpoint that a DuckDB fatal error comes from.
-  const writeFailed = (error: unknown) => {
+  // Commits and compactions can run the automatic checkpoint that a DuckDB fatal error comes
+  // from; a read then finds the database invalidated too (with no ingest, only a read would).
+  const failed = (error: unknown) => {
     if (isDatabaseInvalidated(error)) options.onDatabaseInvalidated?.(error);
   };
   const writer = await EventWriter.open(await connect(), {
     commitDelayMs: config.testCommitDelayMs,
     onCommitFailed: (error, rows) => {
       logger.error({ rows, error: redactedErrorMessage(error) }, 'events could not be committed');
-      writeFailed(error);
+      failed(error);
     },
     onCompactionFailed: (error) => {
       logger.error({ error: redactedErrorMessage(error) }, 'report facts could not be compacted (retried later)');
-      writeFailed(error);
+      failed(error);
     },
     ...options.writer,
   });
@@ -93,7 +93,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     adminToken: adminTokenSource.token,
     logger,
     // Two read connections: a report's independent queries run at once (reports/db/reportSource.ts).
-    reads: new ReadQueue([await connect(), await connect()]),
+    reads: new ReadQueue([await connect(), await connect()], failed),
     minCohort: config.minCohort,
   };
   // Retention: at start (before the app takes a request) and daily.
