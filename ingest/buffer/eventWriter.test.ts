@@ -52,7 +52,7 @@ describe('the event writer folds the facts parts into the facts', () => {
 
   it('when the queue has been idle for a while, and at the next start after a drain', async () => {
     const connection = db();
-    const writer = await EventWriter.open(connection, { compactAfterRows: 1_000, compactWhenIdleMs: 20 });
+    const writer = await EventWriter.open(connection, { compactAfterRows: 1_000, compactWhenIdleMs: 20, idleCompactionShare: 1 });
     await writer.submit([received('c1')]);
     // Polled on the writer's own connection, so a poll can land inside the compaction's open
     // transaction (facts inserted, parts not yet deleted): wait for both counts together.
@@ -67,5 +67,19 @@ describe('the event writer folds the facts parts into the facts', () => {
     // ...and the next start folds it.
     await EventWriter.open(connection, { compactWhenIdleMs: 60_000 });
     expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([0, 2]);
+  });
+
+  it('waits after an idle compaction until it is a small share of the time', async () => {
+    const connection = db();
+    // A share so small that the next idle compaction waits for hours after one taking ~1 ms.
+    const writer = await EventWriter.open(connection, { compactAfterRows: 1_000, compactWhenIdleMs: 20, idleCompactionShare: 1e-9 });
+    await writer.submit([received('c1')]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([1, 0]);
+    // The same with a share of 1: the compaction at open took no longer than the wait.
+    const eager = await EventWriter.open(connection, { compactAfterRows: 1_000, compactWhenIdleMs: 20, idleCompactionShare: 1 });
+    await eager.submit([received('c2')]);
+    await vi.waitFor(async () =>
+      expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([0, 2]), { timeout: 2_000 });
   });
 });

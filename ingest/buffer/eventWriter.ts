@@ -31,6 +31,12 @@ export interface EventWriterOptions {
   compactAfterRows: number;
   compactAfterShare: number;
   compactWhenIdleMs: number;
+  /**
+   * The share of the time idle compactions may take: after one that took t ms, the next waits
+   * until t / share ms have passed, however idle the queue. A trickle of events would otherwise
+   * start a fold, a scan of all the facts, after every one of them.
+   */
+  idleCompactionShare: number;
   /** Told of a failed compaction; the parts stay and the next compaction folds them. */
   onCompactionFailed?: (error: unknown) => void;
 }
@@ -48,8 +54,11 @@ interface Operation {
   run: (connection: DuckDBConnection) => Promise<void>;
 }
 
+/** setTimeout's longest delay: a longer one fires at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 const DEFAULTS: EventWriterOptions = {
-  maxQueuedRows: 200_000, maxBatchRows: 50_000, commitDelayMs: 0, compactAfterRows: 50_000, compactAfterShare: 0.01, compactWhenIdleMs: 1_000,
+  maxQueuedRows: 200_000, maxBatchRows: 50_000, commitDelayMs: 0, compactAfterRows: 50_000, compactAfterShare: 0.01, compactWhenIdleMs: 1_000, idleCompactionShare: 0.05,
 };
 
 /**
@@ -71,6 +80,8 @@ export class EventWriter {
   #uncompactedRows = 0;
   #storedRows: number;
   #idleCompaction: NodeJS.Timeout | undefined;
+  /** When the last compaction ended, and how long it took (performance.now() ms). */
+  #lastCompaction = { endedAt: -Infinity, ms: 0 };
 
   private constructor(connection: DuckDBConnection, index: EventIdIndex, storedRows: number, options: EventWriterOptions) {
     this.#connection = connection;
@@ -198,20 +209,25 @@ export class EventWriter {
 
   #scheduleIdleCompaction(): void {
     if (this.#running || this.#idleCompaction || this.#uncompactedRows === 0) return;
+    const { compactWhenIdleMs, idleCompactionShare } = this.#options;
+    const spaced = this.#lastCompaction.endedAt + this.#lastCompaction.ms / idleCompactionShare - performance.now();
     this.#idleCompaction = setTimeout(() => {
       this.#idleCompaction = undefined;
       if (this.#uncompactedRows > 0) void this.compactFacts();
-    }, this.#options.compactWhenIdleMs);
+    }, Math.min(Math.max(compactWhenIdleMs, spaced), MAX_TIMEOUT_MS));
     this.#idleCompaction.unref();
   }
 
   async #compact(): Promise<void> {
     const rows = this.#uncompactedRows;
+    const started = performance.now();
     try {
       await compactFacts(this.#connection);
       this.#uncompactedRows -= rows;
     } catch (error) {
       this.#options.onCompactionFailed?.(error);
+    } finally {
+      this.#lastCompaction = { endedAt: performance.now(), ms: performance.now() - started };
     }
   }
 
