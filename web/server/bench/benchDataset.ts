@@ -9,6 +9,11 @@ export const BULK_SEED = 'bench';
 /** Fresh events for the HTTP phases: other seeds, so none is a duplicate of the bulk load. */
 export const HTTP_SEED = 'bench-http';
 export const MIXED_SEED = 'bench-mixed';
+/**
+ * The HTTP phases' seeds on a kept database (--database): it holds the events its own run sent
+ * with the seeds above, which would all be duplicates (each one checked against the database).
+ */
+export const AGAIN_SUFFIX = '-again';
 
 export interface DatasetWindow {
   /** Last UTC day covered (YYYY-MM-DD); the reports end on it. */

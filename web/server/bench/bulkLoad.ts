@@ -11,6 +11,8 @@ export interface BulkLoadFigures {
   events: number;
   seconds: number;
   eventsPerSec: number;
+  /** Set when the events were not loaded by this run but copied with a kept database (--database). */
+  copiedFrom?: string;
 }
 
 const ROWS_PER_COMMIT = 50_000;

@@ -7,6 +7,7 @@ import { runBench, type BenchOptions } from './runBench';
 
 const USAGE = `Usage: npm run bench -- [--events N] [--clients N] [--batch N] [--runs N] [--limit-rows N]
                         [--http-seconds S] [--end YYYY-MM-DD] [--skip-postgres] [--keep]
+                        [--database PATH]
 
 Measures the product against DuckDB's own limits and against PostgreSQL 15 (issue 6), on a
 temporary database: DuckDB bulk-load (Appender, read_json) and scan rates; N demo events loaded
@@ -22,7 +23,9 @@ PostgreSQL. Prints a table and writes the figures as JSON to bench-results/.
   --http-seconds S  time box of the HTTP ingest phase (default 60)
   --end DATE        last day of the data set (default 2026-11-15 while within RETENTION_DAYS)
   --skip-postgres   leave out the PostgreSQL comparison
-  --keep            keep the temporary files (database, PostgreSQL data) and print where`;
+  --keep            keep the temporary files (database, PostgreSQL data) and print where
+  --database PATH   measure on a copy of a database kept by an earlier run (--keep, same --end)
+                    instead of loading one (--events is then not used)`;
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -40,7 +43,7 @@ function parseOptions(argv: string[]): BenchOptions | 'help' {
       options: {
         events: { type: 'string' }, clients: { type: 'string' }, batch: { type: 'string' }, runs: { type: 'string' },
         'limit-rows': { type: 'string' }, 'http-seconds': { type: 'string' }, end: { type: 'string' },
-        'skip-postgres': { type: 'boolean' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        'skip-postgres': { type: 'boolean' }, keep: { type: 'boolean' }, database: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
       allowPositionals: false,
@@ -57,11 +60,13 @@ function parseOptions(argv: string[]): BenchOptions | 'help' {
     clients: whole(values.clients, 4, '--clients'),
     batchSize,
     runs: whole(values.runs, 20, '--runs'),
-    limitRows: whole(values['limit-rows'], Math.min(events, 2_000_000), '--limit-rows'),
+    // A kept database's size is not known here: the largest default.
+    limitRows: whole(values['limit-rows'], values.database === undefined ? Math.min(events, 2_000_000) : 2_000_000, '--limit-rows'),
     httpSeconds: whole(values['http-seconds'], 60, '--http-seconds'),
     end: values.end,
     skipPostgres: values['skip-postgres'] ?? false,
     keepFiles: values.keep ?? false,
+    ...(values.database === undefined ? {} : { fromDatabase: values.database }),
   };
 }
 
@@ -75,7 +80,7 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${formatResults(results)}\n\nbench finished in ${(results.durationSeconds / 60).toFixed(1)} min\n`);
   const dir = join(ROOT, 'bench-results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `bench-${options.events}-${results.machine.date.replaceAll(':', '-').slice(0, 19)}.json`);
+  const file = join(dir, `bench-${results.dataset.events}-${results.machine.date.replaceAll(':', '-').slice(0, 19)}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`figures written to ${file}\n`);
   return 0;

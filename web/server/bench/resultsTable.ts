@@ -14,8 +14,10 @@ function machineSection(r: BenchResults): TableSection {
       ['software', `node ${m.node}, DuckDB ${m.duckdb} (@duckdb/node-api ${m.duckdbNodeApi}); code at commit ${m.commit}`],
       ['load average', `${m.loadAverage.map((x) => x.toFixed(1)).join(' ')} at the start (1, 5, 15 min; other processes share the cores)`],
       ['data set', `demo seed "${r.dataset.seed}", ${r.dataset.days} days ending ${r.dataset.endDate}; business report on "${r.dataset.business}"`],
-      ['in-process load', `${formatCount(r.dataset.bulkLoad.events)} events in ${r.dataset.bulkLoad.seconds.toFixed(1)} s ` +
-        `(${formatRatePerSec(r.dataset.bulkLoad.eventsPerSec)}; validate + anonymise + commitEvents, no HTTP)`],
+      r.dataset.bulkLoad.copiedFrom === undefined
+        ? ['in-process load', `${formatCount(r.dataset.bulkLoad.events)} events in ${r.dataset.bulkLoad.seconds.toFixed(1)} s ` +
+          `(${formatRatePerSec(r.dataset.bulkLoad.eventsPerSec)}; validate + anonymise + commitEvents, no HTTP)`]
+        : ['in-process load', `none: ${formatCount(r.dataset.bulkLoad.events)} events in a copy of ${r.dataset.bulkLoad.copiedFrom}`],
     ],
     ...(r.dataset.note ? { notes: [r.dataset.note] } : {}),
   };

@@ -1,18 +1,20 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../../db/duckdb';
 import { countEvents } from '../../../db/eventStore';
 import { Pseudonymiser } from '../../../ingest/anonymise/pseudonym';
+import type { Demo } from '../../../ingest/demo/generateDemo';
 import { loadConfig } from '../config';
+import type { Runtime } from '../runtime';
 import { decodeKey } from '../secrets';
 import { freePort } from '../testing/serverProcess';
 import { firstRows, rowContext } from './anonymisedRows';
-import { benchDemo, BULK_SEED, DATASET_DAYS, datasetWindow, HTTP_SEED, MIXED_SEED, type DatasetWindow } from './benchDataset';
+import { AGAIN_SUFFIX, benchDemo, BULK_SEED, DATASET_DAYS, datasetWindow, HTTP_SEED, MIXED_SEED, type DatasetWindow } from './benchDataset';
 import type { BenchResults } from './benchResults';
 import { BenchServer } from './benchServer';
 import { BENCH_ADMIN_TOKEN, BENCH_PSEUDONYM_KEY } from './benchServerEnv';
-import { bulkLoad, openBenchRuntime, registerBusinesses } from './bulkLoad';
+import { bulkLoad, openBenchRuntime, registerBusinesses, type BulkLoadFigures } from './bulkLoad';
 import { busiestBusiness, exportEventsCsv } from './datasetQueries';
 import { appenderRate, readJsonRate, scanRate } from './duckdbLimits';
 import { prepareBodies, runHttpIngest, type IngestFigures } from './httpIngest';
@@ -36,6 +38,8 @@ export interface BenchOptions {
   end: string | undefined;
   skipPostgres: boolean;
   keepFiles: boolean;
+  /** A database kept by an earlier run: copied and measured instead of loading one. */
+  fromDatabase?: string;
 }
 
 /** Share of the measured maximum ingest rate the loader keeps up while reports run (issue 6 item 3). */
@@ -71,6 +75,27 @@ async function coldLatencies(server: BenchServer, cases: readonly ReportCase[], 
   return cold;
 }
 
+/**
+ * The data set: `options.events` demo events loaded in-process, or a copy of a kept database
+ * (its events counted, the load not measured).
+ */
+async function prepareDataset(runtime: Runtime, demo: Demo, options: BenchOptions): Promise<BulkLoadFigures> {
+  if (options.fromDatabase === undefined) {
+    await registerBusinesses(runtime, demo);
+    return bulkLoad(runtime, demo);
+  }
+  const events = await countEvents(runtime.deps.reads.connection);
+  return { events, seconds: 0, eventsPerSec: 0, copiedFrom: options.fromDatabase };
+}
+
+/** Copies a kept database (and its write-ahead log, if any) to where the bench expects its own. */
+function copyDatabase(from: string, to: string): void {
+  if (!existsSync(from)) throw new Error(`--database ${from}: no such file`);
+  process.stderr.write(`copying ${from} (${(statSync(from).size / 2 ** 30).toFixed(1)} GiB) ...\n`);
+  copyFileSync(from, to);
+  if (existsSync(`${from}.wal`)) copyFileSync(`${from}.wal`, `${to}.wal`);
+}
+
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const started = performance.now();
   const machine = describeMachine();
@@ -83,7 +108,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   try {
     const limits = await measureLimits(options, window, workDir, retentionDays);
 
-    say(`2. loading ${options.events} events in-process (validate + anonymise + commitEvents)`);
+    if (options.fromDatabase === undefined) {
+      say(`2. loading ${options.events} events in-process (validate + anonymise + commitEvents)`);
+    } else {
+      say(`2. the data set: a copy of ${options.fromDatabase} (not loaded by this run)`);
+      copyDatabase(options.fromDatabase, databasePath);
+    }
     const demo = benchDemo(BULK_SEED, options.events, window);
     const runtime = await openBenchRuntime(databasePath);
     let business: string;
@@ -93,8 +123,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const csvPath = join(csvDir, 'events.csv');
     let bulk;
     try {
-      await registerBusinesses(runtime, demo);
-      bulk = await bulkLoad(runtime, demo);
+      bulk = await prepareDataset(runtime, demo, options);
       process.stderr.write('full-scan rate: one-pass aggregate over the events table ...\n');
       scan = await scanRate(runtime.deps.reads.connection);
       business = await busiestBusiness(runtime.deps.reads.connection);
@@ -119,11 +148,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const ourOverview = { case: overviewCase, body: await server.admin('GET', overviewCase.path) };
     server.sampleMemory();
 
-    const sliceEvents = clamp(Math.round(options.events / 10), 20_000, MAX_SLICE_EVENTS);
+    const sliceEvents = clamp(Math.round(bulk.events / 10), 20_000, MAX_SLICE_EVENTS);
     say(`4. HTTP ingest: up to ${sliceEvents} fresh events or ${options.httpSeconds} s, ${options.clients} clients, batches of ${options.batchSize}`);
     const ids = demo.businesses.map((b) => b.id);
     const ingestKey = await server.ingestKey(ids);
-    const httpBodies = prepareBodies(benchDemo(HTTP_SEED, sliceEvents, window, options.batchSize));
+    const seedSuffix = options.fromDatabase === undefined ? '' : AGAIN_SUFFIX;
+    const httpBodies = prepareBodies(benchDemo(`${HTTP_SEED}${seedSuffix}`, sliceEvents, window, options.batchSize));
     const http = await runHttpIngest({
       url: server.url, ingestKey, bodies: httpBodies, clients: options.clients, timeBoxMs: options.httpSeconds * 1000, label: 'events ingested over HTTP',
     });
@@ -137,7 +167,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const mixedSeconds = clamp(loopSeconds, 10, options.httpSeconds * 3);
     const mixedEvents = Math.round(clamp(targetRate * mixedSeconds, 20_000, MAX_SLICE_EVENTS));
     say(`5. reports while HTTP ingest runs at ${Math.round(targetRate)} events/s (${UNDER_INGEST_FRACTION * 100}% of the maximum)`);
-    const mixedBodies = prepareBodies(benchDemo(MIXED_SEED, mixedEvents, window, options.batchSize));
+    const mixedBodies = prepareBodies(benchDemo(`${MIXED_SEED}${seedSuffix}`, mixedEvents, window, options.batchSize));
     let ingestDone = false;
     let reportsDone = false;
     const loading = runHttpIngest({
