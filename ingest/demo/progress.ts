@@ -66,5 +66,7 @@ export class ProgressBar {
 export function formatRate(perSecond: number): string {
   if (perSecond >= 10_000) return `${Math.round(perSecond / 1000)}k`;
   if (perSecond >= 1000) return `${(perSecond / 1000).toFixed(1)}k`;
+  // Slow things (report requests of a few seconds each) would otherwise show "0/s".
+  if (perSecond < 10) return perSecond.toFixed(1);
   return String(Math.round(perSecond));
 }
