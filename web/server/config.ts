@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MEMORY_LIMIT } from '../../db/duckdb';
 
 /** The process's configuration, from the environment (SPEC 2). */
 export interface Config {
@@ -13,6 +14,8 @@ export interface Config {
   previousPseudonymKey: { key: string; untilMs: number } | undefined;
   minCohort: number;
   retentionDays: number;
+  /** DuckDB's memory_limit (its buffer pool and working memory), e.g. "1GB". */
+  duckdbMemoryLimit: string;
   logLevel: string;
   /** Testing knob (MPA_TEST_COMMIT_DELAY_MS): a slow writer for overload and shutdown tests. */
   testCommitDelayMs: number;
@@ -29,6 +32,7 @@ const EnvSchema = z.object({
   PSEUDONYM_KEY_PREVIOUS_UNTIL: z.iso.date({ error: 'a date (YYYY-MM-DD): the end of the rotation overlap' }).optional(),
   MIN_COHORT: z.coerce.number().int().min(1).default(10),
   RETENTION_DAYS: z.coerce.number().int().min(1).default(400),
+  DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 768MB or 2GB').default(DEFAULT_MEMORY_LIMIT),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   MPA_TEST_COMMIT_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 }).refine((e) => (e.PSEUDONYM_KEY_PREVIOUS === undefined) === (e.PSEUDONYM_KEY_PREVIOUS_UNTIL === undefined), {
@@ -56,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     minCohort: e.MIN_COHORT,
     retentionDays: e.RETENTION_DAYS,
+    duckdbMemoryLimit: e.DUCKDB_MEMORY_LIMIT,
     logLevel: e.LOG_LEVEL,
     testCommitDelayMs: e.MPA_TEST_COMMIT_DELAY_MS,
   };

@@ -44,7 +44,7 @@ export interface RuntimeOptions {
  */
 export async function openRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
   const isNewDatabase = config.databasePath === ':memory:' || !existsSync(config.databasePath);
-  const instance: DuckDBInstance = await openDatabase(config.databasePath);
+  const instance: DuckDBInstance = await openDatabase(config.databasePath, { memoryLimit: config.duckdbMemoryLimit });
   const connections: DuckDBConnection[] = [];
   const connect = async () => {
     const connection = await instance.connect();
