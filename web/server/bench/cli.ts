@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCli, UsageError } from '../cliMain';
@@ -52,6 +52,8 @@ function parseOptions(argv: string[]): BenchOptions | 'help' {
     throw new UsageError((error as Error).message);
   }
   if (values.help) return 'help';
+  // Checked before the limits phase, which takes a minute.
+  if (values.database !== undefined && !existsSync(values.database)) throw new UsageError(`--database ${values.database}: no such file`);
   const events = whole(values.events, 1_000_000, '--events');
   const batchSize = whole(values.batch, 500, '--batch');
   if (batchSize > 10_000) throw new UsageError('--batch: the API takes at most 10000 events a request');
