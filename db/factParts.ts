@@ -15,14 +15,17 @@ export interface FactTable {
   combined: (source: string) => string;
 }
 
+/** The keys parts touch, combined: their stored rows with the parts, one row per key. */
+const touchedCombinedSql = (f: FactTable) => f.combined(`(SELECT * FROM ${f.table} SEMI JOIN ${f.parts} USING (business, ${f.id})
+  UNION ALL SELECT * FROM ${f.parts})`);
+
 /**
  * The table as of now, for readers: its rows no part touches, and the others combined with their
  * parts. Parts are few (compaction keeps them so); with none, DuckDB skips the combining branch.
  */
 export const currentFactsSql = (f: FactTable) => `(SELECT * FROM ${f.table} ANTI JOIN ${f.parts} USING (business, ${f.id})
 UNION ALL
-${f.combined(`(SELECT * FROM ${f.table} SEMI JOIN ${f.parts} USING (business, ${f.id})
-  UNION ALL SELECT * FROM ${f.parts})`)})`;
+${touchedCombinedSql(f)})`;
 
 /**
  * Folds every part into the table and empties the parts, inside the caller's transaction: the
@@ -32,9 +35,7 @@ ${f.combined(`(SELECT * FROM ${f.table} SEMI JOIN ${f.parts} USING (business, ${
  */
 export async function foldParts(connection: DuckDBConnection, f: FactTable): Promise<void> {
   const folded = `folded_${f.table}`;
-  await connection.run(`CREATE OR REPLACE TEMP TABLE ${folded} AS
-${f.combined(`(SELECT * FROM ${f.table} SEMI JOIN ${f.parts} USING (business, ${f.id})
-  UNION ALL SELECT * FROM ${f.parts})`)}`);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${folded} AS\n${touchedCombinedSql(f)}`);
   await connection.run(`DELETE FROM ${f.table} f USING ${folded} k WHERE f.business = k.business AND f.${f.id} = k.${f.id}`);
   await connection.run(`INSERT INTO ${f.table} SELECT * FROM ${folded}`);
   await connection.run(`DROP TABLE ${folded}`);
