@@ -227,7 +227,8 @@ export class EventWriter {
     } catch (error) {
       this.#options.onCompactionFailed?.(error);
     } finally {
-      this.#lastCompaction = { endedAt: performance.now(), ms: performance.now() - started };
+      const endedAt = performance.now();
+      this.#lastCompaction = { endedAt, ms: endedAt - started };
     }
   }
 

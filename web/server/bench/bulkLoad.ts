@@ -38,8 +38,9 @@ export async function registerBusinesses(runtime: Runtime, demo: Demo): Promise<
 /**
  * Loads the data set in-process: demo events -> validate -> anonymise -> db/eventStore
  * commitEvents, in the writer's queue (so whatever commitEvents maintains in the same
- * transaction is maintained here too), with the facts compacted when the writer would. No HTTP and no idempotency check: the demo's ids are unique, and this
- * only prepares the data the HTTP and report figures are measured on.
+ * transaction is maintained here too), with the facts compacted when the writer would. No HTTP
+ * and no idempotency check: the demo's ids are unique, and this only prepares the data the HTTP
+ * and report figures are measured on.
  */
 export async function bulkLoad(runtime: Runtime, demo: Demo): Promise<BulkLoadFigures> {
   const { deps } = runtime;

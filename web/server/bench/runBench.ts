@@ -90,7 +90,6 @@ async function prepareDataset(runtime: Runtime, demo: Demo, options: BenchOption
 
 /** Copies a kept database (and its write-ahead log, if any) to where the bench expects its own. */
 function copyDatabase(from: string, to: string): void {
-  if (!existsSync(from)) throw new Error(`--database ${from}: no such file`);
   process.stderr.write(`copying ${from} (${(statSync(from).size / 2 ** 30).toFixed(1)} GiB) ...\n`);
   copyFileSync(from, to);
   if (existsSync(`${from}.wal`)) copyFileSync(`${from}.wal`, `${to}.wal`);
