@@ -5,31 +5,29 @@ import { EventIdIndex } from './eventIdIndex';
 const id = (i: number) => createHash('sha256').update(String(i)).digest('hex');
 
 describe('EventIdIndex', () => {
-  it('remembers every id added while growing, and says "not stored" for ids never added', () => {
+  it('remembers every id added while adding tables, and says "not stored" for ids never added', () => {
     const index = new EventIdIndex(16);
-    for (let i = 0; i < 50_000; i++) index.add(id(i));
-    expect(index.size).toBe(50_000);
-    for (let i = 0; i < 50_000; i++) expect(index.mightContain(id(i))).toBe(true);
+    for (let i = 0; i < 200_000; i++) index.add(id(i));
+    expect(index.tables).toBeGreaterThan(2);
+    expect(index.size).toBe(200_000);
+    for (let i = 0; i < 200_000; i++) expect(index.mightContain(id(i))).toBe(true);
     let falseHits = 0;
-    for (let i = 50_000; i < 100_000; i++) if (index.mightContain(id(i))) falseHits++;
+    for (let i = 200_000; i < 400_000; i++) if (index.mightContain(id(i))) falseHits++;
     expect(falseHits).toBe(0);
   });
 
-  it('sized by forCount, holds that many ids without growing, then grows by half and keeps them all', () => {
-    const index = EventIdIndex.forCount(100_000, 0);
-    const sized = index.capacity;
-    expect(sized).toBe(125_000);
-    for (let i = 0; i < 100_000; i++) index.add(id(i));
-    expect(index.capacity).toBe(sized);
-    index.add(id(100_000));
-    expect(index.capacity).toBe(Math.ceil(sized * 1.5));
-    for (let i = 0; i <= 100_000; i++) expect(index.mightContain(id(i))).toBe(true);
-    let falseHits = 0;
-    for (let i = 100_001; i < 150_000; i++) if (index.mightContain(id(i))) falseHits++;
-    expect(falseHits).toBe(0);
+  it('sized by forCount, holds that many ids in one table, then adds a table half the size of what it holds', () => {
+    const index = EventIdIndex.forCount(200_000, 0);
+    expect(index.capacity).toBe(250_000);
+    for (let i = 0; i < 200_000; i++) index.add(id(i));
+    expect(index.tables).toBe(1);
+    index.add(id(200_000));
+    expect(index.tables).toBe(2);
+    expect(index.capacity).toBe(250_000 + 125_000);
+    for (let i = 0; i <= 200_000; i++) expect(index.mightContain(id(i))).toBe(true);
   });
 
-  it('handles the all-zero prefix that marks an empty slot', () => {
+  it('handles the all-zero fingerprint that marks an empty slot', () => {
     const index = new EventIdIndex();
     const zero = '0'.repeat(64);
     expect(index.mightContain(zero)).toBe(false);
@@ -52,13 +50,26 @@ describe('EventIdIndex.halves', () => {
   });
 });
 
-describe('EventIdIndex keeps 48 bits', () => {
-  it('says "maybe stored" for an id sharing the first 48 bits of a stored one, and "new" when bit 48 or earlier differs', () => {
+describe('EventIdIndex fingerprints', () => {
+  it('says "maybe stored" for an id with the same first 64 bits as a stored one, and "new" when either 32-bit word differs', () => {
     const index = new EventIdIndex();
-    const stored = `0123456789ab${'0'.repeat(52)}`;
+    const stored = `0123456789abcdef${'0'.repeat(48)}`;
     index.add(stored);
-    expect(index.mightContain(`0123456789ab${'f'.repeat(52)}`)).toBe(true);
-    expect(index.mightContain(`0123456789aa${'0'.repeat(52)}`)).toBe(false);
-    expect(index.mightContain(`1123456789ab${'0'.repeat(52)}`)).toBe(false);
+    expect(index.mightContain(`0123456789abcdef${'f'.repeat(48)}`)).toBe(true);
+    // Same fingerprint, another home: a different probe run, so not taken for the stored one.
+    expect(index.mightContain(`0123456789abcdee${'0'.repeat(48)}`)).toBe(false);
+    expect(index.mightContain(`1123456789abcdef${'0'.repeat(48)}`)).toBe(false);
+  });
+
+  it('keeps false hits near probe-run length / 2^32 however many ids it holds', () => {
+    // 2^32 fingerprints but only one run compared: among 300k stored ids with fingerprints drawn
+    // from a space of 2^12, a 64-bit prefix match would be expected ~73 times per lookup; a false
+    // hit needs a same-fingerprint id within ~13 slots of the probe run, ~0.3% of lookups.
+    const index = EventIdIndex.forCount(300_000, 0);
+    const narrow = (i: number) => `00000${id(i).slice(5, 8)}${id(i).slice(8)}`;
+    for (let i = 0; i < 300_000; i++) index.add(narrow(i));
+    let falseHits = 0;
+    for (let i = 300_000; i < 320_000; i++) if (index.mightContain(narrow(i))) falseHits++;
+    expect(falseHits / 20_000).toBeLessThan(0.01);
   });
 });

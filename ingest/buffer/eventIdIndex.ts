@@ -1,17 +1,18 @@
 /**
- * The idempotency index: the first 48 bits of every stored event pseudonym, in an
- * open-addressing hash table of a 32-bit and a 16-bit array (6 bytes a slot, at most 0.8 full:
- * 7.5-8.3 bytes an event, so 50 million events fit in about 0.4 GB instead of several GB of
- * strings). A slot's home is its own first 32 bits, so a growth can rehome what it stores.
+ * The idempotency index: a 32-bit fingerprint of every stored event pseudonym in open-addressing
+ * hash tables (4 bytes a slot, at most 0.8 full: 5-6 bytes an event, so 50 million events fit in
+ * under 0.3 GB instead of several GB of strings).
  *
- * The capacity is any number of slots, not a power of two, and grows by half: doubling took a
- * 47M-event table from 0.5 to 1 GiB at once, and held both while it copied. `forCount` sizes
- * it for the stored events at start, so the rebuild itself never grows it.
+ * A slot stores the pseudonym's first 32 bits; its home slot comes from the next 32. So a lookup
+ * compares only against the ~13 slots of its probe run (at 0.8 full), and a new event is taken
+ * for a stored one with probability ~13 / 2^32 per table (3e-9), whatever the number of events.
+ * The price is that a table cannot be rehomed (the home bits are not stored), so it never grows:
+ * when the newest table is full, a new one half the size of all before it is added, and lookups
+ * probe each (a handful after years of ingest; a restart rebuilds one table from the database).
+ * No growth copies anything: the 6-byte tables of before held the old and the new table at once.
  *
  * A miss proves an event is new. A hit only says "maybe stored": the writer confirms hits
- * against the database, so a collision can never drop an event. A new event collides with one
- * of n stored ones with probability n / 2^48 (2e-7 at 50M events): a database check that rare
- * costs nothing, while the 16 bits fewer than a 64-bit prefix save 140 MiB at 50M events.
+ * against the database, so a collision can never drop an event.
  */
 /** The 8 hex digits at `at` as an unsigned 32-bit number: Number.parseInt(slice, 16) >>> 0 without the slice. */
 function hexWord(text: string, at: number): number {
@@ -26,33 +27,71 @@ function hexWord(text: string, at: number): number {
 }
 
 const MAX_LOAD = 0.8;
-const GROWTH = 1.5;
+/** A new table holds this share of the ids stored in all tables before it. */
+const NEXT_TABLE_SHARE = 0.5;
+const MIN_CAPACITY = 1 << 16;
+
+/** One fixed-size table: fingerprints by home slot; 0 marks an empty slot. */
+class FingerprintTable {
+  readonly slots: Uint32Array;
+  size = 0;
+
+  constructor(readonly capacity: number) {
+    this.slots = new Uint32Array(capacity);
+  }
+
+  get full(): boolean {
+    return this.size + 1 > this.capacity * MAX_LOAD;
+  }
+
+  has(fingerprint: number, homeBits: number): boolean {
+    const { slots, capacity } = this;
+    for (let i = homeBits % capacity; ; i = i + 1 === capacity ? 0 : i + 1) {
+      const slot = slots[i]!;
+      if (slot === fingerprint) return true;
+      if (slot === 0) return false;
+    }
+  }
+
+  /** False when the same fingerprint already sits in the probe run. */
+  insert(fingerprint: number, homeBits: number): boolean {
+    const { slots, capacity } = this;
+    for (let i = homeBits % capacity; ; i = i + 1 === capacity ? 0 : i + 1) {
+      const slot = slots[i]!;
+      if (slot === fingerprint) return false;
+      if (slot === 0) {
+        slots[i] = fingerprint;
+        this.size += 1;
+        return true;
+      }
+    }
+  }
+}
 
 export class EventIdIndex {
-  /** The first 32 bits of each stored prefix, and the 16 after them; (0, 0) is an empty slot. */
-  #highs: Uint32Array;
-  #lows: Uint16Array;
-  #capacity: number;
-  #size = 0;
+  readonly #tables: FingerprintTable[];
 
-  constructor(initialCapacity = 1 << 16) {
-    this.#capacity = Math.max(16, Math.ceil(initialCapacity));
-    this.#highs = new Uint32Array(this.#capacity);
-    this.#lows = new Uint16Array(this.#capacity);
+  constructor(initialCapacity = MIN_CAPACITY) {
+    this.#tables = [new FingerprintTable(Math.max(16, Math.ceil(initialCapacity)))];
   }
 
-  /** Room for `events` ids plus `headroom` (a fraction) more before the first growth. */
-  static forCount(events: number, headroom = 0.1): EventIdIndex {
-    return new EventIdIndex(Math.max(1 << 16, (events * (1 + headroom)) / MAX_LOAD));
+  /** Room for `events` ids plus `headroom` (a fraction) more before a second table is added. */
+  static forCount(events: number, headroom = 0.05): EventIdIndex {
+    return new EventIdIndex(Math.max(MIN_CAPACITY, (events * (1 + headroom)) / MAX_LOAD));
   }
 
+  /** Fingerprints held (an id added twice, or sharing a fingerprint in its run, counts once). */
   get size(): number {
-    return this.#size;
+    return this.#tables.reduce((sum, table) => sum + table.size, 0);
   }
 
-  /** Slots allocated (6 bytes each). */
+  /** Slots allocated over all tables (4 bytes each). */
   get capacity(): number {
-    return this.#capacity;
+    return this.#tables.reduce((sum, table) => sum + table.capacity, 0);
+  }
+
+  get tables(): number {
+    return this.#tables.length;
   }
 
   /** The first two 32-bit words of a pseudonym. */
@@ -61,65 +100,29 @@ export class EventIdIndex {
   }
 
   mightContain(eventId: string): boolean {
-    const [high, low] = EventIdIndex.halves(eventId);
-    const [h, l] = slotKey(high, low);
-    return this.#find(h, l);
+    const [first, second] = EventIdIndex.halves(eventId);
+    const fingerprint = fingerprintOf(first);
+    for (const table of this.#tables) if (table.has(fingerprint, second)) return true;
+    return false;
   }
 
   add(eventId: string): void {
-    const [high, low] = EventIdIndex.halves(eventId);
-    this.addHalves(high, low);
+    const [first, second] = EventIdIndex.halves(eventId);
+    this.addHalves(first, second);
   }
 
-  /** Adds the prefix whose first two 32-bit words are high and low. */
-  addHalves(high: number, low: number): void {
-    if (this.#size + 1 > this.#capacity * MAX_LOAD) this.#grow();
-    const [h, l] = slotKey(high, low);
-    if (insert(this.#highs, this.#lows, this.#capacity, h, l)) this.#size += 1;
-  }
-
-  #find(high: number, low: number): boolean {
-    const highs = this.#highs;
-    const lows = this.#lows;
-    const capacity = this.#capacity;
-    for (let i = high % capacity; ; i = i + 1 === capacity ? 0 : i + 1) {
-      const h = highs[i]!;
-      const l = lows[i]!;
-      if (h === high && l === low) return true;
-      if (h === 0 && l === 0) return false;
+  /** Adds the pseudonym whose first two 32-bit words are first and second. */
+  addHalves(first: number, second: number): void {
+    let newest = this.#tables[this.#tables.length - 1]!;
+    if (newest.full) {
+      newest = new FingerprintTable(Math.max(MIN_CAPACITY, Math.ceil((this.size * NEXT_TABLE_SHARE) / MAX_LOAD)));
+      this.#tables.push(newest);
     }
-  }
-
-  #grow(): void {
-    const capacity = Math.ceil(this.#capacity * GROWTH);
-    const highs = new Uint32Array(capacity);
-    const lows = new Uint16Array(capacity);
-    for (let i = 0; i < this.#capacity; i++) {
-      const h = this.#highs[i]!;
-      const l = this.#lows[i]!;
-      if (h !== 0 || l !== 0) insert(highs, lows, capacity, h, l);
-    }
-    this.#highs = highs;
-    this.#lows = lows;
-    this.#capacity = capacity;
+    newest.insert(fingerprintOf(first), second);
   }
 }
 
-/** What a slot stores of a prefix: its first 32 bits and the next 16; (0, 0), the empty mark, folded onto (0, 1). */
-function slotKey(high: number, low: number): [number, number] {
-  const low16 = low >>> 16;
-  return high === 0 && low16 === 0 ? [0, 1] : [high, low16];
-}
-
-function insert(highs: Uint32Array, lows: Uint16Array, capacity: number, high: number, low: number): boolean {
-  for (let i = high % capacity; ; i = i + 1 === capacity ? 0 : i + 1) {
-    const h = highs[i]!;
-    const l = lows[i]!;
-    if (h === 0 && l === 0) {
-      highs[i] = high;
-      lows[i] = low;
-      return true;
-    }
-    if (h === high && l === low) return false;
-  }
+/** The stored form of the first 32 bits: 0, the empty mark, is folded onto 1. */
+function fingerprintOf(first: number): number {
+  return first === 0 ? 1 : first;
 }

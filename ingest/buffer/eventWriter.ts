@@ -95,8 +95,7 @@ export class EventWriter {
    * parts left by the last run (a stop does not wait for the idle compaction).
    */
   static async open(connection: DuckDBConnection, options: Partial<EventWriterOptions> = {}): Promise<EventWriter> {
-    // Sized for what is stored plus a tenth, so neither the rebuild nor the next hour of ingest
-    // grows it (a growth holds the old and the new table at once); at least 2^20 slots (8 MiB).
+    // One table sized for what is stored plus a twentieth; ingest beyond that adds a table.
     const storedRows = await countEvents(connection);
     const index = EventIdIndex.forCount(Math.max(storedRows, 800_000));
     await forEachEventIdPrefix(connection, (high, low) => {
