@@ -16,15 +16,15 @@ describe('EventIdIndex', () => {
     expect(falseHits).toBe(0);
   });
 
-  it('sized by forCount, holds that many ids in one table, then adds a table half the size of what it holds', () => {
-    const index = EventIdIndex.forCount(200_000, 0);
-    expect(index.capacity).toBe(250_000);
-    for (let i = 0; i < 200_000; i++) index.add(id(i));
+  it('sized by forCount, holds that many ids in one table, then adds a table for a quarter of what it holds', () => {
+    const index = EventIdIndex.forCount(400_000, 0);
+    expect(index.capacity).toBe(500_000);
+    for (let i = 0; i < 400_000; i++) index.add(id(i));
     expect(index.tables).toBe(1);
-    index.add(id(200_000));
+    index.add(id(400_000));
     expect(index.tables).toBe(2);
-    expect(index.capacity).toBe(250_000 + 125_000);
-    for (let i = 0; i <= 200_000; i++) expect(index.mightContain(id(i))).toBe(true);
+    expect(index.capacity).toBe(500_000 + 125_000);
+    for (let i = 0; i <= 400_000; i++) expect(index.mightContain(id(i))).toBe(true);
   });
 
   it('handles the all-zero fingerprint that marks an empty slot', () => {
