@@ -207,8 +207,11 @@ at_start AS (
 timed AS (
   SELECT c.business, c.channel, c.customer, c.started_at, c.reply_us,
          (c.reply_us - c.start_us) / 1e6 AS frt_s,
+         -- Rounded to the microsecond the instants have: the two open-seconds sums grow with the
+         -- day the hours are summed from (the period's start, or a badge window's), and their
+         -- difference would otherwise differ in the last bits between reports of one business.
          CASE WHEN c.reply_us IS NOT NULL AND ${scheduled}
-              THEN ${openUpTo('h', 'c.reply_us')} - c.open_before_start END AS frt_bh_s
+              THEN round(${openUpTo('h', 'c.reply_us')} - c.open_before_start, 6) END AS frt_bh_s
   FROM at_start c LEFT JOIN hours h ON ${segmentHolding('h', 'c', 'c.reply_us')}
 )`;
 }

@@ -244,3 +244,23 @@ describe('customer and message rates', () => {
     expect(groups.find((g) => g.business === 'acme')!.metrics.customer_initiated).toBe(5);
   });
 });
+
+describe('business-hours FRT', () => {
+  it('is the same to the last bit whatever day the opening hours are summed from', async () => {
+    // One conversation, Mon 2026-03-02 10:00:00 UTC, answered by an agent 2.466 s later, inside
+    // acme's opening hours: 2.466 s on both clocks. A period starting two months earlier sums the
+    // opening hours from there; the business report's badge windows can also start the sum
+    // earlier than the overview's, and the two must still show the same number.
+    const own = await openEventsDb();
+    try {
+      await own.insert([received('acme', 'r1', 'w1', '2026-03-02T10:00:00Z'), sent('acme', 'r1', 'w1', '2026-03-02T10:00:02.466Z', 'agent')]);
+      const registry = [business('acme')];
+      const medianFrom = async (from: string) =>
+        (await computeMetrics(own.source(registry), registry, { period: { from, to: '2026-03-08' }, business: 'acme' }, 1))[0]!.metrics.frt_bh_median_s;
+      expect(await medianFrom('2026-03-02')).toBe(2.466);
+      expect(await medianFrom('2026-01-05')).toBe(2.466);
+    } finally {
+      await own.close();
+    }
+  });
+});
