@@ -47,25 +47,23 @@ class FingerprintTable {
   }
 
   has(fingerprint: number, homeBits: number): boolean {
-    const { slots, capacity } = this;
-    for (let i = homeBits % capacity; ; i = i + 1 === capacity ? 0 : i + 1) {
-      const slot = slots[i]!;
-      if (slot === fingerprint) return true;
-      if (slot === 0) return false;
-    }
+    return this.slots[this.#slotOf(fingerprint, homeBits)] !== 0;
   }
 
-  /** False when the same fingerprint already sits in the probe run. */
-  insert(fingerprint: number, homeBits: number): boolean {
+  /** Stores the fingerprint unless it already sits in its probe run. */
+  insert(fingerprint: number, homeBits: number): void {
+    const i = this.#slotOf(fingerprint, homeBits);
+    if (this.slots[i] !== 0) return;
+    this.slots[i] = fingerprint;
+    this.size += 1;
+  }
+
+  /** The slot holding the fingerprint in its probe run, or the empty slot that ends the run. */
+  #slotOf(fingerprint: number, homeBits: number): number {
     const { slots, capacity } = this;
     for (let i = homeBits % capacity; ; i = i + 1 === capacity ? 0 : i + 1) {
       const slot = slots[i]!;
-      if (slot === fingerprint) return false;
-      if (slot === 0) {
-        slots[i] = fingerprint;
-        this.size += 1;
-        return true;
-      }
+      if (slot === fingerprint || slot === 0) return i;
     }
   }
 }
