@@ -1,6 +1,7 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { appendActivityDays } from './activityDays';
 import { appendText, appendTimestamp } from './appenderValues';
+import { inTransaction } from './transaction';
 import { appendConversationFactParts, compactConversationFacts } from './conversationFacts';
 import { appendMessageFactParts, compactMessageFacts } from './messageFacts';
 
@@ -81,18 +82,6 @@ export async function compactFacts(connection: DuckDBConnection): Promise<void> 
     await compactConversationFacts(connection);
     await compactMessageFacts(connection);
   });
-}
-
-/** Runs fn in a transaction: committed when it resolves, rolled back when it throws. */
-async function inTransaction(connection: DuckDBConnection, fn: () => Promise<void>): Promise<void> {
-  await connection.run('BEGIN TRANSACTION');
-  try {
-    await fn();
-    await connection.run('COMMIT');
-  } catch (error) {
-    await connection.run('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
 }
 
 const HEX_ID = /^[0-9a-f]{64}$/;

@@ -2,24 +2,13 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { daySql, rebuildActivityDays } from './activityDays';
 import { rebuildConversationFacts } from './conversationFacts';
 import { rebuildMessageFacts } from './messageFacts';
+import { inTransaction } from './transaction';
 
 // Deletions of the data lifecycle (SPEC 11): retention and erasure. Both run on the event
 // writer's connection (EventWriter.exclusive) while the admin store is held too, so no insert
 // of events or of webhook state can interleave; each is one transaction.
 
 const HEX_ID = /^[0-9a-f]{64}$/;
-
-async function inTransaction<T>(connection: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
-  await connection.run('BEGIN TRANSACTION');
-  try {
-    const result = await fn();
-    await connection.run('COMMIT');
-    return result;
-  } catch (error) {
-    await connection.run('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-}
 
 async function changed(connection: DuckDBConnection, sql: string, params: unknown[] = []): Promise<number> {
   const result = await connection.run(sql, params as never);
