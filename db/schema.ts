@@ -274,3 +274,11 @@ export const conversationDays = pgTable('conversation_days', {
   conversation: uhugeint('conversation').notNull(),
   kinds: integer('kinds').notNull(),
 });
+
+// How far each report table is clustered (db/clustering.ts): its rows of the UTC days up to
+// through_day are stored ordered by business and time, so a report of one business reads its own
+// rows only (DuckDB skips row groups by their min/max).
+export const clusteredDays = pgTable('clustered_days', {
+  tableName: varchar('table_name', { length: 64 }).primaryKey(),
+  throughDay: integer('through_day').notNull(),
+});

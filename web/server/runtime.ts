@@ -3,6 +3,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { isDatabaseInvalidated, openDatabase } from '../../db/duckdb';
 import { migrate } from '../../db/migrate';
 import { SerialStore } from '../../db/store';
+import type { ClusteredBlock } from '../../db/clustering';
 import type { PurgeCounts } from '../../db/lifecycle';
 import { Pseudonymiser } from '../../ingest/anonymise/pseudonym';
 import { EventWriter, type EventWriterOptions } from '../../ingest/buffer/eventWriter';
@@ -11,6 +12,7 @@ import { createApp, type App, type AppDeps } from './app';
 import type { Config } from './config';
 import { redactedErrorMessage, type Logger } from './logger';
 import { purgeRetention, scheduleRetention } from './privacy/retention';
+import { scheduleClustering } from './storage/clusteringSchedule';
 import { ReadQueue } from '../../reports/db/reportSource';
 import { decodeKey, loadAdminToken, loadPseudonymKey, type Secret } from './secrets';
 
@@ -23,6 +25,8 @@ export interface Runtime {
   adminTokenSource: ReturnType<typeof loadAdminToken>;
   /** Runs the retention purge now (it also runs at start and daily). */
   purgeRetention: () => Promise<PurgeCounts>;
+  /** Clusters the report tables' settled days now (it also runs at start and hourly). */
+  clusterSettledDays: (onBlock?: (block: ClusteredBlock) => void) => Promise<ClusteredBlock[]>;
   /** Finishes the write queue, checkpoints and closes the database. */
   close: () => Promise<void>;
 }
@@ -104,6 +108,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     await retention.stop();
     throw error;
   }
+  const clustering = scheduleClustering({ writer, now: deps.now, logger, onFailed: failed });
   let closed = false;
   return {
     app: createApp(deps),
@@ -112,10 +117,12 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     pseudonymKeySource,
     adminTokenSource,
     purgeRetention: () => purgeRetention(deps),
+    clusterSettledDays: clustering.runNow,
     close: async () => {
       if (closed) return;
       closed = true;
       await retention.stop();
+      await clustering.stop();
       await writer.drain();
       await store.exclusive(async () => {
         await store.connection.run('CHECKPOINT');

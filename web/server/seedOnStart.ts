@@ -42,6 +42,8 @@ export async function seedDemoIfWanted(runtime: Runtime, config: Config, logger:
     const { firstRejections: _first, ...counts } = summary;
     if (summary.rejected > 0) logger.error({ ...counts, firstRejections: formatRejections(summary) }, 'the intake rejected demo events');
     else logger.info({ ...counts, seconds: Math.round(counts.seconds * 10) / 10 }, 'demo data seeded');
+    // Most of the demo's days have settled: clustered now, in the background, not in an hour.
+    runtime.clusterSettledDays().catch((error: Error) => logger.error({ err: { message: error.message.slice(0, 300) } }, 'demo data could not be clustered'));
   } catch (error) {
     progress.finish();
     // A broken demo must not keep the server from starting: it starts with what was stored.

@@ -1,4 +1,5 @@
 import type { BulkLoadFigures } from './bulkLoad';
+import type { ClusteringFigures } from './clusterDataset';
 import type { LoadRate, ScanRate } from './duckdbLimits';
 import type { IngestFigures } from './httpIngest';
 import type { MachineInfo } from './machine';
@@ -10,7 +11,7 @@ import type { DatabaseSize } from './serverFootprint';
 export interface BenchResults {
   machine: MachineInfo;
   options: { events: number; clients: number; batchSize: number; runs: number; limitRows: number; httpSeconds: number };
-  dataset: { events: number; days: number; endDate: string; seed: string; business: string; note?: string; bulkLoad: BulkLoadFigures };
+  dataset: { events: number; days: number; endDate: string; seed: string; business: string; note?: string; bulkLoad: BulkLoadFigures; clustering: ClusteringFigures };
   limits: { sampleRows: number; appender: LoadRate; readJson: LoadRate; scan: ScanRate; bestLoadRowsPerSec: number; bestLoadPath: string };
   httpIngest: IngestFigures & { ratioToBestLimit: number };
   reports: ReportLatency[];

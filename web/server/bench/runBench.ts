@@ -14,6 +14,7 @@ import { AGAIN_SUFFIX, benchDemo, BULK_SEED, DATASET_DAYS, datasetWindow, HTTP_S
 import type { BenchResults } from './benchResults';
 import { BenchServer } from './benchServer';
 import { BENCH_ADMIN_TOKEN, BENCH_PSEUDONYM_KEY } from './benchServerEnv';
+import { clusterDataset } from './clusterDataset';
 import { bulkLoad, openBenchRuntime, registerBusinesses, type BulkLoadFigures } from './bulkLoad';
 import { busiestBusiness, exportEventsCsv } from './datasetQueries';
 import { appenderRate, readJsonRate, scanRate } from './duckdbLimits';
@@ -121,8 +122,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const csvDir = join(workDir, 'pgload');
     const csvPath = join(csvDir, 'events.csv');
     let bulk;
+    let clustering;
     try {
       bulk = await prepareDataset(runtime, demo, options);
+      clustering = await clusterDataset(runtime);
       process.stderr.write('full-scan rate: one-pass aggregate over the events table ...\n');
       scan = await scanRate(runtime.deps.reads.connection);
       business = await busiestBusiness(runtime.deps.reads.connection);
@@ -200,7 +203,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const partial: Omit<BenchResults, 'targets' | 'durationSeconds'> = {
       machine,
       options: { events: options.events, clients: options.clients, batchSize: options.batchSize, runs: options.runs, limitRows: options.limitRows, httpSeconds: options.httpSeconds },
-      dataset: { events: bulk.events, days: DATASET_DAYS, endDate: window.endDate, seed: BULK_SEED, business, ...(window.note ? { note: window.note } : {}), bulkLoad: bulk },
+      dataset: { events: bulk.events, days: DATASET_DAYS, endDate: window.endDate, seed: BULK_SEED, business, ...(window.note ? { note: window.note } : {}), bulkLoad: bulk, clustering },
       limits: { ...limits, scan, bestLoadRowsPerSec: bestLoad.rate, bestLoadPath: bestLoad.path },
       httpIngest: { ...http, ratioToBestLimit: http.eventsPerSec / bestLoad.rate },
       reports: [...cold, ...warm],
