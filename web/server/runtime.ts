@@ -40,6 +40,8 @@ export interface RuntimeOptions {
    * a restart does).
    */
   onDatabaseInvalidated?: (error: unknown) => void;
+  /** false: no clustering run at start (the bench runs and times its own); hourly runs still come. */
+  clusterAtStart?: boolean;
 }
 
 /**
@@ -108,7 +110,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     await retention.stop();
     throw error;
   }
-  const clustering = scheduleClustering({ writer, now: deps.now, logger, onFailed: failed });
+  const clustering = scheduleClustering({ writer, now: deps.now, logger, onFailed: failed }, { atStart: options.clusterAtStart ?? true });
   let closed = false;
   return {
     app: createApp(deps),

@@ -48,7 +48,7 @@ export interface ClusteringSchedule {
 }
 
 /** Clusters at start (in the background: the server answers meanwhile) and then hourly. */
-export function scheduleClustering(deps: ClusteringDeps, intervalMs = HOUR_MS): ClusteringSchedule {
+export function scheduleClustering(deps: ClusteringDeps, { atStart = true, intervalMs = HOUR_MS } = {}): ClusteringSchedule {
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   const runNow = (onBlock?: (block: ClusteredBlock) => void) => {
@@ -62,7 +62,7 @@ export function scheduleClustering(deps: ClusteringDeps, intervalMs = HOUR_MS): 
       deps.onFailed?.(error);
     });
   };
-  runLogged();
+  if (atStart) runLogged();
   const timer = setInterval(runLogged, intervalMs);
   timer.unref();
   return {
