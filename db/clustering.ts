@@ -26,8 +26,8 @@ interface ClusteredTable {
   /** The column the table's day comes from, and the rows of days [from, to] as a predicate. */
   order: string;
   daysBetween: (from: number, to: number) => string;
-  /** The first day with rows at or after `day`, as SQL returning one integer or NULL. */
-  firstDayFrom: (day: number) => string;
+  /** The first day with rows (at or after `day`), as SQL returning one integer or NULL. */
+  firstDayFrom: (day: number | null) => string;
 }
 
 const instantOfDay = (day: number) => `CAST('${new Date(day * DAY_MS).toISOString()}' AS TIMESTAMPTZ)`;
@@ -37,7 +37,7 @@ const dayColumnTable = (table: string): ClusteredTable => ({
   table,
   order: 'business, day',
   daysBetween: (from, to) => `day BETWEEN ${from} AND ${to}`,
-  firstDayFrom: (day) => `SELECT min(day) FROM ${table} WHERE day >= ${day}`,
+  firstDayFrom: (day) => `SELECT min(day) FROM ${table}${day === null ? '' : ` WHERE day >= ${day}`}`,
 });
 
 /** A table whose day is the UTC day of a TIMESTAMPTZ column; literal bounds keep zone maps usable. */
@@ -45,7 +45,8 @@ const instantColumnTable = (table: string, column: string): ClusteredTable => ({
   table,
   order: `business, ${column}`,
   daysBetween: (from, to) => `${column} >= ${instantOfDay(from)} AND ${column} < ${instantOfDay(to + 1)}`,
-  firstDayFrom: (day) => `SELECT CAST(epoch_us(min(${column})) // ${DAY_US} AS INTEGER) FROM ${table} WHERE ${column} >= ${instantOfDay(day)}`,
+  firstDayFrom: (day) =>
+    `SELECT CAST(epoch_us(min(${column})) // ${DAY_US} AS INTEGER) FROM ${table}${day === null ? '' : ` WHERE ${column} >= ${instantOfDay(day)}`}`,
 });
 
 export const CLUSTERED_TABLES: readonly ClusteredTable[] = [
@@ -102,7 +103,7 @@ export async function clusterNextBlock(connection: DuckDBConnection, settledThro
   for (const t of CLUSTERED_TABLES) {
     const through = await clusteredThrough(connection, t.table);
     if (through !== null && through >= settledThrough) continue;
-    const firstDay = await oneInteger(connection, t.firstDayFrom(through === null ? -1e6 : through + 1));
+    const firstDay = await oneInteger(connection, t.firstDayFrom(through === null ? null : through + 1));
     if (firstDay === null || firstDay > settledThrough) {
       // Nothing stored for the settled days left: they are clustered as they stand (empty).
       if (through !== null) await markClustered(connection, t.table, settledThrough);
