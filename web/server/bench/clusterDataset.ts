@@ -16,8 +16,11 @@ const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0
 export async function clusterDataset(runtime: Runtime): Promise<ClusteringFigures> {
   process.stderr.write('clustering the report tables by business (settled days, a block at a time) ...\n');
   const started = performance.now();
+  let previous = started;
   const blocks = await runtime.clusterSettledDays((block) => {
-    process.stderr.write(`  ${block.table} ${isoDay(block.fromDay)}..${isoDay(block.toDay)}: ${formatCount(block.rows)} rows\n`);
+    const now = performance.now();
+    process.stderr.write(`  ${block.table} ${isoDay(block.fromDay)}..${isoDay(block.toDay)}: ${formatCount(block.rows)} rows, ${((now - previous) / 1000).toFixed(1)} s\n`);
+    previous = now;
   });
   return { blocks: blocks.length, rows: blocks.reduce((sum, b) => sum + b.rows, 0), seconds: (performance.now() - started) / 1000 };
 }
