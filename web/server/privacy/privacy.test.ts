@@ -1,11 +1,11 @@
 import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../../db/duckdb';
 import { cachedPhoneNumbers } from '../../../ingest/anonymise/customerIdentity';
 import { Pseudonymiser } from '../../../ingest/anonymise/pseudonym';
 import { cellsContaining, fixture, postWebhook, registerWithWebhook } from '../../../ingest/webhooks/webhookTestKit';
 import { decodeKey } from '../secrets';
-import { startTestRuntime, TEST_ADMIN_TOKEN, TEST_PSEUDONYM_KEY, type TestRuntime } from '../testing/testRuntime';
+import { startTestRuntime, useTestRuntimes, TEST_ADMIN_TOKEN, TEST_PSEUDONYM_KEY, type TestRuntime } from '../testing/testRuntime';
 import { customerCandidates, erasureTargets } from './erasure';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -14,17 +14,7 @@ const DAY = 86_400_000;
 // The customer of the WhatsApp text fixture (wa_id 16505551234), sent to the API as +1 650 555 1234.
 const PERSON = '+1 650 555 1234';
 
-let runtimes: TestRuntime[] = [];
-afterEach(async () => {
-  for (const rt of runtimes) await rt.stop();
-  runtimes = [];
-});
-
-async function start(options: Parameters<typeof startTestRuntime>[0] = {}) {
-  const rt = await startTestRuntime({ now: () => NOW, ...options, env: { MIN_COHORT: '1', ...options.env } });
-  runtimes.push(rt);
-  return rt;
-}
+const { start, release } = useTestRuntimes({ now: () => NOW, env: { MIN_COHORT: '1' } });
 
 let n = 0;
 const event = (business: string, customer: string, conversation: string, at: string, extra: Record<string, unknown> = {}) => ({
@@ -195,11 +185,11 @@ describe('retention', () => {
     // At start: a restart 40 days later purges the rest before it serves.
     const dir = rt.dir;
     await rt.close();
-    runtimes = runtimes.filter((r) => r !== rt);
+    release(rt);
     const later = await start({ dir, now: () => NOW + 40 * DAY, env: { RETENTION_DAYS: '30' } });
     expect((await queryRows<{ n: number }>(later.deps.store.connection, 'SELECT count(*)::INTEGER AS n FROM events'))[0]!.n).toBe(0);
     await later.stop();
-    runtimes = [];
+    release(later);
     rmSync(dir, { recursive: true, force: true });
   });
 });
@@ -216,14 +206,14 @@ describe('pseudonym key rotation', () => {
     expect(((await (await first.postEvents(key, [e1])).json()) as { accepted: number }).accepted).toBe(1);
     const dir = first.dir;
     await first.close();
-    runtimes = [];
+    release(first);
 
     const rotated = { PSEUDONYM_KEY: NEW_KEY, PSEUDONYM_KEY_PREVIOUS: OLD_KEY, PSEUDONYM_KEY_PREVIOUS_UNTIL: '2026-03-31' };
     const second = await start({ dir, env: rotated });
     const resent = (await (await second.postEvents(key, [e1, event('acme', PERSON, 'r2', '2026-03-04T10:00:00Z')])).json()) as { accepted: number; duplicates: number };
     expect(resent).toMatchObject({ accepted: 1, duplicates: 1 });
     await second.close();
-    runtimes = [];
+    release(second);
 
     // After the overlap, idempotency no longer links the old ids, but erasure still finds the
     // person under the previous key for as long as it is configured.
@@ -231,7 +221,7 @@ describe('pseudonym key rotation', () => {
     const erased = await third.admin('POST', '/v1/privacy/erasure', { customer: PERSON, businesses: ['acme'] });
     expect(((await erased.json()) as { deleted_events: number }).deleted_events).toBe(2);
     await third.stop();
-    runtimes = [];
+    release(third);
     rmSync(dir, { recursive: true, force: true });
   });
 

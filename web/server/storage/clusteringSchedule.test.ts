@@ -1,24 +1,14 @@
 import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../../db/duckdb';
-import { startTestRuntime, type TestRuntime } from '../testing/testRuntime';
+import { useTestRuntimes, type TestRuntime } from '../testing/testRuntime';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const DAY = 86_400_000;
 const PERIOD = 'from=2026-03-01&to=2026-03-10';
 const BUSINESSES = ['cafe', 'atlas', 'bank'];
 
-let runtimes: TestRuntime[] = [];
-afterEach(async () => {
-  for (const rt of runtimes) await rt.stop();
-  runtimes = [];
-});
-
-async function start(options: Parameters<typeof startTestRuntime>[0] = {}) {
-  const rt = await startTestRuntime({ now: () => NOW, ...options, env: { MIN_COHORT: '1', ...options.env } });
-  runtimes.push(rt);
-  return rt;
-}
+const { start, release } = useTestRuntimes({ now: () => NOW, env: { MIN_COHORT: '1' } });
 
 let n = 0;
 /** A customer's message and the agent's answer a minute later, `daysAgo` days before NOW. */
@@ -77,10 +67,9 @@ describe('clustering the report tables in the server', () => {
     await rt.clusterSettledDays();
     const dir = rt.dir;
     await rt.close();
-    runtimes = [];
+    release(rt);
 
-    const later = await startTestRuntime({ dir, now: () => NOW + 2 * DAY, env: { MIN_COHORT: '1' } });
-    runtimes.push(later);
+    const later = await start({ dir, now: () => NOW + 2 * DAY });
     const key = await later.createKey('cafe');
     expect(await (await later.postEvents(key, exchange('cafe', -2))).json()).toMatchObject({ accepted: 2 });
     // Chained after the start's run: nothing is left for it.
@@ -89,7 +78,7 @@ describe('clustering the report tables in the server', () => {
     expect(await storedBusinesses(later, 3, 1, 0)).toEqual(['atlas', 'atlas', 'atlas', 'bank', 'bank', 'bank', 'cafe', 'cafe', 'cafe']);
     expect(later.logs.filter((l) => l.includes('report table clustered'))).toHaveLength(4);
     await later.stop();
-    runtimes = [];
+    release(later);
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterEach } from 'vitest';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime';
@@ -85,6 +86,31 @@ export async function startTestRuntime(options: RuntimeOptions & { dir?: string;
     stop: async () => {
       await runtime.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+type TestRuntimeOptions = NonNullable<Parameters<typeof startTestRuntime>[0]>;
+
+/**
+ * Runtimes for the tests of the calling file, each stopped after its test: `start` applies
+ * `defaults` under the test's options (env merged). `release` hands one back to the test, which
+ * closes it itself (a restart on the same folder, which the stop would delete).
+ */
+export function useTestRuntimes(defaults: TestRuntimeOptions = {}) {
+  let runtimes: TestRuntime[] = [];
+  afterEach(async () => {
+    for (const rt of runtimes) await rt.stop();
+    runtimes = [];
+  });
+  return {
+    start: async (options: TestRuntimeOptions = {}) => {
+      const rt = await startTestRuntime({ ...defaults, ...options, env: { ...defaults.env, ...options.env } });
+      runtimes.push(rt);
+      return rt;
+    },
+    release: (rt: TestRuntime) => {
+      runtimes = runtimes.filter((r) => r !== rt);
     },
   };
 }
