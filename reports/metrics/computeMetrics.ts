@@ -61,8 +61,8 @@ export async function computeMetrics(
  * The same for several groupings of one scope at once (the business report's totals, series and
  * channels): the events and conversation metrics of all of them come from one query each
  * (GROUPING SETS), so the period's rows are read, joined to the opening hours and grouped by
- * customer once instead of once per grouping. The badge, over windows of its own, is one query
- * per grouping.
+ * customer once instead of once per grouping. The badge, over windows of its own, is one more
+ * query for all of them.
  */
 export async function computeMetricGroupings(
   source: ReportSource,
@@ -83,11 +83,12 @@ export async function computeMetricGroupings(
   }));
   // Independent queries, sent together: with more than one read connection they run at once.
   const conversations = conversationScopeOf(source, scoped, request, bounds, windows.flat()).then(async (scope) => {
-    const [rows, ...badges] = await Promise.all([
+    const badgeGroupings = groupings.map((grouping, i) => ({ byChannel: grouping.byChannel ?? false, windows: windows[i]! }));
+    const [rows, badgeRows] = await Promise.all([
       source.query(compileConversationMetrics(scope, k, sets)),
-      ...groupings.map((grouping, i) => (BADGE ? source.query(compileBadgeInputs(scope, grouping.byChannel ?? false, windows[i]!, badgeInputs)) : Promise.resolve([]))),
+      BADGE ? source.query(compileBadgeInputs(scope, badgeGroupings, badgeInputs)) : Promise.resolve([]),
     ]);
-    return { rows, badges };
+    return { rows, badges: groupings.map((_, i) => badgeRows.filter((r) => Number(r.grouping) === i)) };
   });
   const [eventRows, { rows: conversationRows, badges: badgeRowsByGrouping }] = await Promise.all([source.query(compiled), conversations]);
   const eventsByKey = rowsByGroup(eventRows);

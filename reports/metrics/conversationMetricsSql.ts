@@ -247,33 +247,46 @@ FROM figures JOIN cohorts ON ${sameGroup('figures', 'cohorts', keys)}`;
   return { sql, params: params.values };
 }
 
+/** One grouping's badge windows: per business (and channel), one row per window key. */
+export interface BadgeGrouping {
+  byChannel: boolean;
+  windows: readonly BadgeWindow[];
+}
+
 /**
  * The badge's inputs over each window (the 7 days ending at a row's `to`), per business (and
- * channel): one row per (group, window key). Values only: the badge is never suppressed.
+ * channel), for every grouping in one query: one row per (grouping, group, window key), the
+ * grouping's index in `grouping`. The conversations are read and timed once for all of them.
+ * Values only: the badge is never suppressed.
  */
 export function compileBadgeInputs(
-  scope: ConversationMetricsScope, byChannel: boolean, windows: readonly BadgeWindow[], metrics: readonly FigureMetric[],
+  scope: ConversationMetricsScope, groupings: readonly BadgeGrouping[], metrics: readonly FigureMetric[],
 ): SqlQuery {
   const params = new Params();
-  const earliest = Math.min(...windows.map((w) => w.startMs));
+  const earliest = Math.min(...groupings.flatMap((g) => g.windows.map((w) => w.startMs)));
   // Windows are whole UTC days: a conversation joins the windows of its start day by equality
   // (an inequality join of every conversation with every window took twice as long).
   const dayOf = (ms: number) => {
     if (ms % DAY_MS !== 0) throw new Error('badge windows are whole UTC days');
     return ms / DAY_MS;
   };
-  const windowRows = windows.map((w) => `(${Math.trunc(w.key)}, ${dayOf(w.startMs)}, ${dayOf(w.endMs)})`).join(', ');
-  const keys = ['business', ...(byChannel ? ['channel'] : []), 'w.key AS bucket'];
-  const groupBy = ['business', ...(byChannel ? ['channel'] : []), 'bucket'];
+  const windowRows = groupings.flatMap((g, i) => g.windows.map((w) => `(${i}, ${Math.trunc(w.key)}, ${dayOf(w.startMs)}, ${dayOf(w.endMs)})`)).join(', ');
+  const anyChannel = groupings.some((g) => g.byChannel);
   const { aggregates, values } = valueAggregates(metrics);
   const businessHours = metrics.some((m) => m.kind === 'quantile' && m.clock === 'business');
-  const sql = `WITH ${timedConversations(scope, earliest, params, businessHours)},
-window_days AS (SELECT key, unnest(range(first_day, end_day)) AS day FROM (VALUES ${windowRows}) AS v(key, first_day, end_day))
-SELECT ${[...groupBy, ...values].join(', ')}
+  const source = groupings.length > 1 ? 'timed_once' : 'timed';
+  const branch = (g: BadgeGrouping, i: number) => {
+    const groupBy = ['business', ...(g.byChannel ? ['channel'] : []), 'bucket'];
+    const keys = [`${i} AS grouping`, 'business', ...(g.byChannel ? ['channel'] : anyChannel ? ['NULL AS channel'] : []), 'w.key AS bucket'];
+    return `SELECT ${[...keys, ...aggregates].join(',\n         ')}
+  FROM ${source} AS timed JOIN window_days w ON w.grouping = ${i} AND ${daySql('timed.started_at')} = w.day
+  GROUP BY ${groupBy.join(', ')}`;
+  };
+  const sql = `WITH ${timedConversations(scope, earliest, params, businessHours)},${groupings.length > 1 ? '\ntimed_once AS MATERIALIZED (SELECT * FROM timed),' : ''}
+window_days AS (SELECT grouping, key, unnest(range(first_day, end_day)) AS day FROM (VALUES ${windowRows}) AS v(grouping, key, first_day, end_day))
+SELECT ${['grouping', 'business', ...(anyChannel ? ['channel'] : []), 'bucket', ...values].join(', ')}
 FROM (
-  SELECT ${[...keys, ...aggregates].join(',\n         ')}
-  FROM timed JOIN window_days w ON ${daySql('timed.started_at')} = w.day
-  GROUP BY ${groupBy.join(', ')}
+  ${groupings.map(branch).join('\n  UNION ALL\n  ')}
 )`;
   return { sql, params: params.values };
 }
