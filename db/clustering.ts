@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { daySql } from './activityDays';
 import { queryPlainRows } from './duckdb';
 import { inTransaction } from './transaction';
 
@@ -18,13 +19,13 @@ import { inTransaction } from './transaction';
 /** Days rewritten together: long enough that one business's rows of a block fill row groups. */
 export const BLOCK_DAYS = 14;
 
-const DAY_US = 86_400_000_000;
 const DAY_MS = 86_400_000;
 
 interface ClusteredTable {
   table: string;
-  /** The column the table's day comes from, and the rows of days [from, to] as a predicate. */
+  /** The order a block's rows are written in: business, then the column the day comes from. */
   order: string;
+  /** The rows of days [from, to], as a predicate. */
   daysBetween: (from: number, to: number) => string;
   /** The first day with rows (at or after `day`), as SQL returning one integer or NULL. */
   firstDayFrom: (day: number | null) => string;
@@ -46,7 +47,7 @@ const instantColumnTable = (table: string, column: string): ClusteredTable => ({
   order: `business, ${column}`,
   daysBetween: (from, to) => `${column} >= ${instantOfDay(from)} AND ${column} < ${instantOfDay(to + 1)}`,
   firstDayFrom: (day) =>
-    `SELECT CAST(epoch_us(min(${column})) // ${DAY_US} AS INTEGER) FROM ${table}${day === null ? '' : ` WHERE ${column} >= ${instantOfDay(day)}`}`,
+    `SELECT ${daySql(`min(${column})`)} FROM ${table}${day === null ? '' : ` WHERE ${column} >= ${instantOfDay(day)}`}`,
 });
 
 export const CLUSTERED_TABLES: readonly ClusteredTable[] = [

@@ -1,3 +1,4 @@
+import { dateOfDay } from '../../../reports/period';
 import type { Runtime } from '../runtime';
 import { formatCount } from './textTable';
 
@@ -6,8 +7,6 @@ export interface ClusteringFigures {
   rows: number;
   seconds: number;
 }
-
-const isoDay = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * Clusters the data set's settled days (db/clustering.ts) before the reports are measured, as a
@@ -19,7 +18,7 @@ export async function clusterDataset(runtime: Runtime): Promise<ClusteringFigure
   let previous = started;
   const blocks = await runtime.clusterSettledDays((block) => {
     const now = performance.now();
-    process.stderr.write(`  ${block.table} ${isoDay(block.fromDay)}..${isoDay(block.toDay)}: ${formatCount(block.rows)} rows, ${((now - previous) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(`  ${block.table} ${dateOfDay(block.fromDay)}..${dateOfDay(block.toDay)}: ${formatCount(block.rows)} rows, ${((now - previous) / 1000).toFixed(1)} s\n`);
     previous = now;
   });
   return { blocks: blocks.length, rows: blocks.reduce((sum, b) => sum + b.rows, 0), seconds: (performance.now() - started) / 1000 };

@@ -1,9 +1,9 @@
 import { clusterNextBlock, settledThroughDay, type ClusteredBlock } from '../../../db/clustering';
 import type { EventWriter } from '../../../ingest/buffer/eventWriter';
+import { dateOfDay } from '../../../reports/period';
 import { redactedErrorMessage, type Logger } from '../logger';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 export interface ClusteringDeps {
   writer: EventWriter;
@@ -12,8 +12,6 @@ export interface ClusteringDeps {
   /** Told of a failed block (the server checks it for an invalidated database). */
   onFailed?: (error: unknown) => void;
 }
-
-const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /**
  * Clusters every settled block not yet clustered (db/clustering.ts), one block per turn of the
@@ -33,7 +31,7 @@ async function clusterSettledDays(deps: ClusteringDeps, stopped: () => boolean, 
     blocks.push(block);
     onBlock?.(block);
     deps.logger.info(
-      { table: block.table, from: isoDay(block.fromDay), to: isoDay(block.toDay), rows: block.rows, ms: Math.round(performance.now() - started) },
+      { table: block.table, from: dateOfDay(block.fromDay), to: dateOfDay(block.toDay), rows: block.rows, ms: Math.round(performance.now() - started) },
       'report table clustered',
     );
   }
