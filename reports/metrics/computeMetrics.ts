@@ -1,12 +1,12 @@
 import type { BusinessRecord } from '../../db/registry';
 import type { ReportSource } from '../db/reportSource';
-import { bucketsOf, periodBounds, trailingWindow, type Bucket, type Granularity, type Period, type PeriodBounds } from '../period';
+import { bucketsOf, DAY_MS, periodBounds, trailingWindow, type Bucket, type Granularity, type Period, type PeriodBounds } from '../period';
 import { Suppressor } from '../suppression';
 import { CHANNELS, type Channel } from '../vocabulary';
-import { compileEventMetrics, readEventMetric, type CompiledEventMetrics } from './compileSql';
+import { compileEventMetrics, readEventMetric, type CompiledEventMetrics, type EventGrouping } from './compileSql';
 import { BusinessCalendar } from './businessHours';
 import {
-  cohortColumn, compileBadgeInputs, compileConversationMetrics, compileLatestReply, FIGURE_METRICS, valueColumn,
+  cohortColumn, compileBadgeInputs, compileConversationMetrics, FIGURE_METRICS, LATEST_REPLY_COLUMN, valueColumn,
   type BadgeWindow, type ConversationMetricsScope, type FigureMetric,
 } from './conversationMetricsSql';
 import { CONVERSATION_METRICS, METRICS, type ConversationMetric, type MetricId } from './definitions';
@@ -81,16 +81,16 @@ export async function computeMetricGroupings(
     const window = periodBounds(trailingWindow((bucket ?? request.period).to, WINDOW_DAYS));
     return { key: bucket?.key ?? 0, ...window };
   }));
-  // Independent queries, sent together: with more than one read connection they run at once.
-  const conversations = conversationScopeOf(source, scoped, request, bounds, windows.flat()).then(async (scope) => {
-    const badgeGroupings = groupings.map((grouping, i) => ({ byChannel: grouping.byChannel ?? false, windows: windows[i]! }));
-    const [rows, badgeRows] = await Promise.all([
-      source.query(compileConversationMetrics(scope, k, sets)),
-      BADGE ? source.query(compileBadgeInputs(scope, badgeGroupings, badgeInputs)) : Promise.resolve([]),
-    ]);
-    return { rows, badges: groupings.map((_, i) => badgeRows.filter((r) => Number(r.grouping) === i)) };
-  });
-  const [eventRows, { rows: conversationRows, badges: badgeRowsByGrouping }] = await Promise.all([source.query(compiled), conversations]);
+  // Independent queries, sent together: with more than one read connection they run at once
+  // (the two heavy ones, events and conversations, first: each goes to a connection of its own).
+  const scope = conversationScopeOf(scoped, request, bounds, windows.flat());
+  const badgeGroupings = groupings.map((grouping, i) => ({ byChannel: grouping.byChannel ?? false, windows: windows[i]! }));
+  const [eventRows, conversationRows, badgeRows] = await Promise.all([
+    source.query(compiled),
+    conversationMetricRows(source, scope, scoped, k, sets),
+    BADGE ? source.query(compileBadgeInputs(scope, badgeGroupings, badgeInputs)) : Promise.resolve([]),
+  ]);
+  const badgeRowsByGrouping = groupings.map((_, i) => badgeRows.filter((r) => Number(r.grouping) === i));
   const eventsByKey = rowsByGroup(eventRows);
   const conversationsByKey = rowsByGroup(conversationRows);
 
@@ -131,23 +131,41 @@ const rowsByGroup = (rows: Record<string, unknown>[]) => new Map(rows.map((r) =>
 
 const badgeInputs = BADGE?.kind === 'badge' ? FIGURE_METRICS.filter((m) => m.id === BADGE.responseRate || m.id === BADGE.medianFrt) : [];
 
-/** The scope of the conversation queries, with the opening hours covering every start and reply they read. */
-async function conversationScopeOf(
-  source: ReportSource,
+/**
+ * The scope of the conversation queries, with the opening hours from the earliest start they read
+ * to tomorrow. The intake refuses events more than 5 minutes ahead of their receipt
+ * (ingest/anonymise), so that covers every reply: no query for the latest one is needed before
+ * the metrics' (it read all the facts again, and their parts, before anything else could start).
+ */
+function conversationScopeOf(
   scoped: readonly BusinessRecord[],
-  request: Omit<MetricRequest, 'byChannel' | 'granularity'>,
+  request: Pick<MetricRequest, 'business' | 'channel'>,
   bounds: PeriodBounds,
   windows: readonly BadgeWindow[],
-): Promise<ConversationMetricsScope> {
+  untilMs = Math.max(bounds.endMs, Date.now() + DAY_MS),
+): ConversationMetricsScope {
   const earliestMs = Math.min(bounds.startMs, ...windows.map((w) => w.startMs));
-  const [latest] = await source.query<{ latest_ms: number | null }>(compileLatestReply({ startMs: earliestMs, endMs: bounds.endMs, business: request.business }));
-  const untilMs = Math.max(bounds.endMs, Number(latest?.latest_ms ?? 0));
   const hours = scoped.flatMap((b) =>
     new BusinessCalendar(b.timezone, b.businessHours).openIntervalsCovering(earliestMs, untilMs).map((i) => ({ business: b.id, ...i })));
   return {
     ...bounds, business: request.business, channel: request.channel,
     hours, hoursUntilMs: untilMs, scheduled: scoped.map((b) => b.id),
   };
+}
+
+/**
+ * The conversation metrics' rows. A reply later than the hours reach (stored some other way, or
+ * the clock set back since) was timed wrongly on the business-hours clock: the query is run again
+ * with hours reaching it, so the figures stay exact whatever the data.
+ */
+async function conversationMetricRows(
+  source: ReportSource, scope: ConversationMetricsScope, scoped: readonly BusinessRecord[], k: number, sets: readonly EventGrouping[],
+): Promise<Record<string, unknown>[]> {
+  const rows = await source.query(compileConversationMetrics(scope, k, sets));
+  const latestMs = Math.max(...rows.map((r) => Number(r[LATEST_REPLY_COLUMN] ?? 0)));
+  if (!(latestMs > scope.hoursUntilMs)) return rows;
+  const reaching = conversationScopeOf(scoped, scope, scope, [], Math.ceil(latestMs));
+  return source.query(compileConversationMetrics(reaching, k, sets));
 }
 
 export interface GroupRows {

@@ -35,9 +35,12 @@ export interface OpenInterval {
 export interface ConversationMetricsScope extends PeriodBounds {
   business?: string;
   channel?: Channel;
-  /** Opening intervals covering every start and reply of the conversations read. */
+  /** Opening intervals covering every start and reply up to hoursUntilMs. */
   hours: readonly OpenInterval[];
-  /** The latest start or reply the hours are looked up for. */
+  /**
+   * The latest instant the hours reach. compileConversationMetrics returns its latest reply
+   * (LATEST_REPLY_COLUMN): a later one was timed against hours that do not reach it.
+   */
   hoursUntilMs: number;
   /** Businesses with a registry entry (their hours, possibly none, are in `hours`). */
   scheduled: readonly string[];
@@ -55,6 +58,8 @@ export type FigureMetric = Exclude<ConversationMetric, { kind: 'badge' }>;
 /** Where a metric's value and cohort are in a result row. */
 export const valueColumn = (metric: FigureMetric) => metric.id;
 export const cohortColumn = (metric: FigureMetric) => `${metric.id}__cohort`;
+/** The latest first response (ms since the epoch) of the conversations a metrics query timed. */
+export const LATEST_REPLY_COLUMN = 'latest_reply_ms';
 
 const ANSWERED = 'reply_us IS NOT NULL';
 
@@ -234,15 +239,16 @@ export function compileConversationMetrics(
   const { keys, bucket: granularity, groupBy } = groupingColumns(groupings);
   const bucket = granularity ? `, ${bucketSql(granularity, 'started_at')} AS bucket` : '';
   const { aggregates, values } = valueAggregates(metrics);
+  const latestReply = `CAST(max(reply_us) / 1000 AS DOUBLE) AS ${LATEST_REPLY_COLUMN}`;
   const sql = `WITH ${timedConversations(scope, scope.startMs, params)},
 grouped AS MATERIALIZED (SELECT *${bucket} FROM timed),
 figures AS (
-  SELECT ${[...keys, ...aggregates].join(',\n         ')}
+  SELECT ${[...keys, ...aggregates, latestReply].join(',\n         ')}
   FROM grouped
   GROUP BY ${groupBy()}
 ),
 ${cohortsSql('grouped', keys, groupBy(), k)}
-SELECT ${[...keys.map((c) => `figures.${c}`), ...values, ...cohortColumns(metrics)].join(',\n       ')}
+SELECT ${[...keys.map((c) => `figures.${c}`), ...values, ...cohortColumns(metrics), LATEST_REPLY_COLUMN].join(',\n       ')}
 FROM figures JOIN cohorts ON ${sameGroup('figures', 'cohorts', keys)}`;
   return { sql, params: params.values };
 }
@@ -288,14 +294,5 @@ SELECT ${['grouping', 'business', ...(anyChannel ? ['channel'] : []), 'bucket', 
 FROM (
   ${groupings.map(branch).join('\n  UNION ALL\n  ')}
 )`;
-  return { sql, params: params.values };
-}
-
-/** The latest first response of the conversations started in [startMs, endMs): how far the hours must reach. */
-export function compileLatestReply(scope: PeriodBounds & { business?: string }): SqlQuery {
-  const params = new Params();
-  const sql = `SELECT CAST(epoch_ms(max(replied_at)) AS DOUBLE) AS latest_ms FROM ${CURRENT_CONVERSATION_FACTS} AS conversation_facts
-WHERE started_at >= CAST(${params.add(isoOfMs(scope.startMs))} AS TIMESTAMPTZ) AND started_at < CAST(${params.add(isoOfMs(scope.endMs))} AS TIMESTAMPTZ)${
-  scope.business === undefined ? '' : ` AND business = ${params.add(scope.business)}`}`;
   return { sql, params: params.values };
 }

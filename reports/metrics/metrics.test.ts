@@ -263,4 +263,21 @@ describe('business-hours FRT', () => {
       await own.close();
     }
   });
+
+  it('times a reply dated beyond tomorrow (stored before the clock was set back) on the whole of its hours', async () => {
+    // The opening hours are first looked up until tomorrow: the intake refuses events dated later.
+    // This reply is in 2099 (stored directly). Started Mon 2099-03-02 16:00 UTC, answered Thu
+    // 2099-03-05 10:00 UTC; acme opens 09-17 UTC on weekdays. Calendar: 66 h = 237600 s.
+    // Business hours: Mon 16-17 (1 h) + Tue and Wed 09-17 (8 h each) + Thu 09-10 (1 h) = 18 h = 64800 s.
+    const own = await openEventsDb();
+    try {
+      await own.insert([received('acme', 'late', 'w1', '2099-03-02T16:00:00Z'), sent('acme', 'late', 'w1', '2099-03-05T10:00:00Z', 'agent')]);
+      const registry = [business('acme')];
+      const [group] = await computeMetrics(own.source(registry), registry, { period: { from: '2099-03-02', to: '2099-03-02' }, business: 'acme' }, 1);
+      expect(group!.metrics.frt_median_s).toBe(237600);
+      expect(group!.metrics.frt_bh_median_s).toBe(64800);
+    } finally {
+      await own.close();
+    }
+  });
 });
