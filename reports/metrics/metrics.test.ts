@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { business, openEventsDb, WEEKDAY_9_TO_17, type EventsDb, type TestEvent } from '../testing/eventsDb';
 import { computeMetricGroupings, computeMetrics, type MetricRow } from './computeMetrics';
+import { compileBadgeInputs, FIGURE_METRICS } from './conversationMetricsSql';
 
 // Hand-made event sets; every expected number is worked out in the comments from SPEC 7, not by
 // the code under test. Period: Mon 2026-03-02 .. Sun 2026-03-08 (UTC). k = 1 (no suppression)
@@ -236,6 +237,21 @@ describe('customer and message rates', () => {
     }
     const [totals] = await computeMetricGroupings(db.source(REGISTRY), REGISTRY, { period: PERIOD, business: 'acme' }, [{}, { byChannel: true }], 1);
     expect(totals![0]!.metrics.customer_initiated).toBe(5);
+  });
+
+  it('keeps each grouping of the badge query to its own windows', async () => {
+    // Two groupings whose windows share key 0 but not their days. acme, Mon 03-02 only: c1 (120 s)
+    // and c2 (3600 s): rate 1, median 1860 s. Fri 03-06 to Sat 03-07: c4 (234000 s, not within
+    // 24 h) and c6 (600 s): rate 0.5, median 117300 s. Mixed up, each would read all four.
+    const day = (date: string) => Date.parse(`${date}T00:00:00Z`);
+    const monday = { key: 0, startMs: day('2026-03-02'), endMs: day('2026-03-03') };
+    const weekend = { key: 0, startMs: day('2026-03-06'), endMs: day('2026-03-08') };
+    const scope = { startMs: monday.startMs, endMs: weekend.endMs, business: 'acme', hours: [], hoursUntilMs: weekend.endMs, scheduled: [] };
+    const inputs = FIGURE_METRICS.filter((m) => m.id === 'response_rate_24h' || m.id === 'frt_median_s');
+    const rows = await db.source(REGISTRY).query(compileBadgeInputs(scope, [{ byChannel: false, windows: [monday] }, { byChannel: false, windows: [weekend] }], inputs));
+    const figures = rows.map((r) => ({ grouping: Number(r.grouping), rate: Number(r.response_rate_24h), median: Number(r.frt_median_s) }))
+      .sort((a, b) => a.grouping - b.grouping);
+    expect(figures).toEqual([{ grouping: 0, rate: 1, median: 1860 }, { grouping: 1, rate: 0.5, median: 117300 }]);
   });
 
   it('returns one row per registered business in the overview scope', async () => {
