@@ -16,38 +16,57 @@ export interface ReportSource {
 /**
  * Read queries on dedicated DuckDB connections, each running one statement at a time (the ingest
  * writer and the admin store have connections of their own, so a long report never holds up a
- * write, and MVCC gives each query a consistent snapshot). A query goes to the connection with
- * the fewest queued: a report sends its independent queries together, and with two connections
- * one's single-threaded phases (hash table builds, finalising quantiles, handing rows to
- * JavaScript) overlap the other's parallel scans.
+ * write, and MVCC gives each query a consistent snapshot). Queries wait in one line and each
+ * goes to the first connection free: a report sends its independent queries together, and with
+ * two connections one's single-threaded phases (hash table builds, finalising quantiles, handing
+ * rows to JavaScript) overlap the other's parallel scans. A query assigned to a connection when
+ * sent would wait behind a long one there while the other connection sat idle (the business
+ * report's three small queries behind its largest).
  */
 export class ReadQueue {
-  readonly #lanes: { connection: DuckDBConnection; tail: Promise<unknown>; queued: number }[];
+  readonly #connections: readonly DuckDBConnection[];
+  /** Free connections, by their index: the first one is preferred. */
+  readonly #free: Set<number>;
+  readonly #waiting: ((connection: DuckDBConnection) => Promise<void>)[] = [];
   readonly #onFailed: (error: unknown) => void;
 
   /** onFailed is told of every failed query (the caller still gets the error). */
   constructor(connections: readonly DuckDBConnection[], onFailed: (error: unknown) => void = () => undefined) {
     if (connections.length === 0) throw new Error('a read queue needs a connection');
-    this.#lanes = connections.map((connection) => ({ connection, tail: Promise.resolve(), queued: 0 }));
+    this.#connections = connections;
+    this.#free = new Set(connections.keys());
     this.#onFailed = onFailed;
   }
 
   /** The first connection, for callers that need one outside the queue (the bench's scans). */
   get connection(): DuckDBConnection {
-    return this.#lanes[0]!.connection;
+    return this.#connections[0]!;
   }
 
   query<T>(query: SqlQuery): Promise<T[]> {
-    const lane = this.#lanes.reduce((best, l) => (l.queued < best.queued ? l : best));
-    lane.queued += 1;
-    const run = lane.tail.then(() => queryPlainRows<T>(lane.connection, query.sql, query.params)).catch((error: unknown) => {
-      this.#onFailed(error);
-      throw error;
-    }).finally(() => {
-      lane.queued -= 1;
+    return new Promise<T[]>((resolve, reject) => {
+      this.#waiting.push(async (connection) => {
+        try {
+          resolve(await queryPlainRows<T>(connection, query.sql, query.params));
+        } catch (error) {
+          this.#onFailed(error);
+          reject(error);
+        }
+      });
+      this.#dispatch();
     });
-    lane.tail = run.catch(() => undefined);
-    return run;
+  }
+
+  #dispatch(): void {
+    while (this.#free.size > 0 && this.#waiting.length > 0) {
+      const index = Math.min(...this.#free);
+      this.#free.delete(index);
+      const run = this.#waiting.shift()!;
+      void run(this.#connections[index]!).finally(() => {
+        this.#free.add(index);
+        this.#dispatch();
+      });
+    }
   }
 }
 
