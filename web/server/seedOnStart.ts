@@ -3,7 +3,7 @@ import { generateDemo } from '../../ingest/demo/generateDemo';
 import { formatRejections, formatSummary, inProcessClient, postDemo } from '../../ingest/demo/postDemo';
 import { ProgressBar } from '../../ingest/demo/progress';
 import type { Config } from './config';
-import type { Logger } from './logger';
+import { redactedErrorMessage, type Logger } from './logger';
 import type { Runtime } from './runtime';
 
 const DEFAULT_EVENTS = 300_000;
@@ -43,7 +43,9 @@ export async function seedDemoIfWanted(runtime: Runtime, config: Config, logger:
     if (summary.rejected > 0) logger.error({ ...counts, firstRejections: formatRejections(summary) }, 'the intake rejected demo events');
     else logger.info({ ...counts, seconds: Math.round(counts.seconds * 10) / 10 }, 'demo data seeded');
     // Most of the demo's days have settled: clustered now, in the background, not in an hour.
-    runtime.clusterSettledDays().catch((error: Error) => logger.error({ err: { message: error.message.slice(0, 300) } }, 'demo data could not be clustered'));
+    // Logged like the hourly run's failures (identifiers redacted); that run retries it.
+    runtime.clusterSettledDays().catch((error: unknown) =>
+      logger.error({ error: redactedErrorMessage(error) }, 'demo data could not be clustered (retried within the hour)'));
   } catch (error) {
     progress.finish();
     // A broken demo must not keep the server from starting: it starts with what was stored.
