@@ -82,6 +82,26 @@ describe('conversation facts from write-time parts', () => {
     expect(fact!.start).toBe(10); // started_at > first_at: not customer-initiated (SPEC 7)
   });
 
+  it("keeps two businesses' conversations apart when their keys are equal, folded or not", async () => {
+    // Test identifiers are hashed without the business (db/factKey.ts), so 'c1' has one key at
+    // both: the collision pseudonyms make practically impossible. Stored rows and parts are
+    // matched on the key alone (db/factParts.ts); acme's stored row must still be shown once and
+    // combined with nothing of beta's.
+    await commitEvents(connection, [received('c1', 5)]);
+    await compactFacts(connection);
+    await commitEvents(connection, [{ ...received('c1', 10, 'bob'), business: 'beta' }, { ...sent('c1', 20, 'agent'), business: 'beta' }]);
+    const perBusiness = async (table: string) => (await connection.runAndReadAll(
+      `SELECT business, ${FACT_COLUMNS} FROM ${table} AS f ORDER BY business`)).getRowObjectsJson()
+      .map((r) => ({ business: r.business, first: Number(r.first), customer: nameOf(r.customer), reply: r.reply === null ? null : Number(r.reply) }));
+    const expected = [
+      { business: 'acme', first: 5, customer: 'alice', reply: null },
+      { business: 'beta', first: 10, customer: 'bob', reply: 20 },
+    ];
+    expect(await perBusiness(CURRENT_CONVERSATION_FACTS)).toEqual(expected);
+    await compactFacts(connection);
+    expect(await perBusiness('conversation_facts')).toEqual(expected);
+  });
+
   it('ignores events without a conversation and customer events', async () => {
     await commitEvents(connection, [event('customer.blocked', null, 1), event('customer.muted', 'c1', 1), event('message.read', null, 2)]);
     expect(await merged(connection)).toEqual([]);

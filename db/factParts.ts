@@ -15,15 +15,25 @@ export interface FactTable {
   combined: (source: string) => string;
 }
 
+/*
+ * Stored rows and parts are matched on the identifier alone, not (business, identifier): finding
+ * the rows parts touch scans the identifiers of every stored row, and one 128-bit column scans
+ * ~25% faster than two (at 11.5M events: message facts 53 -> 41 ms, conversation facts 27 -> 19 ms
+ * per query). It stays exact even if two businesses' keys collided: each stored row is on one side
+ * exactly (ANTI or SEMI JOIN on the same condition), and the combination groups by (business,
+ * identifier), so another business's row with a colliding key is combined with nothing but
+ * itself.
+ */
+
 /** The keys parts touch, combined: their stored rows with the parts, one row per key. */
-const touchedCombinedSql = (f: FactTable) => f.combined(`(SELECT * FROM ${f.table} SEMI JOIN ${f.parts} USING (business, ${f.id})
+const touchedCombinedSql = (f: FactTable) => f.combined(`(SELECT * FROM ${f.table} SEMI JOIN ${f.parts} USING (${f.id})
   UNION ALL SELECT * FROM ${f.parts})`);
 
 /**
  * The table as of now, for readers: its rows no part touches, and the others combined with their
  * parts. Parts are few (compaction keeps them so); with none, DuckDB skips the combining branch.
  */
-export const currentFactsSql = (f: FactTable) => `(SELECT * FROM ${f.table} ANTI JOIN ${f.parts} USING (business, ${f.id})
+export const currentFactsSql = (f: FactTable) => `(SELECT * FROM ${f.table} ANTI JOIN ${f.parts} USING (${f.id})
 UNION ALL
 ${touchedCombinedSql(f)})`;
 
