@@ -1,7 +1,10 @@
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../../db/duckdb';
+import type { EventWriter } from '../../../ingest/buffer/eventWriter';
+import { createLogger } from '../logger';
 import { useTestRuntimes, type TestRuntime } from '../testing/testRuntime';
+import { scheduleClustering } from './clusteringSchedule';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const DAY = 86_400_000;
@@ -80,5 +83,20 @@ describe('clustering the report tables in the server', () => {
     await later.stop();
     release(later);
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('a failed clustering run', () => {
+  it('is told to onFailed (the invalidated-database check) whoever started it, and rejects', async () => {
+    const broken = new Error('IO Error: could not write block');
+    const failures: unknown[] = [];
+    const writer = { compactFacts: async () => undefined, exclusive: async () => { throw broken; } } as unknown as EventWriter;
+    const schedule = scheduleClustering({ writer, now: () => NOW, logger: createLogger('silent'), onFailed: (error) => failures.push(error) }, { atStart: false });
+    try {
+      await expect(schedule.runNow()).rejects.toBe(broken);
+      expect(failures).toEqual([broken]);
+    } finally {
+      await schedule.stop();
+    }
   });
 });

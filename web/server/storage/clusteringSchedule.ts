@@ -39,7 +39,10 @@ async function clusterSettledDays(deps: ClusteringDeps, stopped: () => boolean, 
 }
 
 export interface ClusteringSchedule {
-  /** Clusters what has settled now, after a run in progress; rejects if a block fails. */
+  /**
+   * Clusters what has settled now, after a run in progress; rejects if a block fails (and tells
+   * onFailed, whoever started the run: the hourly timer, the demo seed or a test).
+   */
   runNow: (onBlock?: (block: ClusteredBlock) => void) => Promise<ClusteredBlock[]>;
   /** Clears the timer and waits for a run in progress (it stops after its current block). */
   stop: () => Promise<void>;
@@ -50,14 +53,16 @@ export function scheduleClustering(deps: ClusteringDeps, { atStart = true, inter
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   const runNow = (onBlock?: (block: ClusteredBlock) => void) => {
-    const run = running.then(() => clusterSettledDays(deps, () => stopped, onBlock));
+    const run = running.then(() => clusterSettledDays(deps, () => stopped, onBlock)).catch((error: unknown) => {
+      deps.onFailed?.(error);
+      throw error;
+    });
     running = run.catch(() => undefined);
     return run;
   };
   const runLogged = () => {
     runNow().catch((error: unknown) => {
       deps.logger.error({ error: redactedErrorMessage(error) }, 'report tables could not be clustered (retried later)');
-      deps.onFailed?.(error);
     });
   };
   if (atStart) runLogged();
