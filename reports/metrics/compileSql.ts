@@ -5,6 +5,7 @@ import { isoOfMs, type Granularity, type PeriodBounds } from '../period';
 import { MESSAGE_TYPES, type Channel } from '../vocabulary';
 import { cohortOf, EVENT_METRICS, type DistinctCount, type EventFilter, type EventMetric } from './definitions';
 import { kindsMask } from './kindsMask';
+import { groupedPerBusiness, rowsPerBusinessSql } from './perBusiness';
 import { dayLiteral, literalList, Params, type SqlQuery } from './sqlText';
 
 /**
@@ -39,6 +40,8 @@ import { dayLiteral, literalList, Params, type SqlQuery } from './sqlText';
 export interface EventScope extends PeriodBounds {
   /** Only this business (the per-business report); undefined: every business (overview). */
   business?: string;
+  /** The scope's customer_days rows per business (rowsPerBusinessSql), to group the larger ones alone (without `business`). */
+  rowsByBusiness?: ReadonlyMap<string, number>;
   channel?: Channel;
 }
 
@@ -98,7 +101,8 @@ export function groupingColumns(groupings: readonly EventGrouping[]): {
   keys: string[];
   /** The day/week granularity of the groupings that have one. */
   bucket: Granularity | undefined;
-  groupBy: (extra?: readonly string[]) => string;
+  /** The GROUP BY of the groupings plus `extra`; `business` replaces the business column ([] when one business is read at a time). */
+  groupBy: (extra?: readonly string[], business?: readonly string[]) => string;
 } {
   if (groupings.length === 0) throw new Error('at least one grouping');
   const buckets = new Set(groupings.map((g) => g.bucket).filter((b) => b !== undefined));
@@ -107,9 +111,11 @@ export function groupingColumns(groupings: readonly EventGrouping[]): {
   const bucket = [...buckets][0];
   const keys = columnsOf({ byChannel: groupings.some((g) => g.byChannel), bucket });
   const sets = groupings.map(columnsOf);
-  const groupBy = (extra: readonly string[] = []) => (sets.length === 1
-    ? [...sets[0]!, ...extra].join(', ')
-    : `GROUPING SETS (${sets.map((set) => `(${[...set, ...extra].join(', ')})`).join(', ')})`);
+  const columns = (set: readonly string[], extra: readonly string[], business: readonly string[]) =>
+    [...business, ...set.filter((c) => c !== 'business'), ...extra].join(', ');
+  const groupBy = (extra: readonly string[] = [], business: readonly string[] = ['business']) => (sets.length === 1
+    ? columns(sets[0]!, extra, business)
+    : `GROUPING SETS (${sets.map((set) => `(${columns(set, extra, business)})`).join(', ')})`);
   return { keys, bucket, groupBy };
 }
 
@@ -158,7 +164,7 @@ export function compileEventMetrics(
   const joins: string[] = [];
   const selected: string[] = [];
   const inDays = inScope(`day >= ${dayLiteral(scope.startMs)} AND day < ${dayLiteral(scope.endMs)}`);
-  const dayKeySelect = ['business', ...(byChannel ? ['channel'] : []), ...(bucket ? [`${bucketOfDaySql(bucket, 'day')} AS bucket`] : [])];
+  const dayKeySelect = [...(byChannel ? ['channel'] : []), ...(bucket ? [`${bucketOfDaySql(bucket, 'day')} AS bucket`] : [])];
   for (const family of EVENT_FAMILIES) {
     const entries = [...counts.values()].filter((e) => e.count.distinct === family);
     // The customers family is the base: it is built even without a figure, for the groups.
@@ -174,11 +180,12 @@ export function compileEventMetrics(
     } else {
       const anyMask = entries.reduce((mask, e) => mask | kindsMask(e.count.where), 0);
       const counted = entries.map((e) => `CAST(count_if((kinds & ${kindsMask(e.count.where)}) <> 0) AS INTEGER) AS ${e.name}`);
+      const kindsFilter = family === 'customer' ? [] : [`(kinds & ${anyMask}) <> 0`];
       ctes.push(`${family}_values AS (
-  SELECT ${dayKeySelect.join(', ')}, ${family}, bit_or(kinds) AS kinds
+  ${groupedPerBusiness(params, scope.rowsByBusiness, (b) => `SELECT ${[b.select, ...dayKeySelect].join(', ')}, ${family}, bit_or(kinds) AS kinds
   FROM ${FAMILY_TABLES[family]}
-  WHERE ${inDays}${family === 'customer' ? '' : ` AND (kinds & ${anyMask}) <> 0`}
-  GROUP BY ${groupBy([family])}
+  WHERE ${[inDays, ...(b.filter ? [b.filter] : []), ...kindsFilter].join(' AND ')}
+  GROUP BY ${groupBy([family], b.keys)}`, business)}
 )`);
       ctes.push(`${family}_counts AS (
   SELECT ${keys.join(', ')}${counted.length ? `,\n         ${indent(counted, '         ')}` : ''}
@@ -214,6 +221,17 @@ SELECT ${[...keys.map((k) => `customer_counts.${k}`), ...selected].join(',\n    
 FROM customer_counts${joins.map((j) => `\n${j}`).join('')}
 ORDER BY ${keys.join(', ')}`;
   return { sql, params: params.values, columns, keys };
+}
+
+/** The scope's customer_days rows per business, for compileEventMetrics' `rowsByBusiness`. */
+export function compileRowsPerBusiness(scope: EventScope): SqlQuery {
+  const params = new Params();
+  const where = [
+    `day >= ${dayLiteral(scope.startMs)} AND day < ${dayLiteral(scope.endMs)}`,
+    ...(scope.business === undefined ? [] : [`business = ${params.add(scope.business)}`]),
+    ...(scope.channel === undefined ? [] : [`channel = ${params.add(scope.channel)}`]),
+  ];
+  return { sql: rowsPerBusinessSql(where.join(' AND ')), params: params.values };
 }
 
 const MESSAGE_MASK = kindsMask({ types: MESSAGE_TYPES });

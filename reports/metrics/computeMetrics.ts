@@ -3,13 +3,14 @@ import type { ReportSource } from '../db/reportSource';
 import { bucketsOf, DAY_MS, periodBounds, trailingWindow, type Bucket, type Granularity, type Period, type PeriodBounds } from '../period';
 import { Suppressor } from '../suppression';
 import { CHANNELS, type Channel } from '../vocabulary';
-import { compileEventMetrics, readEventMetric, type CompiledEventMetrics, type EventGrouping } from './compileSql';
+import { compileEventMetrics, compileRowsPerBusiness, readEventMetric, type CompiledEventMetrics, type EventGrouping } from './compileSql';
 import { BusinessCalendar } from './businessHours';
 import {
   cohortColumn, compileBadgeInputs, compileConversationMetrics, FIGURE_METRICS, LATEST_REPLY_COLUMN, valueColumn,
   type BadgeWindow, type ConversationMetricsScope, type FigureMetric,
 } from './conversationMetricsSql';
 import { CONVERSATION_METRICS, METRICS, type ConversationMetric, type MetricId } from './definitions';
+import { rowsByBusinessOf } from './perBusiness';
 
 /** The metrics of one row: SPEC 9's overview fields, with the small-cohort ones null and named. */
 export type MetricValues = { [K in MetricId]: K extends 'very_responsive' ? boolean : number | null };
@@ -74,22 +75,28 @@ export async function computeMetricGroupings(
   const scoped = request.business === undefined ? businesses : businesses.filter((b) => b.id === request.business);
   const bounds = periodBounds(request.period);
   const sets = groupings.map((g) => ({ byChannel: g.byChannel, bucket: g.granularity }));
-  const compiled = compileEventMetrics({ ...bounds, business: request.business, channel: request.channel }, sets);
+  const eventScope = { ...bounds, business: request.business, channel: request.channel };
   const bucketLists = groupings.map((g) => (g.granularity ? bucketsOf(request.period, g.granularity) : undefined));
   // The badge of a row ending on day T reads the conversations started in [T-6, T].
   const windows = bucketLists.map((buckets): BadgeWindow[] => (buckets ?? [undefined]).map((bucket) => {
     const window = periodBounds(trailingWindow((bucket ?? request.period).to, WINDOW_DAYS));
     return { key: bucket?.key ?? 0, ...window };
   }));
-  // Independent queries, sent together: with more than one read connection they run at once
-  // (the two heavy ones, events and conversations, first: each goes to a connection of its own).
+  // With more than one read connection the queries run at once; the two heavy ones, events and
+  // conversations, each on a connection of its own.
   const scope = conversationScopeOf(scoped, request, bounds, windows.flat());
   const badgeGroupings = groupings.map((grouping, i) => ({ byChannel: grouping.byChannel ?? false, windows: windows[i]! }));
-  const [eventRows, conversationRows, badgeRows] = await Promise.all([
-    source.query(compiled),
-    conversationMetricRows(source, scope, scoped, k, sets),
-    BADGE ? source.query(compileBadgeInputs(scope, badgeGroupings, badgeInputs)) : Promise.resolve([]),
-  ]);
+  // Over several businesses, the events query waits for the scope's rows per business (a few
+  // ms), which decide how it groups customers (./perBusiness.ts); the conversations query goes
+  // meanwhile. One business is grouped alone, whatever its rows.
+  const counted = request.business === undefined ? source.query(compileRowsPerBusiness(eventScope)) : Promise.resolve([]);
+  const conversationsRead = conversationMetricRows(source, scope, scoped, k, sets);
+  const eventsRead = counted.then(async (rows) => {
+    const compiled = compileEventMetrics({ ...eventScope, rowsByBusiness: rowsByBusinessOf(rows) }, sets);
+    return { compiled, rows: await source.query(compiled) };
+  });
+  const badgeRead = counted.then(() => (BADGE ? source.query(compileBadgeInputs(scope, badgeGroupings, badgeInputs)) : []));
+  const [{ compiled, rows: eventRows }, conversationRows, badgeRows] = await Promise.all([eventsRead, conversationsRead, badgeRead]);
   const badgeRowsByGrouping = groupings.map((_, i) => badgeRows.filter((r) => Number(r.grouping) === i));
   const eventsByKey = rowsByGroup(eventRows);
   const conversationsByKey = rowsByGroup(conversationRows);

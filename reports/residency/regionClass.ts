@@ -1,4 +1,3 @@
-import { literalList } from '../metrics/sqlText';
 import { ADEQUATE_COUNTRIES } from './adequacy';
 
 /**
@@ -38,10 +37,9 @@ export function regionClass(region: string): RegionClass {
 
 export const isEeaCountry = (country: string) => EEA_COUNTRIES.has(country);
 
-/** The same rule as regionClass, as a SQL expression over a region column (tested to agree). */
-export function regionClassSql(column: string): string {
-  return `CASE WHEN ${column} IN (${literalList([...EEA_COUNTRIES])}) THEN 'eea'
-            WHEN ${column} IN (${literalList([...ADEQUATE])}) THEN 'adequate'
-            WHEN ${column} = '${UNKNOWN_REGION}' THEN 'unknown'
-            ELSE 'third' END`;
-}
+/** Every region whose class is not `third`, with its class: the rule as data, for SQL (residencySql). */
+export const CLASSED_REGIONS: readonly (readonly [string, Exclude<RegionClass, 'third'>])[] = [
+  ...[...EEA_COUNTRIES].map((c) => [c, 'eea'] as const),
+  ...[...ADEQUATE].map((c) => [c, 'adequate'] as const),
+  [UNKNOWN_REGION, 'unknown'],
+];

@@ -4,7 +4,8 @@ import { COUNTRY_CODES } from '../../ingest/countries';
 import { business, openEventsDb, type EventsDb, type TestEvent } from '../testing/eventsDb';
 import { ADEQUACY, ADEQUATE_COUNTRIES } from './adequacy';
 import { locationStatus } from './locationStatus';
-import { regionClass, regionClassSql } from './regionClass';
+import { regionClass } from './regionClass';
+import { classBit, classBitsOf, classedRegionsSql } from './residencySql';
 import { computeResidency, computeResidencyFlags } from './residency';
 
 describe('the adequacy data file', () => {
@@ -36,10 +37,10 @@ describe('region classes', () => {
     const db = await openEventsDb();
     try {
       const codes = [...COUNTRY_CODES, 'ZZ'];
-      const rows = await queryRows<{ c: string; k: string }>(db.connection,
-        `SELECT c, ${regionClassSql('c')} AS k FROM (SELECT unnest(string_split($1, ',')) AS c)`, [codes.join(',')]);
+      const rows = await queryRows<{ c: string; k: number }>(db.connection,
+        `WITH ${classedRegionsSql()} SELECT customer_region AS c, class_bit AS k FROM ${classBitsOf("(SELECT unnest(string_split($1, ',')) AS customer_region) AS codes")}`, [codes.join(',')]);
       expect(rows).toHaveLength(codes.length);
-      for (const row of rows) expect([row.c, row.k]).toEqual([row.c, regionClass(row.c)]);
+      for (const row of rows) expect([row.c, Number(row.k)]).toEqual([row.c, classBit(regionClass(row.c))]);
     } finally {
       db.close();
     }

@@ -1,7 +1,8 @@
 import type { PeriodBounds } from '../period';
+import { groupedPerBusiness } from '../metrics/perBusiness';
 import { dayLiteral, literal, Params, type SqlQuery } from '../metrics/sqlText';
 import type { Channel } from '../vocabulary';
-import { REGION_CLASSES, regionClassSql, type RegionClass } from './regionClass';
+import { CLASSED_REGIONS, REGION_CLASSES, type RegionClass } from './regionClass';
 
 /**
  * Residency queries (SPEC 8). Pure builders. A customer is counted per event: the class is that
@@ -14,6 +15,8 @@ import { REGION_CLASSES, regionClassSql, type RegionClass } from './regionClass'
 
 export interface ResidencyScope extends PeriodBounds {
   business?: string;
+  /** The scope's customer_days rows per business (from processingKeysSql), to group the larger ones alone (without `business`). */
+  rowsByBusiness?: ReadonlyMap<string, number>;
   channel?: Channel;
 }
 
@@ -41,6 +44,30 @@ const BITS_PER_COLUMN = 62;
 const bitOf = (i: number) => 1n << BigInt(i % BITS_PER_COLUMN);
 const columnOf = (i: number) => `eea_in_${Math.floor(i / BITS_PER_COLUMN)}`;
 
+/** A region class's bit in the per-customer set of classes. */
+export const classBit = (c: RegionClass) => 1 << REGION_CLASSES.indexOf(c);
+
+/**
+ * The classes of regions, as a WITH item named `classed`: the regions regionClass names
+ * (CLASSED_REGIONS) with their class bit; any other region is `third` (classBitsOf).
+ */
+export function classedRegionsSql(): string {
+  const rows = CLASSED_REGIONS.map(([region, c]) => `(${literal(region)}, ${classBit(c)})`).join(', ');
+  return `classed AS (SELECT * FROM (VALUES ${rows}) AS classed(customer_region, class_bit))`;
+}
+
+/**
+ * The rows of `source` (a table and its WHERE clause) with `class_bit`, their region's class,
+ * by a join to `classed` (classedRegionsSql) rather than a CASE of IN lists per row: on one
+ * business's rows at a time (see residencyCountsSql) the CASE took a quarter of the report, and
+ * a DISTINCT of the period's regions joined back cost more in planning and joins than the
+ * grouping saved.
+ */
+export function classBitsOf(source: string): string {
+  return `(SELECT scoped_rows.*, coalesce(classed.class_bit, ${classBit('third')}) AS class_bit
+  FROM (SELECT * FROM ${source}) AS scoped_rows LEFT JOIN classed USING (customer_region)) AS with_class`;
+}
+
 /**
  * One row per business with every residency count, from one pass over the period's customer
  * days: each customer is reduced once to a set of bits (the region classes of its events, and
@@ -61,12 +88,9 @@ export function residencyCountsSql(
   const inScope = scoped(scope, params);
   const index = new Map(eeaCountries.map((c, i) => [c, i]));
   const bitColumns = [...new Set(eeaCountries.map((_, i) => columnOf(i)))];
-  const classBit = (c: RegionClass) => 1 << REGION_CLASSES.indexOf(c);
-  const classOf = regionClassSql('customer_region');
-
   const countryBits = bitColumns.map((column) => {
     const cases = eeaCountries.filter((_, i) => columnOf(i) === column).map((c) => `WHEN ${literal(c)} THEN ${bitOf(index.get(c)!)}`);
-    return `bit_or(CASE WHEN eea THEN CASE processed_in ${cases.join(' ')} ELSE 0 END ELSE 0 END) AS ${column}`;
+    return `bit_or(CASE WHEN class_bit = ${classBit('eea')} THEN CASE processed_in ${cases.join(' ')} ELSE 0 END ELSE 0 END) AS ${column}`;
   });
   const exposedTests = bitColumns.map((column) => {
     const masks = [...exposedCountries].map(([business, countries]) => {
@@ -87,15 +111,11 @@ export function residencyCountsSql(
     ...eeaCountries.map((c, i) => `CAST(count_if((${columnOf(i)} & ${bitOf(i)}) <> 0) AS INTEGER) AS ${columns.eeaCountries.get(c)}`),
     `CAST(${exposedTests.length === 0 ? '0' : `count_if(${exposedTests.join(' OR ')})`} AS INTEGER) AS ${columns.exposure}`,
   ];
-  const sql = `WITH regions AS (
-  SELECT customer_region, CASE class ${REGION_CLASSES.map((c) => `WHEN '${c}' THEN ${classBit(c)}`).join(' ')} END AS class_bit, class = 'eea' AS eea
-  FROM (SELECT customer_region, ${classOf} AS class FROM (SELECT DISTINCT customer_region FROM customer_days WHERE ${inScope}))
-),
+  const sql = `WITH ${classedRegionsSql()},
 customers AS (
-  SELECT business, bit_or(class_bit) AS classes${countryBits.map((b) => `,\n         ${b}`).join('')}
-  FROM customer_days JOIN regions USING (customer_region)
-  WHERE ${inScope}
-  GROUP BY business, customer
+  ${groupedPerBusiness(params, scope.rowsByBusiness, (b) => `SELECT ${b.select}, bit_or(class_bit) AS classes${countryBits.map((bits) => `,\n         ${bits}`).join('')}
+  FROM ${classBitsOf(`customer_days WHERE ${[inScope, ...(b.filter ? [b.filter] : [])].join(' AND ')}`)}
+  GROUP BY ${[...b.keys, 'customer'].join(', ')}`, scope.business === undefined ? undefined : params.add(scope.business))}
 )
 SELECT business,
        ${counted.join(',\n       ')}
@@ -106,14 +126,16 @@ ORDER BY business`;
 }
 
 /**
- * Rows {business, country, region}: each processing country and customer region seen together
- * in the period. Enough for the flag, which needs where EEA customers' data went, not how many:
- * a DISTINCT over a few hundred keys instead of one over the customers behind them.
+ * Rows {business, country, region, rows}: each processing country and customer region seen
+ * together in the period, and their customer_days rows. Enough for the flag, which needs where
+ * EEA customers' data went, not how many: a grouping into a few hundred keys instead of one over
+ * the customers behind them. The rows decide how residencyCountsSql groups each business.
  */
 export function processingKeysSql(scope: ResidencyScope): SqlQuery {
   const params = new Params();
-  const sql = `SELECT DISTINCT business, processed_in AS country, customer_region AS region
+  const sql = `SELECT business, processed_in AS country, customer_region AS region, count(*) AS rows
 FROM customer_days WHERE ${scoped(scope, params)}
-ORDER BY ALL`;
+GROUP BY business, processed_in, customer_region
+ORDER BY business, country, region`;
   return { sql, params: params.values };
 }
