@@ -6,7 +6,7 @@ import { MESSAGE_TYPES, type Channel } from '../vocabulary';
 import { cohortOf, EVENT_METRICS, type DistinctCount, type EventFilter, type EventMetric } from './definitions';
 import { kindsMask } from './kindsMask';
 import { groupedPerBusiness, rowsPerBusinessSql } from './perBusiness';
-import { dayLiteral, literalList, Params, type SqlQuery } from './sqlText';
+import { dayLiteral, daysInScopeSql, literalList, Params, type SqlQuery } from './sqlText';
 
 /**
  * Compiles the `events` metrics of ./definitions.ts into one query, grouped by business (and
@@ -226,12 +226,7 @@ ORDER BY ${keys.join(', ')}`;
 /** The scope's customer_days rows per business, for compileEventMetrics' `rowsByBusiness`. */
 export function compileRowsPerBusiness(scope: EventScope): SqlQuery {
   const params = new Params();
-  const where = [
-    `day >= ${dayLiteral(scope.startMs)} AND day < ${dayLiteral(scope.endMs)}`,
-    ...(scope.business === undefined ? [] : [`business = ${params.add(scope.business)}`]),
-    ...(scope.channel === undefined ? [] : [`channel = ${params.add(scope.channel)}`]),
-  ];
-  return { sql: rowsPerBusinessSql(where.join(' AND ')), params: params.values };
+  return { sql: rowsPerBusinessSql(daysInScopeSql(scope, params)), params: params.values };
 }
 
 const MESSAGE_MASK = kindsMask({ types: MESSAGE_TYPES });

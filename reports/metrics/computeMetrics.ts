@@ -88,7 +88,8 @@ export async function computeMetricGroupings(
   const badgeGroupings = groupings.map((grouping, i) => ({ byChannel: grouping.byChannel ?? false, windows: windows[i]! }));
   // Over several businesses, the events query waits for the scope's rows per business (a few
   // ms), which decide how it groups customers (./perBusiness.ts); the conversations query goes
-  // meanwhile. One business is grouped alone, whatever its rows.
+  // meanwhile. One business is grouped alone, whatever its rows. The small badge query waits too,
+  // so that the events query is ahead of it for the next free connection.
   const counted = request.business === undefined ? source.query(compileRowsPerBusiness(eventScope)) : Promise.resolve([]);
   const conversationsRead = conversationMetricRows(source, scope, scoped, k, sets);
   const eventsRead = counted.then(async (rows) => {

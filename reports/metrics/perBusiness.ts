@@ -11,7 +11,7 @@ import type { Params } from './sqlText';
  * only businesses with OWN_GROUPING_MIN_ROWS rows in the scope get one; the others share one.
  */
 export const OWN_GROUPING_MIN_ROWS = 100_000;
-export const MAX_OWN_GROUPINGS = 32;
+const MAX_OWN_GROUPINGS = 32;
 
 /** How one grouping reads its business. */
 export interface BusinessColumn {
@@ -31,7 +31,7 @@ export const rowsByBusinessOf = (rows: readonly Record<string, unknown>[]) =>
   new Map(rows.map((r) => [String(r.business), Number(r.rows)]));
 
 /** The businesses that get a grouping of their own, largest first. */
-export function ownGroupings(rowsByBusiness: ReadonlyMap<string, number> | undefined): string[] {
+function ownGroupings(rowsByBusiness: ReadonlyMap<string, number> | undefined): string[] {
   return [...(rowsByBusiness ?? [])]
     .filter(([, rows]) => rows >= OWN_GROUPING_MIN_ROWS)
     .sort((a, b) => b[1] - a[1])

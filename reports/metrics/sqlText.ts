@@ -1,4 +1,4 @@
-import { DAY_MS } from '../period';
+import { DAY_MS, type PeriodBounds } from '../period';
 
 /**
  * The only way values reach report SQL text. Everything else is a bound parameter. Inlined
@@ -17,6 +17,18 @@ export function dayLiteral(ms: number): string {
   const day = ms / DAY_MS;
   if (!Number.isInteger(day)) throw new Error(`a period bound must be a UTC midnight: ${new Date(ms).toISOString()}`);
   return String(day);
+}
+
+/**
+ * The rows of an activity-day table (customer_days, conversation_days: db/activityDays.ts) in a
+ * period and the scope's business and channel, as a WHERE condition; the values are bound.
+ */
+export function daysInScopeSql(scope: PeriodBounds & { business?: string; channel?: string }, params: Params): string {
+  return [
+    `day >= ${dayLiteral(scope.startMs)} AND day < ${dayLiteral(scope.endMs)}`,
+    ...(scope.business === undefined ? [] : [`business = ${params.add(scope.business)}`]),
+    ...(scope.channel === undefined ? [] : [`channel = ${params.add(scope.channel)}`]),
+  ].join(' AND ');
 }
 
 export const literalList = (values: readonly string[]) => values.map(literal).join(', ');

@@ -1,6 +1,6 @@
 import type { PeriodBounds } from '../period';
 import { groupedPerBusiness } from '../metrics/perBusiness';
-import { dayLiteral, literal, Params, type SqlQuery } from '../metrics/sqlText';
+import { daysInScopeSql, literal, Params, type SqlQuery } from '../metrics/sqlText';
 import type { Channel } from '../vocabulary';
 import { CLASSED_REGIONS, REGION_CLASSES, type RegionClass } from './regionClass';
 
@@ -18,15 +18,6 @@ export interface ResidencyScope extends PeriodBounds {
   /** The scope's customer_days rows per business (from processingKeysSql), to group the larger ones alone (without `business`). */
   rowsByBusiness?: ReadonlyMap<string, number>;
   channel?: Channel;
-}
-
-function scoped(scope: ResidencyScope, params: Params): string {
-  const parts = [
-    `day >= ${dayLiteral(scope.startMs)} AND day < ${dayLiteral(scope.endMs)}`,
-    ...(scope.business === undefined ? [] : [`business = ${params.add(scope.business)}`]),
-    ...(scope.channel === undefined ? [] : [`channel = ${params.add(scope.channel)}`]),
-  ];
-  return parts.join(' AND ');
 }
 
 /** Where each count is in the row of a business that residencyCountsSql returns. */
@@ -85,7 +76,7 @@ export function residencyCountsSql(
   exposedCountries: ReadonlyMap<string, readonly string[]>,
 ): SqlQuery & { columns: ResidencyCountColumns } {
   const params = new Params();
-  const inScope = scoped(scope, params);
+  const inScope = daysInScopeSql(scope, params);
   const index = new Map(eeaCountries.map((c, i) => [c, i]));
   const bitColumns = [...new Set(eeaCountries.map((_, i) => columnOf(i)))];
   const countryBits = bitColumns.map((column) => {
@@ -134,7 +125,7 @@ ORDER BY business`;
 export function processingKeysSql(scope: ResidencyScope): SqlQuery {
   const params = new Params();
   const sql = `SELECT business, processed_in AS country, customer_region AS region, count(*) AS rows
-FROM customer_days WHERE ${scoped(scope, params)}
+FROM customer_days WHERE ${daysInScopeSql(scope, params)}
 GROUP BY business, processed_in, customer_region
 ORDER BY business, country, region`;
   return { sql, params: params.values };
