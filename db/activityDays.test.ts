@@ -19,7 +19,7 @@ function event(extra: Partial<EventRow> = {}): EventRow {
   return {
     business: 'acme', eventId: `e${id}`, type: 'message.received', channel: 'whatsapp', customer: ALICE, customerRegion: 'DE',
     conversation: 'c1', message: null, occurredAtMicros: T0, receivedAtMicros: T0, sender: null,
-    category: null, template: null, processedIn: 'DE', errorCode: null, ...extra,
+    category: null, template: null, processedIn: 'DE', errorCode: null, pricing: null, source: null, ...extra,
   };
 }
 

@@ -12,7 +12,9 @@ const TYPES = [
   'customer.opted_out', 'customer.opted_in', 'customer.reported',
 ] as const;
 const SENT_BY = ['agent', 'bot', 'automation'] as const;
-const SENT_AS = ['service', 'marketing', 'utility', 'authentication'] as const;
+const SENT_AS = [
+  'service', 'marketing', 'utility', 'authentication', 'marketing_lite', 'authentication_international', 'referral_conversion',
+] as const;
 
 const bitsOf = (values: readonly string[], first: number) => new Map(values.map((v, i) => [v, 1 << (first + i)]));
 
@@ -22,12 +24,15 @@ export const SENDER_BITS: ReadonlyMap<string, number> = bitsOf(SENT_BY, 12);
 /** message.sent only. */
 export const CATEGORY_BITS: ReadonlyMap<string, number> = bitsOf(SENT_AS, 15);
 
+/**
+ * A category bit is set by the send and also by a status that reports the platform's category
+ * (WhatsApp sends pricing with `delivered` when the `sent` status had none): "a marketing send to
+ * this customer" is then known whichever of the two carried it.
+ */
 export function kindsOf(type: string, sender: string | null, category: string | null): number {
   let kinds = TYPE_BITS.get(type) ?? 0;
-  if (type === 'message.sent') {
-    if (sender !== null) kinds |= SENDER_BITS.get(sender) ?? 0;
-    if (category !== null) kinds |= CATEGORY_BITS.get(category) ?? 0;
-  }
+  if (type === 'message.sent' && sender !== null) kinds |= SENDER_BITS.get(sender) ?? 0;
+  if (category !== null) kinds |= CATEGORY_BITS.get(category) ?? 0;
   return kinds;
 }
 
@@ -36,5 +41,5 @@ const caseOf = (column: string, bits: ReadonlyMap<string, number>) =>
 
 /** kindsOf as a SQL expression over an events row. */
 export function kindsSql(): string {
-  return `(${caseOf('type', TYPE_BITS)}) | (CASE WHEN type = 'message.sent' THEN (${caseOf('sender', SENDER_BITS)}) | (${caseOf('category', CATEGORY_BITS)}) ELSE 0 END)`;
+  return `(${caseOf('type', TYPE_BITS)}) | (CASE WHEN type = 'message.sent' THEN (${caseOf('sender', SENDER_BITS)}) ELSE 0 END) | (${caseOf('category', CATEGORY_BITS)})`;
 }

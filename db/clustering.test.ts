@@ -19,7 +19,7 @@ function exchange(business: string, day: number, hour: number): EventRow[] {
   const at = (day * DAY_MS + hour * 3_600_000) * 1000;
   const base = {
     business, channel: 'whatsapp', customer: hex(`${business}-customer-${day}`), customerRegion: 'DE',
-    conversation: hex(`${business}-conversation-${day}-${hour}`), processedIn: 'DE', errorCode: null, category: null, template: null,
+    conversation: hex(`${business}-conversation-${day}-${hour}`), processedIn: 'DE', errorCode: null, pricing: null, source: null, category: null, template: null,
   };
   const message = hex(`${business}-reply-${day}-${hour}`);
   const row = (type: string, micros: number, extra: Partial<EventRow>): EventRow => {

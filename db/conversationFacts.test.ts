@@ -16,7 +16,7 @@ function event(type: string, conversation: string | null, minute: number, extra:
   return {
     business: 'acme', eventId: `e${id}`, type, channel: 'whatsapp', customer: 'alice', customerRegion: 'DE',
     conversation, message: null, occurredAtMicros: T0 + minute * MINUTE, receivedAtMicros: T0, sender: null,
-    category: null, template: null, processedIn: 'DE', errorCode: null, ...extra,
+    category: null, template: null, processedIn: 'DE', errorCode: null, pricing: null, source: null, ...extra,
   };
 }
 const received = (conversation: string, minute: number, customer = 'alice') => event('message.received', conversation, minute, { customer });

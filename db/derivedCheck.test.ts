@@ -11,7 +11,7 @@ function event(type: string, minute: number, extra: Partial<EventRow> = {}): Eve
   return {
     business: 'acme', eventId: `e${id}`, type, channel: 'whatsapp', customer: 'alice', customerRegion: 'DE', conversation: 'c1',
     message: `m${id}`, occurredAtMicros: T0 + minute * 60_000_000, receivedAtMicros: T0, sender: 'agent', category: 'utility',
-    template: null, processedIn: 'DE', errorCode: null, ...extra,
+    template: null, processedIn: 'DE', errorCode: null, pricing: null, source: null, ...extra,
   };
 }
 

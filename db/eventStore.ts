@@ -23,6 +23,17 @@ export interface EventRow {
   template: string | null;
   processedIn: string;
   errorCode: number | null;
+  /** regular (charged), free_customer_service or free_entry_point; null when not reported. */
+  pricing: string | null;
+  /** business_app for a reply typed in the WhatsApp Business app; null otherwise. */
+  source: string | null;
+  /**
+   * Not stored: which kind of identifier `customer` is (phone, bsuid, other), and the other
+   * identifiers of the same person the event named (pseudonyms, with their kind and region). The
+   * intake resolves them to one person (ingest/identity) before the row is written.
+   */
+  customerKind?: 'phone' | 'bsuid' | 'other';
+  aliases?: readonly { identity: string; kind: 'phone' | 'bsuid' | 'other'; region: string }[];
   /**
    * Not stored: the event id's pseudonym under the previous pseudonym key, set only during a
    * key rotation's overlap, so the writer can recognise a resend of an event stored before it.
@@ -49,6 +60,8 @@ export function appendEventRow(appender: DuckDBAppender, row: EventRow): void {
   appender.appendVarchar(row.processedIn);
   if (row.errorCode === null) appender.appendNull();
   else appender.appendInteger(row.errorCode);
+  appendText(appender, row.pricing);
+  appendText(appender, row.source);
   appender.endRow();
 }
 

@@ -28,7 +28,7 @@ SELECT DISTINCT business, ${daySql('occurred_at')} AS day, customer, conversatio
 SELECT DISTINCT business, conversation FROM ${DAYS} WHERE conversation IS NOT NULL`);
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${MESSAGES} AS
 SELECT DISTINCT business, coalesce(message, event_id) AS message FROM events
-WHERE (type = 'message.sent' OR (type IN ('message.delivered', 'message.read') AND message IS NOT NULL)) AND ${where}`, params as never);
+WHERE (type = 'message.sent' OR (type IN ('message.delivered', 'message.read', 'message.failed') AND message IS NOT NULL)) AND ${where}`, params as never);
   const deleted = await changed(connection, `DELETE FROM events WHERE ${where}`, params);
   await rebuildConversationFacts(connection, CONVERSATIONS);
   await rebuildMessageFacts(connection, MESSAGES);

@@ -17,7 +17,7 @@ function event(type: string, message: string | null, minute: number, extra: Part
   return {
     business: 'acme', eventId: `e${id}`, type, channel: 'whatsapp', customer: ALICE, customerRegion: 'DE',
     conversation: 'c1', message, occurredAtMicros: T0 + minute * MINUTE, receivedAtMicros: T0, sender: null,
-    category: null, template: null, processedIn: 'DE', errorCode: null, ...extra,
+    category: null, template: null, processedIn: 'DE', errorCode: null, pricing: null, source: null, ...extra,
   };
 }
 const sent = (message: string | null, minute: number, extra: Partial<EventRow> = {}) =>

@@ -22,15 +22,32 @@ export interface MessageFactRow {
   template: string | null;
   delivered: boolean;
   read: boolean;
+  /** The category a status reported (it corrects the send's: WhatsApp may price only `delivered`). */
+  statusCategory: string | null;
+  /** The pricing type a send or a status reported (the smallest, so any order gives the same). */
+  pricing: string | null;
+  failedAtMicros: number | null;
+  /** A failure was the platform's cap on marketing messages, not an undeliverable message. */
+  limited: boolean;
 }
 
-const STATUSES = new Set(['message.delivered', 'message.read']);
+/**
+ * Meta's error codes for messages it chose not to deliver: 131049 (per-user limit on marketing
+ * messages, "healthy ecosystem engagement") and 130472 (the user is in Meta's marketing
+ * experiment). Nothing was wrong with the number; they are reported apart from failures.
+ */
+export const PLATFORM_LIMIT_CODES = [131049, 130472] as const;
+const LIMIT_CODES: ReadonlySet<number> = new Set(PLATFORM_LIMIT_CODES);
+
+const STATUSES = new Set(['message.delivered', 'message.read', 'message.failed']);
 
 /** The message a row is about: a send without a platform id is its own message, keyed by its event id. */
 function messageOf(row: EventRow): string | null {
   if (row.type === 'message.sent') return row.message ?? row.eventId;
   return STATUSES.has(row.type) ? row.message : null;
 }
+
+const smaller = (a: string | null, b: string | null) => (a === null || (b !== null && b < a) ? b : a);
 
 /** The batch's partial facts: one row per (business, message) of its sends and statuses. */
 export function messageFactsOf(rows: readonly EventRow[]): MessageFactRow[] {
@@ -43,10 +60,12 @@ export function messageFactsOf(rows: readonly EventRow[]): MessageFactRow[] {
     if (!fact) {
       fact = {
         business: row.business, message, sentAtMicros: null, channel: null, customer: null, sender: null,
-        category: null, template: null, delivered: false, read: false,
+        category: null, template: null, delivered: false, read: false, statusCategory: null, pricing: null, failedAtMicros: null,
+        limited: false,
       };
       facts.set(key, fact);
     }
+    fact.pricing = smaller(fact.pricing, row.pricing);
     if (row.type === 'message.sent') {
       if (fact.sentAtMicros === null || row.occurredAtMicros < fact.sentAtMicros) {
         Object.assign(fact, {
@@ -54,9 +73,13 @@ export function messageFactsOf(rows: readonly EventRow[]): MessageFactRow[] {
           category: row.category, template: row.template,
         });
       }
+    } else if (row.type === 'message.failed') {
+      if (fact.failedAtMicros === null || row.occurredAtMicros < fact.failedAtMicros) fact.failedAtMicros = row.occurredAtMicros;
+      if (row.errorCode !== null && LIMIT_CODES.has(row.errorCode)) fact.limited = true;
     } else {
       fact.delivered = true;
       if (row.type === 'message.read') fact.read = true;
+      fact.statusCategory = smaller(fact.statusCategory, row.category);
     }
   }
   return [...facts.values()];
@@ -67,7 +90,9 @@ const SEND_COLUMNS = ['channel', 'customer', 'sender', 'category', 'template'] a
 /** One row per message of `source` (rows with the facts' columns): their parts combined. */
 const combined = (source: string) => `SELECT business, message, min(sent_at) AS sent_at,
        ${SEND_COLUMNS.map((c) => `arg_min_null(${c}, sent_at) AS ${c}`).join(', ')},
-       bool_or(delivered) AS delivered, bool_or(read) AS read
+       bool_or(delivered) AS delivered, bool_or(read) AS read,
+       min(status_category) AS status_category, min(pricing) AS pricing, min(failed_at) AS failed_at,
+       coalesce(bool_or(limited), false) AS limited
 FROM ${source}
 GROUP BY business, message`;
 
@@ -92,6 +117,10 @@ function appendFact(appender: DuckDBAppender, fact: MessageFactRow): void {
   appendText(appender, fact.template);
   appender.appendBoolean(fact.delivered);
   appender.appendBoolean(fact.read);
+  appendText(appender, fact.statusCategory);
+  appendText(appender, fact.pricing);
+  appendTimestamp(appender, fact.failedAtMicros);
+  appender.appendBoolean(fact.limited);
 }
 
 /** Appends a batch's partial facts to message_fact_parts, inside the caller's transaction. */
@@ -113,9 +142,13 @@ export function messageFactsFromEvents(source: string): string {
        min(occurred_at) FILTER (WHERE type = 'message.sent'),
        ${['channel', 'customer', 'sender', 'category', 'template'].map(fromEarliestSend).join(',\n       ')},
        bool_or(type IN ('message.delivered', 'message.read')),
-       bool_or(type = 'message.read')
+       bool_or(type = 'message.read'),
+       min(category) FILTER (WHERE type IN ('message.delivered', 'message.read')),
+       min(pricing),
+       min(occurred_at) FILTER (WHERE type = 'message.failed'),
+       coalesce(bool_or(type = 'message.failed' AND error_code IN (${PLATFORM_LIMIT_CODES.join(', ')})), false)
 FROM ${source}
-WHERE type = 'message.sent' OR (type IN ('message.delivered', 'message.read') AND message IS NOT NULL)
+WHERE type = 'message.sent' OR (type IN ('message.delivered', 'message.read', 'message.failed') AND message IS NOT NULL)
 GROUP BY business, coalesce(message, event_id)`;
 }
 

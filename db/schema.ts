@@ -86,10 +86,16 @@ export const events = pgTable('events', {
   occurredAt: timestamptz('occurred_at').notNull(),
   receivedAt: timestamptz('received_at').notNull(),
   sender: varchar('sender', { length: 16 }),
-  category: varchar('category', { length: 16 }),
+  category: varchar('category', { length: 32 }),
   template: varchar('template', { length: 512 }),
   processedIn: varchar('processed_in', { length: 2 }).notNull(),
   errorCode: integer('error_code'),
+  // The platform's pricing type of the message (regular = charged, free_customer_service,
+  // free_entry_point), on a send or a status; NULL when the client did not say.
+  pricing: varchar('pricing', { length: 32 }),
+  // Where a send was made when not through the API: business_app (a WhatsApp Business app reply
+  // on a number shared with the Cloud API). NULL otherwise.
+  source: varchar('source', { length: 16 }),
 });
 
 // Per-conversation facts, derived from the events at write time (db/conversationFacts.ts), so a
@@ -128,11 +134,20 @@ const messageFactColumns = () => ({
   channel: varchar('channel', { length: 16 }),
   customer: uhugeint('customer'),
   sender: varchar('sender', { length: 16 }),
-  category: varchar('category', { length: 16 }),
+  category: varchar('category', { length: 32 }),
   template: varchar('template', { length: 512 }),
   // A message.delivered or message.read event exists (read implies delivered, SPEC 7).
   delivered: boolean('delivered').notNull(),
   read: boolean('read').notNull(),
+  // The category a status reported (the platform's billing category; it corrects the send's).
+  statusCategory: varchar('status_category', { length: 32 }),
+  // The pricing type a send or a status reported (regular = charged, free_*: free).
+  pricing: varchar('pricing', { length: 32 }),
+  // The earliest message.failed, and whether a failure was the platform's cap on marketing
+  // messages (131049, 130472) rather than an undeliverable message.
+  failedAt: timestamptz('failed_at'),
+  // Nullable only because DuckDB cannot add a NOT NULL column to a table; always written.
+  limited: boolean('limited').default(false),
 });
 
 export const messageFacts = pgTable('message_facts', messageFactColumns());
@@ -144,6 +159,25 @@ export const messageFacts = pgTable('message_facts', messageFactColumns());
 export const conversationFactParts = pgTable('conversation_fact_parts', conversationFactColumns());
 
 export const messageFactParts = pgTable('message_fact_parts', messageFactColumns());
+
+// One person, several identifiers: a customer's phone number and WhatsApp business-scoped user
+// id (BSUID), or an old and a new number, are linked when a payload carries both or a system
+// message says one replaced the other. Every identifier of a linked person has a row (the person's
+// own included); `person` is the pseudonym its events are stored under. Pseudonyms only.
+export const customerLinks = pgTable(
+  'customer_links',
+  {
+    business: varchar('business', { length: 64 }).notNull(),
+    identity: varchar('identity', { length: 64 }).notNull(),
+    person: varchar('person', { length: 64 }).notNull(),
+    // phone, bsuid or other: which region source the identifier is (phone beats bsuid beats other).
+    kind: varchar('kind', { length: 8 }).notNull(),
+    // The identifier's own region (ZZ when unknown), and the earliest time it was seen.
+    region: varchar('region', { length: 2 }).notNull(),
+    firstAt: timestamptz('first_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.business, t.identity] })],
+);
 
 export const auditLog = pgTable('audit_log', {
   id: uuid('id').defaultRandom().primaryKey(),

@@ -20,7 +20,10 @@ export const EVENT_TYPES = [
 export const MESSAGE_TYPES = ['message.received', 'message.sent', 'message.delivered', 'message.read', 'message.failed'] as const;
 export const CHANNELS = ['whatsapp', 'messenger', 'instagram', 'sms', 'rcs', 'webchat'] as const;
 export const SENDERS = ['agent', 'bot', 'automation'] as const;
-export const CATEGORIES = ['service', 'marketing', 'utility', 'authentication'] as const;
+export const CATEGORIES = [
+  'service', 'marketing', 'utility', 'authentication', 'marketing_lite', 'authentication_international', 'referral_conversion',
+] as const;
+export const PRICING_TYPES = ['regular', 'free_customer_service', 'free_entry_point'] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
 export type Channel = (typeof CHANNELS)[number];

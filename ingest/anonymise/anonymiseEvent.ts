@@ -1,7 +1,7 @@
 import type { EventRow } from '../../db/eventStore';
 import type { IngestEvent, Rejection } from '../events/eventSchema';
 import { parseRfc3339Micros } from '../events/eventSchema';
-import { customerIdentity } from './customerIdentity';
+import { customerIdentity, identityKind } from './customerIdentity';
 import type { Pseudonymiser } from './pseudonym';
 
 const MICROS_PER_MINUTE = 60_000_000;
@@ -36,6 +36,18 @@ function optionalPseudonym(pseudonymiser: Pseudonymiser, business: string, kind:
   return value === undefined ? null : pseudonymiser.pseudonym(business, kind, value);
 }
 
+/** The event's other identifiers of the same person, pseudonymised (the raw values are dropped). */
+function aliasesOf(event: IngestEvent, pseudonymiser: Pseudonymiser): NonNullable<EventRow['aliases']> {
+  return (event.customer_aliases ?? []).map((alias) => {
+    const identity = customerIdentity(event.channel, alias, undefined);
+    return {
+      identity: pseudonymiser.pseudonym(event.business, 'customer', identity.canonical),
+      kind: identityKind(event.channel, alias),
+      region: identity.region,
+    };
+  });
+}
+
 /** Turns a valid event into a stored row: every identifier pseudonymised, the raw values dropped. */
 export function anonymiseEvent(event: IngestEvent, index: number, context: IntakeContext): Anonymised {
   const occurredAt = occurredAtMicros(event, context.receivedAtMicros);
@@ -65,7 +77,11 @@ export function anonymiseEvent(event: IngestEvent, index: number, context: Intak
     template: event.template ?? null,
     processedIn: event.processed_in ?? context.primaryProcessingCountry,
     errorCode: event.error_code ?? null,
+    pricing: event.pricing ?? null,
+    source: event.source ?? null,
+    customerKind: identityKind(event.channel, event.customer),
   };
+  if (event.customer_aliases) row.aliases = aliasesOf(event, pseudonymiser);
   if (context.previousPseudonymiser) row.previousEventId = context.previousPseudonymiser.pseudonym(business, 'event', event.id);
   return { ok: true, row };
 }

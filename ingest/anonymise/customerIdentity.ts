@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/max';
 import type { Channel } from '../events/eventSchema';
-import { UNKNOWN_REGION } from '../countries';
+import { isCountryCode, UNKNOWN_REGION } from '../countries';
 import { BoundedCache } from './boundedCache';
 
 // Area codes of the Crown Dependencies (Ofcom). The metadata places only numbers of allocated
@@ -10,11 +10,32 @@ const CROWN_DEPENDENCY_AREA_CODES: Record<string, string> = { '1481': 'GG', '153
 
 const PHONE_CHANNELS: ReadonlySet<Channel> = new Set(['whatsapp', 'sms', 'rcs']);
 
+export type IdentityKind = 'phone' | 'bsuid' | 'other';
+
 export interface CustomerIdentity {
   /** The value that is pseudonymised: E.164 for a phone number, the id as given otherwise. */
   canonical: string;
   /** ISO 3166-1 alpha-2 region, or ZZ when unknown. */
   region: string;
+}
+
+/**
+ * WhatsApp's business-scoped user id: the user's country code, a dot, up to 128 alphanumerics
+ * (`BR.8091...`); a parent BSUID has `ENT.` after the country. The country code is the only part
+ * read; the id itself is pseudonymised like any other.
+ */
+const BSUID = /^([A-Z]{2})\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
+
+/** The country of a BSUID, or undefined when the value is not one (or its prefix is no country). */
+export function bsuidCountry(value: string): string | undefined {
+  const match = BSUID.exec(value);
+  return match && isCountryCode(match[1]!) ? match[1] : undefined;
+}
+
+/** Which kind of identifier a customer value is: a phone number, a WhatsApp BSUID, or another id. */
+export function identityKind(channel: Channel, customer: string): IdentityKind {
+  if (isPhoneIdentifier(channel, customer)) return 'phone';
+  return channel === 'whatsapp' && BSUID.test(customer) ? 'bsuid' : 'other';
 }
 
 // Digits with the usual separators. WhatsApp's newer user ids (for customers who hide their
@@ -79,5 +100,7 @@ export function customerIdentity(channel: Channel, customer: string, customerCou
     if (phone.region === UNKNOWN_REGION && customerCountry) return { ...phone, region: customerCountry };
     return phone;
   }
-  return { canonical: customer, region: customerCountry ?? UNKNOWN_REGION };
+  // A BSUID names its country; an id that does not may come with a declared one.
+  const region = (channel === 'whatsapp' ? bsuidCountry(customer) : undefined) ?? customerCountry ?? UNKNOWN_REGION;
+  return { canonical: customer, region };
 }

@@ -17,7 +17,16 @@ export const EVENT_TYPES = [
 ] as const;
 export const CHANNELS = ['whatsapp', 'messenger', 'instagram', 'sms', 'rcs', 'webchat'] as const;
 export const SENDERS = ['agent', 'bot', 'automation'] as const;
-export const CATEGORIES = ['service', 'marketing', 'utility', 'authentication'] as const;
+/** The platforms' pricing categories (Meta's full list since July 2025). */
+export const CATEGORIES = [
+  'service', 'marketing', 'utility', 'authentication', 'marketing_lite', 'authentication_international', 'referral_conversion',
+] as const;
+/** Meta's pricing.type: charged (regular) or free, and in which free window. */
+export const PRICING_TYPES = ['regular', 'free_customer_service', 'free_entry_point'] as const;
+/** Where a send was made, when not through the API. */
+export const SOURCES = ['business_app'] as const;
+/** At most this many other identifiers of the same person on one event. */
+export const MAX_CUSTOMER_ALIASES = 4;
 
 export type EventType = (typeof EVENT_TYPES)[number];
 export type Channel = (typeof CHANNELS)[number];
@@ -147,6 +156,13 @@ const EventFields = z.strictObject({
   customer: text(256, 'customer').openapi({
     description: "The platform's customer identifier (E.164 phone number, wa_id, page-scoped id). Stored only as a keyed pseudonym.",
   }),
+  customer_aliases: z.array(text(256, 'customer_aliases[]'), { error: 'customer_aliases must be an array of strings' })
+    .min(1, { error: 'customer_aliases must not be empty' })
+    .max(MAX_CUSTOMER_ALIASES, { error: `customer_aliases must have at most ${MAX_CUSTOMER_ALIASES} entries` })
+    .optional().openapi({
+      description: "Other identifiers of the same person (e.g. the WhatsApp business-scoped user id `BR.8091...` beside the phone number). " +
+        'The person is counted once under all of them, also in later events that carry only one. Stored only as keyed pseudonyms.',
+    }),
   customer_country: country('customer_country').optional(),
   conversation: text(256, 'conversation').optional(),
   message: text(256, 'message').optional(),
@@ -157,11 +173,20 @@ const EventFields = z.strictObject({
   template: text(512, 'template').optional(),
   processed_in: country('processed_in').optional(),
   error_code: z.number({ error: 'error_code must be an integer' }).int({ error: 'error_code must be an integer' }).optional(),
+  pricing: oneOf(PRICING_TYPES, 'pricing').optional().openapi({
+    description: "The platform's pricing type of the message (WhatsApp pricing.type): regular = charged, free_customer_service and free_entry_point = free.",
+  }),
+  source: oneOf(SOURCES, 'source').optional().openapi({
+    description: 'business_app: a reply typed in the WhatsApp Business app on a number shared with the Cloud API.',
+  }),
 });
 
 type Fields = z.infer<typeof EventFields>;
 
-/** Rules between fields (SPEC 3), each with the field it is about. */
+// A status may carry the platform's billing category and pricing type: they correct the send's.
+const BILLED_TYPES: ReadonlySet<string> = new Set(['message.sent', 'message.delivered', 'message.read']);
+
+/** Rules between fields, each with the field it is about. */
 export const CROSS_FIELD_RULES: { field: keyof Fields; applies: (e: Fields) => boolean; error: string }[] = [
   { field: 'conversation', applies: (e) => e.type.startsWith('message.') && !e.conversation, error: 'conversation is required for message.* events' },
   {
@@ -172,7 +197,17 @@ export const CROSS_FIELD_RULES: { field: keyof Fields; applies: (e: Fields) => b
   { field: 'sender', applies: (e) => e.type === 'message.sent' && !e.sender, error: 'sender is required for message.sent' },
   { field: 'sender', applies: (e) => e.type !== 'message.sent' && e.sender !== undefined, error: 'sender is only allowed on message.sent' },
   { field: 'category', applies: (e) => e.type === 'message.sent' && !e.category, error: 'category is required for message.sent' },
-  { field: 'category', applies: (e) => e.type !== 'message.sent' && e.category !== undefined, error: 'category is only allowed on message.sent' },
+  {
+    field: 'category',
+    applies: (e) => e.category !== undefined && !BILLED_TYPES.has(e.type),
+    error: 'category is only allowed on message.sent, message.delivered and message.read',
+  },
+  {
+    field: 'pricing',
+    applies: (e) => e.pricing !== undefined && !BILLED_TYPES.has(e.type),
+    error: 'pricing is only allowed on message.sent, message.delivered and message.read',
+  },
+  { field: 'source', applies: (e) => e.type !== 'message.sent' && e.source !== undefined, error: 'source is only allowed on message.sent' },
   { field: 'template', applies: (e) => e.type !== 'message.sent' && e.template !== undefined, error: 'template is only allowed on message.sent' },
   { field: 'error_code', applies: (e) => e.type !== 'message.failed' && e.error_code !== undefined, error: 'error_code is only allowed on message.failed' },
 ];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES, CHANNELS, EVENT_TYPES, parseRfc3339Micros, parseRfc3339MicrosSlow, SENDERS } from './eventSchema';
+import { CATEGORIES, CHANNELS, EVENT_TYPES, parseRfc3339Micros, parseRfc3339MicrosSlow, PRICING_TYPES, SENDERS, SOURCES } from './eventSchema';
 import { validateEvent, validateWithSchema } from './validateEvent';
 
 const text = (max: number) => fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.constant(''), fc.constant('x'.repeat(max)), fc.constant('x'.repeat(max + 1)));
@@ -16,6 +16,8 @@ const FIELDS = {
   customer_country: country, conversation: text(256), message: text(256), at: instant, sent_at: instant,
   sender: anyOf(SENDERS), category: anyOf(CATEGORIES), template: text(512), processed_in: country,
   error_code: fc.oneof(fc.integer(), fc.double(), fc.constant(2 ** 60), fc.constant('131049')),
+  pricing: anyOf(PRICING_TYPES), source: anyOf(SOURCES),
+  customer_aliases: fc.oneof(fc.array(text(256), { maxLength: 6 }), fc.constant('BR.8091'), fc.constant([1])),
   text: fc.string(), favourite_colour: fc.string(), __proto__x: fc.string(),
 };
 type Event = Record<string, unknown>;

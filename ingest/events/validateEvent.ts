@@ -1,8 +1,8 @@
 import type { z } from '@hono/zod-openapi';
 import { isCountryCode } from '../countries';
 import {
-  CATEGORIES, CHANNELS, CONTENT_FIELD_ERROR, CONTENT_FIELDS, CROSS_FIELD_RULES, EVENT_TYPES, IngestEvent, parseRfc3339Micros, SENDERS,
-  type Rejection,
+  CATEGORIES, CHANNELS, CONTENT_FIELD_ERROR, CONTENT_FIELDS, CROSS_FIELD_RULES, EVENT_TYPES, IngestEvent, MAX_CUSTOMER_ALIASES,
+  parseRfc3339Micros, PRICING_TYPES, SENDERS, SOURCES, type Rejection,
 } from './eventSchema';
 
 export type Validated = { ok: true; event: IngestEvent } | { ok: false; rejection: Rejection };
@@ -35,12 +35,16 @@ const TYPES: ReadonlySet<unknown> = new Set(EVENT_TYPES);
 const CHANNEL_SET: ReadonlySet<unknown> = new Set(CHANNELS);
 const SENDER_SET: ReadonlySet<unknown> = new Set(SENDERS);
 const CATEGORY_SET: ReadonlySet<unknown> = new Set(CATEGORIES);
+const PRICING_SET: ReadonlySet<unknown> = new Set(PRICING_TYPES);
+const SOURCE_SET: ReadonlySet<unknown> = new Set(SOURCES);
 
 const isText = (value: unknown, max: number) => typeof value === 'string' && value.length >= 1 && value.length <= max;
 const isOptionalText = (value: unknown, max: number) => value === undefined || isText(value, max);
 const isOptionalCountry = (value: unknown) => value === undefined || (typeof value === 'string' && isCountryCode(value));
 const isOptionalOneOf = (value: unknown, set: ReadonlySet<unknown>) => value === undefined || set.has(value);
 const isInstant = (value: unknown) => typeof value === 'string' && parseRfc3339Micros(value) !== null;
+const isOptionalAliases = (value: unknown) => value === undefined ||
+  (Array.isArray(value) && value.length >= 1 && value.length <= MAX_CUSTOMER_ALIASES && value.every((v) => isText(v, 256)));
 
 /**
  * The schema's rules written out by hand, for the events that pass them all (nearly every event
@@ -58,7 +62,8 @@ function certainlyValid(event: Record<string, unknown>): boolean {
   if (!isOptionalCountry(event.customer_country) || !isOptionalText(event.conversation, 256) || !isOptionalText(event.message, 256) ||
     (event.sent_at !== undefined && !isInstant(event.sent_at)) || !isOptionalOneOf(event.sender, SENDER_SET) ||
     !isOptionalOneOf(event.category, CATEGORY_SET) || !isOptionalText(event.template, 512) || !isOptionalCountry(event.processed_in) ||
-    (event.error_code !== undefined && !Number.isSafeInteger(event.error_code))) {
+    (event.error_code !== undefined && !Number.isSafeInteger(event.error_code)) || !isOptionalOneOf(event.pricing, PRICING_SET) ||
+    !isOptionalOneOf(event.source, SOURCE_SET) || !isOptionalAliases(event.customer_aliases)) {
     return false;
   }
   const fields = event as IngestEvent;

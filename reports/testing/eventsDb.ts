@@ -45,7 +45,7 @@ function eventRow(e: TestEvent): EventRow {
     business: e.business ?? 'acme', eventId: e.id ?? `e${counter}`, type: e.type, channel: e.channel ?? 'whatsapp',
     customer: e.customer, customerRegion: e.region ?? 'DE', conversation: e.conversation ?? null, message: e.message ?? null,
     occurredAtMicros: micros, receivedAtMicros: micros, sender: e.sender ?? null, category: e.category ?? null,
-    template: e.template ?? null, processedIn: e.processedIn ?? 'DE', errorCode: null,
+    template: e.template ?? null, processedIn: e.processedIn ?? 'DE', errorCode: null, pricing: null, source: null,
   };
 }
 
