@@ -78,7 +78,8 @@ function valueAggregates(metrics: readonly FigureMetric[]): { aggregates: string
         aggregates.push(`CAST(count(*) AS INTEGER) AS ${valueColumn(metric)}`);
         return valueColumn(metric);
       case 'rate':
-        aggregates.push(`CAST(count_if(frt_s <= ${Number(metric.answeredWithinS)}) AS DOUBLE) / nullif(count(*), 0) AS ${valueColumn(metric)}`);
+        // count(*) FILTER, not count_if: count_if over only NULLs (nothing answered) is NULL, not 0.
+        aggregates.push(`CAST(count(*) FILTER (WHERE frt_s <= ${Number(metric.answeredWithinS)}) AS DOUBLE) / nullif(count(*), 0) AS ${valueColumn(metric)}`);
         return valueColumn(metric);
       case 'quantile': {
         const column = metric.clock === 'calendar' ? 'frt_s' : 'frt_bh_s';
@@ -108,7 +109,8 @@ const cohortSample = (k: number) => Math.max(64, 8 * k);
 
 function sampleAggregates(k: number): string[] {
   const sample = cohortSample(k);
-  const distinctIn = (filter: string) => `len(list_distinct(min(customer, ${sample})${filter}))`;
+  // min(x, n) over no row (the filter keeps none: nothing answered) is NULL: its length is 0.
+  const distinctIn = (filter: string) => `coalesce(len(list_distinct(min(customer, ${sample})${filter})), 0)`;
   return [
     `${distinctIn('')} AS sampled_customers`,
     `${distinctIn(` FILTER (WHERE ${ANSWERED})`)} AS sampled_answered_customers`,
