@@ -31,7 +31,8 @@ const earlier = (a: number | null, b: number) => (a === null || b < a ? b : a);
 export function conversationFactsOf(rows: readonly EventRow[]): ConversationFactRow[] {
   const facts = new Map<string, ConversationFactRow>();
   for (const row of rows) {
-    if (row.conversation === null || !row.type.startsWith('message.')) continue;
+    // A failure reached nobody: it neither opens nor extends a conversation.
+    if (row.conversation === null || !row.type.startsWith('message.') || row.type === 'message.failed') continue;
     const key = `${row.business}\u0000${row.conversation}`;
     let fact = facts.get(key);
     if (!fact) {
@@ -107,7 +108,7 @@ export function factsFromEvents(source: string): string {
        min(occurred_at) FILTER (WHERE type = 'message.sent' AND sender IN ('agent', 'bot')),
        max(occurred_at)
 FROM ${source}
-WHERE conversation IS NOT NULL AND type LIKE 'message.%'
+WHERE conversation IS NOT NULL AND type LIKE 'message.%' AND type <> 'message.failed'
 GROUP BY business, conversation`;
 }
 

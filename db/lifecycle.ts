@@ -3,6 +3,11 @@ import { daySql, rebuildActivityDays } from './activityDays';
 import { rebuildConversationFacts } from './conversationFacts';
 import { rebuildMessageFacts } from './messageFacts';
 import { inTransaction } from './transaction';
+import { deleteLinks, loadPersons } from './customerLinks';
+
+async function personsOf(connection: DuckDBConnection, business: string, identities: readonly string[]): Promise<string[]> {
+  return [...new Set((await loadPersons(connection, business, identities)).map((r) => r.person))];
+}
 
 // Deletions of the data lifecycle (SPEC 11): retention and erasure. Both run on the event
 // writer's connection (EventWriter.exclusive) while the admin store is held too, so no insert
@@ -76,6 +81,8 @@ export interface ErasureCounts {
   events: number;
   webhookMessages: number;
   webhookWatermarks: number;
+  /** Identifiers of the erased persons (phone numbers, BSUIDs) whose link records were deleted. */
+  customerLinks: number;
 }
 
 /**
@@ -87,11 +94,14 @@ export async function eraseCustomers(
   connection: DuckDBConnection, targets: readonly ErasureTarget[], after?: (counts: ErasureCounts) => Promise<void>,
 ): Promise<ErasureCounts> {
   return inTransaction(connection, async () => {
-    const counts: ErasureCounts = { events: 0, webhookMessages: 0, webhookWatermarks: 0 };
+    const counts: ErasureCounts = { events: 0, webhookMessages: 0, webhookWatermarks: 0, customerLinks: 0 };
     for (const target of targets) {
+      // The person behind any of the identifiers: its events are stored under the person's pseudonym.
+      const persons = await personsOf(connection, target.business, target.customers);
       // Our own HMAC hex digests, checked here, so they can be inlined safely.
-      const list = target.customers.filter((c) => HEX_ID.test(c)).map((c) => `'${c}'`).join(',');
+      const list = [...new Set([...target.customers, ...persons])].filter((c) => HEX_ID.test(c)).map((c) => `'${c}'`).join(',');
       if (!list) continue;
+      counts.customerLinks += await deleteLinks(connection, target.business, target.customers);
       const where = `business = $1 AND customer IN (${list})`;
       counts.events += await deleteEvents(connection, where, [target.business]);
       counts.webhookMessages += await changed(connection, `DELETE FROM webhook_messages WHERE ${where}`, [target.business]);

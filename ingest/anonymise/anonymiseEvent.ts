@@ -1,6 +1,7 @@
 import type { EventRow } from '../../db/eventStore';
 import type { IngestEvent, Rejection } from '../events/eventSchema';
 import { parseRfc3339Micros } from '../events/eventSchema';
+import { identityOf } from '../identity/rawClaim';
 import { customerIdentity, identityKind } from './customerIdentity';
 import type { Pseudonymiser } from './pseudonym';
 
@@ -38,14 +39,8 @@ function optionalPseudonym(pseudonymiser: Pseudonymiser, business: string, kind:
 
 /** The event's other identifiers of the same person, pseudonymised (the raw values are dropped). */
 function aliasesOf(event: IngestEvent, pseudonymiser: Pseudonymiser): NonNullable<EventRow['aliases']> {
-  return (event.customer_aliases ?? []).map((alias) => {
-    const identity = customerIdentity(event.channel, alias, undefined);
-    return {
-      identity: pseudonymiser.pseudonym(event.business, 'customer', identity.canonical),
-      kind: identityKind(event.channel, alias),
-      region: identity.region,
-    };
-  });
+  return (event.customer_aliases ?? []).filter((alias) => alias !== event.customer)
+    .map((alias) => identityOf(pseudonymiser, event.business, event.channel, alias));
 }
 
 /** Turns a valid event into a stored row: every identifier pseudonymised, the raw values dropped. */

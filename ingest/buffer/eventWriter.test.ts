@@ -13,7 +13,7 @@ function received(conversation: string): EventRow {
   return {
     business: 'acme', eventId: id.toString(16).padStart(64, '0'), type: 'message.received', channel: 'whatsapp', customer: 'alice', customerRegion: 'DE',
     conversation, message: `message-${id}`, occurredAtMicros: T0 + id * 1_000_000, receivedAtMicros: T0, sender: null,
-    category: null, template: null, processedIn: 'DE', errorCode: null,
+    category: null, template: null, processedIn: 'DE', errorCode: null, pricing: null, source: null,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { PreviousPseudonymKey, Pseudonymiser } from '../anonymise/pseudonym';
 import { anonymiseEvent, type IntakeContext } from '../anonymise/anonymiseEvent';
 import type { EventWriter } from '../buffer/eventWriter';
+import type { PersonResolver } from '../identity/personResolver';
 import type { RegistrySnapshot } from '../keys/registrySnapshot';
 import type { EventRow } from '../../db/eventStore';
 import type { IngestReply, Rejection } from './eventSchema';
@@ -10,6 +11,8 @@ import { validateEvent } from './validateEvent';
 export interface IntakeDeps {
   registry: RegistrySnapshot;
   writer: EventWriter;
+  /** One person, one customer across phone numbers and business-scoped user ids. */
+  persons: PersonResolver;
   pseudonymiser: Pseudonymiser;
   /** PSEUDONYM_KEY_PREVIOUS and the end of its overlap, after a key rotation. */
   previousPseudonymKey?: PreviousPseudonymKey;
@@ -45,7 +48,7 @@ function prepare(item: BodyItem, index: number, scope: ReadonlySet<string>, deps
 }
 
 /**
- * validate -> check scope -> anonymise -> hand to the writer -> wait for the commit. Valid
+ * validate -> check scope -> anonymise -> resolve the person -> hand to the writer -> wait for the commit. Valid
  * events are stored even when others in the batch are rejected; the reply is only built once
  * they are committed.
  */
@@ -80,7 +83,12 @@ export async function ingestBatch(items: readonly BodyItem[], scope: ReadonlySet
       if (step.outOfScope) outOfScope += 1;
     }
   });
-  const stored = await deps.writer.submit(rows);
+  // Queued before the resolution is released: a later merge's rewrite is queued after these rows.
+  const queued = await deps.persons.exclusive(async () => {
+    await deps.persons.resolveRows(rows);
+    return { committed: deps.writer.submit(rows) };
+  });
+  const stored = await queued.committed;
   const accepted = stored.filter(Boolean).length;
   const reply = { accepted, duplicates: stored.length - accepted, rejected };
   if (rows.length > 0 || items.length === 0) return { status: 200, reply };

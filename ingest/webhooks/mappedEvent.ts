@@ -1,4 +1,4 @@
-import type { EventType } from '../events/eventSchema';
+import type { CATEGORIES, EventType, PRICING_TYPES } from '../events/eventSchema';
 
 export type WebhookChannel = 'whatsapp' | 'messenger';
 
@@ -13,11 +13,15 @@ export interface MappedEvent {
   type: EventType;
   channel: WebhookChannel;
   customer: string;
+  /** The same person's other identifier in the payload (the BSUID beside a phone number). */
+  customer_aliases?: string[];
   customer_country?: string;
   message?: string;
   at: string;
   sender?: 'agent' | 'bot' | 'automation';
-  category?: 'service' | 'marketing' | 'utility' | 'authentication';
+  category?: (typeof CATEGORIES)[number];
+  pricing?: (typeof PRICING_TYPES)[number];
+  source?: 'business_app';
   error_code?: number;
   /**
    * How the conversation is found. `message`: a message of the customer's thread (received or
@@ -46,12 +50,23 @@ export interface PolicyRecord {
   at: string;
 }
 
+/**
+ * A platform's notice that identifiers are one person (WhatsApp system messages
+ * user_changed_number / user_changed_user_id: the old and the new id). Never a message.
+ */
+export interface IdentityNotice {
+  channel: WebhookChannel;
+  identities: string[];
+  at: string;
+}
+
 export interface MappingResult {
   events: MappedEvent[];
+  identities: IdentityNotice[];
   receipts: WatermarkReceipt[];
   policies: PolicyRecord[];
   /** Parts of the payload that could not be mapped (counted, never stored). */
   unmappable: number;
 }
 
-export const emptyResult = (): MappingResult => ({ events: [], receipts: [], policies: [], unmappable: 0 });
+export const emptyResult = (): MappingResult => ({ events: [], identities: [], receipts: [], policies: [], unmappable: 0 });

@@ -23,6 +23,10 @@ export function chooseThreadStart(atMs: number, previous?: ThreadPoint, next?: T
   return atMs;
 }
 
+/** A thread's conversation value: the person's pseudonym and when the thread started. */
+export const threadConversationValue = (channel: string, customerKey: string, threadStartMs: number) =>
+  `${channel}:thread:${customerKey}:${threadStartMs}`;
+
 /**
  * Resolves conversations for webhook events, recording every message (pseudonymised customer
  * and message id, time, thread start) in webhook_messages. Retries are idempotent: a message
@@ -37,11 +41,13 @@ export class ThreadResolver {
     private readonly pseudonymiser: Pseudonymiser,
     private readonly business: string,
     private readonly channel: WebhookChannel,
+    /** The person an identifier pseudonym belongs to (ingest/identity): threads are the person's. */
+    private readonly personOf: (identity: string) => string = (identity) => identity,
   ) {}
 
   customerKey(event: Pick<MappedEvent, 'channel' | 'customer' | 'customer_country'>): string {
     const identity = customerIdentity(event.channel, event.customer, event.customer_country);
-    return this.pseudonymiser.pseudonym(this.business, 'customer', identity.canonical);
+    return this.personOf(this.pseudonymiser.pseudonym(this.business, 'customer', identity.canonical));
   }
 
   messageKey(message: string): string {
@@ -50,7 +56,7 @@ export class ThreadResolver {
 
   /** The conversation value handed to the pipeline (pseudonymised there like any other). */
   conversationValue(customerKey: string, threadStartMs: number): string {
-    return `${this.channel}:thread:${customerKey}:${threadStartMs}`;
+    return threadConversationValue(this.channel, customerKey, threadStartMs);
   }
 
   async resolve(event: MappedEvent): Promise<{ conversation: string; customerKey: string; messageKey: string; threadStartMs: number } | undefined> {
@@ -61,6 +67,11 @@ export class ThreadResolver {
     const direction = event.thread.role === 'message' ? event.thread.direction : 'out';
     const known = await findWebhookMessage(this.connection, this.business, this.channel, direction, messageKey);
     let threadStartMs = known?.threadStartMs;
+    if (threadStartMs === undefined && event.type === 'message.failed') {
+      // A message we only know failed reached nobody: it joins no thread and starts none (a
+      // failure of a message seen sent is filed under that message's thread above).
+      return { conversation: `${this.channel}:unsent:${messageKey}`, customerKey, messageKey, threadStartMs: atMs };
+    }
     if (threadStartMs === undefined) {
       const { previous, next } = await threadNeighbours(this.connection, this.business, this.channel, customerKey, atMs);
       threadStartMs = chooseThreadStart(atMs, previous, next);

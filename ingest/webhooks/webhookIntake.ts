@@ -11,6 +11,9 @@ import type { MappedEvent, MappingResult, WebhookChannel } from './mappedEvent';
 import { mapMessengerPayload } from './messengerMapping';
 import { eventId } from './payloadValues';
 import { ThreadResolver } from './threadResolver';
+import { rethreadMerged } from './rethread';
+import { rawClaim } from '../identity/rawClaim';
+import type { IdentityClaim } from '../identity/planPersons';
 import { mapWhatsAppPayload } from './whatsappMapping';
 
 export interface WebhookIntakeDeps extends IntakeDeps {
@@ -60,8 +63,22 @@ function toItem(event: MappedEvent, business: string, conversation: string | und
   return { ok: true, value: { ...fields, business, ...(conversation === undefined ? {} : { conversation }) } };
 }
 
+/** Every identifier the payload names, with the ones it says are one person linked. */
+function claimsOf(mapping: MappingResult, business: string, deps: WebhookIntakeDeps): IdentityClaim[] {
+  const micros = (at: string) => Date.parse(at) * 1000;
+  return [
+    ...mapping.events.map((e) => rawClaim(deps.pseudonymiser, business, e.channel, e.customer, e.customer_aliases ?? [], e.customer_country, micros(e.at))),
+    ...mapping.identities.map((n) => rawClaim(deps.pseudonymiser, business, n.channel, n.identities[0]!, n.identities.slice(1), undefined, micros(n.at))),
+    ...mapping.receipts.map((r) => rawClaim(deps.pseudonymiser, business, r.channel, r.customer, [], undefined, micros(r.at))),
+  ];
+}
+
 async function prepare(mapping: MappingResult, business: string, channel: WebhookChannel, deps: WebhookIntakeDeps): Promise<Prepared> {
-  const resolver = new ThreadResolver(deps.store.connection, deps.pseudonymiser, business, channel);
+  // The persons first: a customer's thread is the person's, whichever identifier an event carries.
+  const claims = claimsOf(mapping, business, deps);
+  const persons = await deps.persons.exclusive(() =>
+    deps.persons.resolve(business, claims, rethreadMerged(deps.store.connection, deps.pseudonymiser, business)));
+  const resolver = new ThreadResolver(deps.store.connection, deps.pseudonymiser, business, channel, (identity) => persons.get(identity)?.person ?? identity);
   const prepared: Prepared = { items: [], marks: [], watermarks: [], unmappable: mapping.unmappable };
   const receiptEvents = (kind: 'delivered' | 'read', customer: string, messageKey: string, conversation: string, at: string): BodyItem =>
     toItem(

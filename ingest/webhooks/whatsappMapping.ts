@@ -4,32 +4,60 @@ import { emptyResult } from './mappedEvent';
 import { asArray, asObject, asText, eventId, unixToIso, type Json } from './payloadValues';
 
 type Category = NonNullable<MappedEvent['category']>;
+type Pricing = NonNullable<MappedEvent['pricing']>;
 
-// pricing.category (PMP, and CBP before July 2025) and conversation.origin.type values.
+// pricing.category (PMP, and CBP before July 2025) and conversation.origin.type values, as
+// Meta spells them; every category Meta bills is kept apart.
 const CATEGORIES: Record<string, Category> = {
   marketing: 'marketing',
-  marketing_lite: 'marketing',
+  marketing_lite: 'marketing_lite',
   utility: 'utility',
   authentication: 'authentication',
-  authentication_international: 'authentication',
-  'authentication-international': 'authentication',
+  authentication_international: 'authentication_international',
+  'authentication-international': 'authentication_international',
   service: 'service',
-  referral_conversion: 'service',
+  referral_conversion: 'referral_conversion',
   user_initiated: 'service',
 };
 
-/**
- * The category of a sent message: pricing.category in both shapes (CBP: {billable,
- * pricing_model, category}; PMP: {billable, pricing_model, type, category}), else the
- * conversation origin. Meta omits pricing on some sent statuses (e.g. v24.0 webhooks whose
- * pricing came with the delivered status): those are filed as `service`, the category of a
- * free-form reply; a category we do not know is also `service`, never guessed as marketing.
- */
-export function sentCategory(status: Json): Category {
+const PRICING_TYPES: ReadonlySet<string> = new Set<Pricing>(['regular', 'free_customer_service', 'free_entry_point']);
+
+/** The category a status reports: pricing.category in both shapes, else the conversation origin. */
+function reportedCategory(status: Json): Category | undefined {
   const pricing = asObject(status.pricing);
   const origin = asObject(asObject(status.conversation)?.origin);
   const raw = asText(pricing?.category) ?? asText(origin?.type);
-  return (raw && CATEGORIES[raw.toLowerCase()]) || 'service';
+  return raw ? CATEGORIES[raw.toLowerCase()] : undefined;
+}
+
+/**
+ * The category of a sent message: what its status reports (CBP: {billable, pricing_model,
+ * category}; PMP: {billable, pricing_model, type, category}). Meta omits pricing on some sent
+ * statuses (e.g. v24.0 webhooks whose pricing comes with the delivered status): those are filed
+ * as `service`, the category of a free-form reply, and the later status's category corrects it;
+ * a category we do not know is also `service`, never guessed as marketing.
+ */
+export function sentCategory(status: Json): Category {
+  return reportedCategory(status) ?? 'service';
+}
+
+/** pricing.type (PMP): charged (regular) or which free window; undefined when absent or unknown. */
+function pricingType(status: Json): Pricing | undefined {
+  const raw = asText(asObject(status.pricing)?.type)?.toLowerCase();
+  return raw && PRICING_TYPES.has(raw) ? (raw as Pricing) : undefined;
+}
+
+/**
+ * The customer of a payload entry: the phone number when there is one, and the business-scoped
+ * user id (BSUID) beside it as the same person's alias; a user with a username may come with the
+ * BSUID only. Empty strings are absent (Meta sends `"from": ""` for such users).
+ */
+function customerOf(phone: unknown, bsuid: unknown): { customer: string; customer_aliases?: string[] } | undefined {
+  const number = asText(phone);
+  const user = asText(bsuid);
+  if (number && user && number !== user) return { customer: number, customer_aliases: [user] };
+  const customer = number ?? user;
+  return customer ? { customer } : undefined;
 }
 
 const STATUS_TYPES = { sent: 'message.sent', delivered: 'message.delivered', read: 'message.read', failed: 'message.failed' } as const;
@@ -40,9 +68,9 @@ function mapStatus(status: Json, out: MappingResult): void {
   if (kind === undefined || !(kind in STATUS_TYPES)) return;
   if (asText(status.recipient_type) === 'group') return;
   const wamid = asText(status.id);
-  const customer = asText(status.recipient_id) ?? asText(status.recipient_user_id);
+  const who = customerOf(status.recipient_id, status.recipient_user_id);
   const at = unixToIso(status.timestamp, 's');
-  if (!wamid || !customer || !at) {
+  if (!wamid || !who || !at) {
     out.unmappable += 1;
     return;
   }
@@ -51,15 +79,20 @@ function mapStatus(status: Json, out: MappingResult): void {
     id: eventId('wa', wamid, kind),
     type,
     channel: 'whatsapp',
-    customer,
+    ...who,
     message: wamid,
     at,
     thread: kind === 'sent' ? { role: 'message', direction: 'out' } : { role: 'status' },
   };
+  const pricing = pricingType(status);
   if (type === 'message.sent') {
     event.sender = 'agent';
     event.category = sentCategory(status);
+  } else if (type !== 'message.failed') {
+    const category = reportedCategory(status);
+    if (category) event.category = category;
   }
+  if (pricing && type !== 'message.failed') event.pricing = pricing;
   if (type === 'message.failed') {
     const code = asObject(asArray(status.errors)[0])?.code;
     if (typeof code === 'number' && Number.isInteger(code)) event.error_code = code;
@@ -78,22 +111,43 @@ function contactCountry(value: Json, customer: string): string | undefined {
   return undefined;
 }
 
-function mapMessage(message: Json, value: Json, out: MappingResult): void {
-  const wamid = asText(message.id);
-  // `from` is the phone number (wa_id, without "+"); users with a username may come with only
-  // their business-scoped user id (BSUID).
-  const customer = asText(message.from) ?? asText(message.from_user_id);
+/**
+ * A system message says an identifier of the user changed: user_changed_number (the new phone
+ * number in system.wa_id) or user_changed_user_id (the new BSUID in system.user_id). It is a
+ * notice that the old and the new identifier are one person, never a message of the customer.
+ */
+function mapSystemMessage(message: Json, out: MappingResult): void {
+  const system = asObject(message.system);
   const at = unixToIso(message.timestamp, 's');
-  if (!wamid || !customer || !at) {
+  const old = [asText(message.from), asText(message.from_user_id)].filter((v): v is string => v !== undefined);
+  const renamed = [asText(system?.wa_id), asText(system?.user_id), asText(system?.new_wa_id), asText(system?.new_user_id)]
+    .filter((v): v is string => v !== undefined);
+  const identities = [...new Set([...old, ...renamed])];
+  if (!at || old.length === 0 || renamed.length === 0 || identities.length < 2) {
     out.unmappable += 1;
     return;
   }
-  const country = /^\+?\d[\d\s-]*$/.test(customer) ? undefined : contactCountry(value, customer);
+  out.identities.push({ channel: 'whatsapp', identities, at });
+}
+
+function mapMessage(message: Json, value: Json, out: MappingResult): void {
+  if (asText(message.type) === 'system') {
+    mapSystemMessage(message, out);
+    return;
+  }
+  const wamid = asText(message.id);
+  const who = customerOf(message.from, message.from_user_id);
+  const at = unixToIso(message.timestamp, 's');
+  if (!wamid || !who || !at) {
+    out.unmappable += 1;
+    return;
+  }
+  const country = /^\+?\d[\d\s-]*$/.test(who.customer) ? undefined : contactCountry(value, who.customer);
   out.events.push({
     id: eventId('wa', wamid, 'received'),
     type: 'message.received',
     channel: 'whatsapp',
-    customer,
+    ...who,
     ...(country ? { customer_country: country } : {}),
     message: wamid,
     at,
@@ -101,21 +155,53 @@ function mapMessage(message: Json, value: Json, out: MappingResult): void {
   });
 }
 
-function mapPreference(preference: Json, out: MappingResult): void {
-  if (asText(preference.category) !== 'marketing_messages') return;
-  const value = asText(preference.value)?.toLowerCase();
-  if (value !== 'stop' && value !== 'resume') return;
-  const customer = asText(preference.wa_id) ?? asText(preference.user_id);
-  const at = unixToIso(preference.timestamp, 's');
-  if (!customer || !at) {
+// Echoes of an edit or a revocation name a message sent earlier: no new message.
+const NOT_A_NEW_MESSAGE: ReadonlySet<string> = new Set(['edit', 'revoke', 'unsupported']);
+
+/**
+ * smb_message_echoes: a reply typed in the WhatsApp Business app on a number shared with the
+ * Cloud API (coexistence). It is the business's reply like any other: message.sent by an agent,
+ * from the business app. Its id is the one a `sent` status of the same message would have, so
+ * the two are never counted twice.
+ */
+function mapEcho(echo: Json, out: MappingResult): void {
+  if (NOT_A_NEW_MESSAGE.has(asText(echo.type) ?? '')) return;
+  const wamid = asText(echo.id);
+  const who = customerOf(echo.to, echo.to_user_id);
+  const at = unixToIso(echo.timestamp, 's');
+  if (!wamid || !who || !at) {
     out.unmappable += 1;
     return;
   }
   out.events.push({
-    id: eventId('wa', 'pref', customer, value, String(Date.parse(at) / 1000)),
+    id: eventId('wa', wamid, 'sent'),
+    type: 'message.sent',
+    channel: 'whatsapp',
+    ...who,
+    message: wamid,
+    at,
+    sender: 'agent',
+    category: 'service',
+    source: 'business_app',
+    thread: { role: 'message', direction: 'out' },
+  });
+}
+
+function mapPreference(preference: Json, out: MappingResult): void {
+  if (asText(preference.category) !== 'marketing_messages') return;
+  const value = asText(preference.value)?.toLowerCase();
+  if (value !== 'stop' && value !== 'resume') return;
+  const who = customerOf(preference.wa_id, preference.user_id);
+  const at = unixToIso(preference.timestamp, 's');
+  if (!who || !at) {
+    out.unmappable += 1;
+    return;
+  }
+  out.events.push({
+    id: eventId('wa', 'pref', who.customer, value, String(Date.parse(at) / 1000)),
     type: value === 'stop' ? 'customer.opted_out' : 'customer.opted_in',
     channel: 'whatsapp',
-    customer,
+    ...who,
     at,
   });
 }
@@ -155,6 +241,12 @@ export function mapWhatsAppPayload(payload: unknown): MappingResult {
         for (const status of asArray(value.statuses)) {
           const s = asObject(status);
           if (s) mapStatus(s, out);
+          else out.unmappable += 1;
+        }
+      } else if (c.field === 'smb_message_echoes') {
+        for (const echo of asArray(value.message_echoes)) {
+          const e = asObject(echo);
+          if (e) mapEcho(e, out);
           else out.unmappable += 1;
         }
       } else if (c.field === 'user_preferences') {

@@ -8,6 +8,7 @@ import type { PurgeCounts } from '../../db/lifecycle';
 import { Pseudonymiser } from '../../ingest/anonymise/pseudonym';
 import { EventWriter, type EventWriterOptions } from '../../ingest/buffer/eventWriter';
 import { RegistrySnapshot } from '../../ingest/keys/registrySnapshot';
+import { PersonResolver } from '../../ingest/identity/personResolver';
 import { createApp, type App, type AppDeps } from './app';
 import type { Config } from './config';
 import { redactedErrorMessage, type Logger } from './logger';
@@ -81,9 +82,11 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   await registry.reload();
   const pseudonymKeySource = loadPseudonymKey(config.databasePath, config.pseudonymKey);
   const adminTokenSource = loadAdminToken(config.databasePath, config.adminToken);
+  const persons = await PersonResolver.open(await connect(), writer);
   const deps: AppDeps = {
     store,
     writer,
+    persons,
     registry,
     pseudonymiser: new Pseudonymiser(pseudonymKeySource.value),
     ...(config.previousPseudonymKey

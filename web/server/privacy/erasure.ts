@@ -79,6 +79,7 @@ function eraseTargets(deps: ErasureDeps, request: ErasureRequest, targets: Erasu
             deleted_events: counts.events,
             deleted_webhook_messages: counts.webhookMessages,
             deleted_webhook_watermarks: counts.webhookWatermarks,
+            deleted_customer_links: counts.customerLinks,
           },
           rowCount: counts.events,
           atMs: deps.now(),

@@ -97,7 +97,7 @@ describe('POST /v1/privacy/erasure', () => {
     // The intake's in-memory caches no longer hold the person's raw identifiers either.
     expect(rt.deps.pseudonymiser.cachedIdentifiers).toBe(0);
     expect(cachedPhoneNumbers()).toBe(0);
-    expect(await res.json()).toEqual({ deleted_events: 3, deleted_webhook_messages: 1, deleted_webhook_watermarks: 0 });
+    expect(await res.json()).toEqual({ deleted_events: 3, deleted_webhook_messages: 1, deleted_webhook_watermarks: 0, deleted_customer_links: 0 });
 
     expect(await eventsOf(rt, 'acme', pseudonyms('acme'))).toBe(0);
     const [left] = await queryRows<{ n: number }>(rt.deps.store.connection,

@@ -23,6 +23,7 @@ const ErasureReply = z.object({
   deleted_events: z.number().int(),
   deleted_webhook_messages: z.number().int(),
   deleted_webhook_watermarks: z.number().int(),
+  deleted_customer_links: z.number().int().openapi({ description: "The person's linked identifiers (phone numbers, business-scoped user ids) forgotten." }),
 }).openapi('ErasureReply');
 
 export const erasureRoute = createRoute({
@@ -57,6 +58,7 @@ export function privacyRoutes(deps: ErasureDeps & AuthDeps) {
       deleted_events: counts.events,
       deleted_webhook_messages: counts.webhookMessages,
       deleted_webhook_watermarks: counts.webhookWatermarks,
+      deleted_customer_links: counts.customerLinks,
     }, 200);
   });
   return router;

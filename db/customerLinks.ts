@@ -1,0 +1,172 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { daySql, rebuildActivityDays } from './activityDays';
+import { rebuildConversationFacts } from './conversationFacts';
+import { queryRows } from './duckdb';
+import { rebuildMessageFacts } from './messageFacts';
+import { inTransaction } from './transaction';
+
+// customer_links (db/schema.ts): the identifiers of one person at a business. Every value is a
+// keyed pseudonym (64 hex characters); nothing here can hold a phone number or a BSUID.
+
+export type IdentityKind = 'phone' | 'bsuid' | 'other';
+
+export interface IdentityRecord {
+  identity: string;
+  /** The pseudonym the person's events are stored under. */
+  person: string;
+  kind: IdentityKind;
+  /** The identifier's own region (ZZ when unknown). */
+  region: string;
+  /** When the identifier was first seen (microseconds since the epoch). */
+  firstAtMicros: number;
+}
+
+const HEX_ID = /^[0-9a-f]{64}$/;
+
+// Our own HMAC hex digests, checked here, so they can be inlined safely.
+const inlineList = (values: Iterable<string>) => [...new Set(values)].filter((v) => HEX_ID.test(v)).map((v) => `'${v}'`).join(',');
+
+/** The records of these identifiers and of every other identifier of their persons. */
+export async function loadPersons(connection: DuckDBConnection, business: string, identities: readonly string[]): Promise<IdentityRecord[]> {
+  const list = inlineList(identities);
+  if (!list) return [];
+  return queryRows<IdentityRecord>(
+    connection,
+    `SELECT identity, person, kind, region, epoch_us(first_at)::DOUBLE AS "firstAtMicros" FROM customer_links
+     WHERE business = $1 AND person IN (SELECT person FROM customer_links WHERE business = $1 AND identity IN (${list}))`,
+    [business],
+  );
+}
+
+/** The businesses that have any linked identifier (the intake skips the lookup for the others). */
+export async function businessesWithLinks(connection: DuckDBConnection): Promise<string[]> {
+  return (await queryRows<{ business: string }>(connection, 'SELECT DISTINCT business FROM customer_links')).map((r) => r.business);
+}
+
+async function saveRecords(connection: DuckDBConnection, business: string, records: readonly IdentityRecord[]): Promise<void> {
+  for (const r of records) {
+    await connection.run(
+      `INSERT OR REPLACE INTO customer_links (business, identity, person, kind, region, first_at)
+       VALUES ($1, $2, $3, $4, $5, make_timestamptz($6::BIGINT))`,
+      [business, r.identity, r.person, r.kind, r.region, Math.round(r.firstAtMicros)],
+    );
+  }
+}
+
+/** What one resolution changes in stored data besides the link records. */
+export interface PersonRewrite {
+  /** Events (and webhook state) stored under `from` now belong to the person `to`. */
+  moves: readonly { from: string; to: string }[];
+  /** The person's events all get this region (a person has one region in every report). */
+  regions: readonly { person: string; region: string }[];
+  /** Conversation pseudonyms replaced after two persons' threads were joined (webhook intake). */
+  conversations: readonly { from: string; to: string }[];
+  /** New thread starts of webhook messages (webhook intake), by channel, direction and message pseudonym. */
+  threads: readonly { channel: string; direction: string; message: string; threadStartMs: number }[];
+}
+
+export const NO_REWRITE: PersonRewrite = { moves: [], regions: [], conversations: [], threads: [] };
+
+const isEmpty = (r: PersonRewrite) => r.moves.length + r.regions.length + r.conversations.length + r.threads.length === 0;
+
+async function tempPairs(connection: DuckDBConnection, table: string, columns: [string, string], rows: readonly (readonly [string, string])[]): Promise<void> {
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${table} (${columns[0]} VARCHAR, ${columns[1]} VARCHAR)`);
+  for (const [a, b] of rows) await connection.run(`INSERT INTO ${table} VALUES ($1, $2)`, [a, b]);
+}
+
+const DAYS = 'days_of_moved_events';
+const CONVERSATIONS = 'conversations_of_moved_events';
+const MESSAGES = 'messages_of_moved_events';
+
+/**
+ * Saves the link records and applies the rewrite in one transaction: the events of merged
+ * identities are moved to their person, the person's region set, joined threads renamed, and the
+ * facts and activity days of every touched customer, conversation and message recomputed from
+ * the events (as after an erasure). Run on the event writer's connection, alone.
+ */
+export async function applyPersons(
+  connection: DuckDBConnection, business: string, records: readonly IdentityRecord[], rewrite: PersonRewrite,
+): Promise<void> {
+  await inTransaction(connection, async () => {
+    await saveRecords(connection, business, records);
+    if (isEmpty(rewrite)) return;
+    await tempPairs(connection, 'moved_customers', ['from_customer', 'to_customer'], rewrite.moves.map((m) => [m.from, m.to]));
+    await tempPairs(connection, 'person_regions', ['person', 'region'], rewrite.regions.map((r) => [r.person, r.region]));
+    await tempPairs(connection, 'moved_conversations', ['from_conversation', 'to_conversation'], rewrite.conversations.map((c) => [c.from, c.to]));
+    const customers = inlineList([...rewrite.moves.flatMap((m) => [m.from, m.to]), ...rewrite.regions.map((r) => r.person)]) || "''";
+    const conversations = inlineList(rewrite.conversations.flatMap((c) => [c.from, c.to])) || "''";
+    const touched = `business = $1 AND (customer IN (${customers}) OR conversation IN (${conversations}))`;
+    const daysOf = `SELECT DISTINCT business, ${daySql('occurred_at')} AS day, customer, conversation FROM events WHERE ${touched}`;
+    await connection.run(`CREATE OR REPLACE TEMP TABLE ${DAYS} AS ${daysOf}`, [business]);
+    await connection.run(`CREATE OR REPLACE TEMP TABLE ${MESSAGES} AS
+SELECT DISTINCT business, coalesce(message, event_id) AS message FROM events
+WHERE (type = 'message.sent' OR (type IN ('message.delivered', 'message.read', 'message.failed') AND message IS NOT NULL)) AND ${touched}`, [business]);
+    await connection.run(`UPDATE events SET customer = m.to_customer FROM moved_customers m
+WHERE events.business = $1 AND events.customer = m.from_customer`, [business]);
+    await connection.run(`UPDATE events SET customer_region = r.region FROM person_regions r
+WHERE events.business = $1 AND events.customer = r.person AND events.customer_region <> r.region`, [business]);
+    await connection.run(`UPDATE events SET conversation = c.to_conversation FROM moved_conversations c
+WHERE events.business = $1 AND events.conversation = c.from_conversation`, [business]);
+    // The same events under their new customer and conversation values.
+    await connection.run(`INSERT INTO ${DAYS} ${daysOf}`, [business]);
+    await connection.run(`CREATE OR REPLACE TEMP TABLE ${CONVERSATIONS} AS
+SELECT DISTINCT business, conversation FROM ${DAYS} WHERE conversation IS NOT NULL`);
+    await rebuildConversationFacts(connection, CONVERSATIONS);
+    await rebuildMessageFacts(connection, MESSAGES);
+    await rebuildActivityDays(connection, DAYS);
+    await moveWebhookState(connection, business, rewrite);
+    await connection.run(`DROP TABLE ${DAYS}; DROP TABLE ${CONVERSATIONS}; DROP TABLE ${MESSAGES};
+DROP TABLE moved_customers; DROP TABLE person_regions; DROP TABLE moved_conversations`);
+  });
+}
+
+/** The webhook intake's thread records and receipt watermarks follow the person. */
+async function moveWebhookState(connection: DuckDBConnection, business: string, rewrite: PersonRewrite): Promise<void> {
+  await connection.run(`UPDATE webhook_messages SET customer = m.to_customer FROM moved_customers m
+WHERE webhook_messages.business = $1 AND webhook_messages.customer = m.from_customer`, [business]);
+  for (const t of rewrite.threads) {
+    await connection.run(
+      `UPDATE webhook_messages SET thread_start = make_timestamptz($5::BIGINT * 1000)
+       WHERE business = $1 AND channel = $2 AND direction = $3 AND message = $4`,
+      [business, t.channel, t.direction, t.message, Math.round(t.threadStartMs)],
+    );
+  }
+  // A watermark moves only where the person has none of its own on that channel (receipts are
+  // re-sent by the platform; the next one raises it).
+  await connection.run(`UPDATE webhook_watermarks SET customer = m.to_customer FROM moved_customers m
+WHERE webhook_watermarks.business = $1 AND webhook_watermarks.customer = m.from_customer
+  AND NOT EXISTS (SELECT 1 FROM webhook_watermarks w WHERE w.business = $1 AND w.channel = webhook_watermarks.channel AND w.customer = m.to_customer)`, [business]);
+  await connection.run(`DELETE FROM webhook_watermarks WHERE business = $1 AND customer IN (SELECT from_customer FROM moved_customers)`, [business]);
+}
+
+export interface ThreadRecord {
+  channel: string;
+  direction: 'in' | 'out';
+  message: string;
+  customer: string;
+  atMs: number;
+  threadStartMs: number;
+}
+
+/** Every webhook message recorded for these customers (a person's, before a merge). */
+export async function webhookMessagesOf(connection: DuckDBConnection, business: string, customers: readonly string[]): Promise<ThreadRecord[]> {
+  const list = inlineList(customers);
+  if (!list) return [];
+  return queryRows<ThreadRecord>(
+    connection,
+    `SELECT channel, direction, message, customer, epoch_ms("at")::DOUBLE AS "atMs", epoch_ms(thread_start)::DOUBLE AS "threadStartMs"
+     FROM webhook_messages WHERE business = $1 AND customer IN (${list}) ORDER BY channel, "at", direction, message`,
+    [business],
+  );
+}
+
+/** Erasure: the link records of these persons' identifiers. */
+export async function deleteLinks(connection: DuckDBConnection, business: string, identities: readonly string[]): Promise<number> {
+  const list = inlineList(identities);
+  if (!list) return 0;
+  const result = await connection.run(
+    `DELETE FROM customer_links WHERE business = $1 AND person IN (SELECT person FROM customer_links WHERE business = $1 AND identity IN (${list}))`,
+    [business],
+  );
+  return result.rowsChanged;
+}
