@@ -59,6 +59,16 @@ export interface DemoBusiness {
   processedElsewhere: [string, number][];
   /** WhatsApp webhooks give wa_id without "+": some integrations pass it on as is. */
   waIdWithoutPlus: boolean;
+  /**
+   * Share of conversations a person answers in the WhatsApp Business app on the number shared
+   * with the Cloud API (coexistence): message.sent with source business_app.
+   */
+  appReplies?: number;
+  /**
+   * Share of customer-initiated WhatsApp conversations that start from a click-to-WhatsApp ad:
+   * everything the business sends in the next 72 hours is free (pricing free_entry_point).
+   */
+  adEntry?: number;
   /** A day of disruption (share of the period elapsed) that brings a surge of customer messages. */
   surge?: { at: number; share: number };
 }
@@ -175,6 +185,9 @@ export const DEMO_BUSINESSES: readonly DemoBusiness[] = [
     },
     processedElsewhere: [['US', 0.3]],
     waIdWithoutPlus: false,
+    // A boutique team that answers many chats from the phone app, and runs Instagram ads to WhatsApp.
+    appReplies: 0.35,
+    adEntry: 0.1,
   },
   {
     id: 'moda-rapida', name: 'Moda Rápida', sector: 'online fashion', verified: false, timezone: 'Europe/Madrid',
@@ -196,6 +209,7 @@ export const DEMO_BUSINESSES: readonly DemoBusiness[] = [
     },
     processedElsewhere: [['MA', 0.35]],
     waIdWithoutPlus: true,
+    adEntry: 0.15,
   },
   {
     id: 'northwind-apparel', name: 'Northwind Apparel', sector: 'online fashion', verified: true, timezone: 'America/New_York',
@@ -216,6 +230,7 @@ export const DEMO_BUSINESSES: readonly DemoBusiness[] = [
     marketing: quietMarketing(['weekend_deals', 'back_in_stock'], 12, 4),
     processedElsewhere: [['CA', 0.3]],
     waIdWithoutPlus: false,
+    adEntry: 0.08,
   },
   {
     id: 'telenova-care', name: 'Telenova Customer Care', sector: 'telecom', verified: true, timezone: 'Europe/Amsterdam',
@@ -279,6 +294,7 @@ export const DEMO_BUSINESSES: readonly DemoBusiness[] = [
     // Processing seen in Singapore that the business never declared.
     processedElsewhere: [['SG', 0.08]],
     waIdWithoutPlus: true,
+    adEntry: 0.06,
   },
   {
     id: 'sakura-hotels', name: 'Sakura Hotels & Resorts', sector: 'hotel chain', verified: true, timezone: 'Asia/Tokyo',
@@ -361,6 +377,7 @@ export const DEMO_BUSINESSES: readonly DemoBusiness[] = [
     marketing: quietMarketing(['winter_health_offer'], 10, 1),
     processedElsewhere: [],
     waIdWithoutPlus: false,
+    appReplies: 0.15,
   },
 ];
 

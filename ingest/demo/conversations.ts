@@ -1,4 +1,5 @@
-import type { DemoBusiness, DemoChannel, NotificationTemplate, TemplateCategory } from './businesses';
+import type { CATEGORIES, PRICING_TYPES } from '../events/eventSchema';
+import type { DemoBusiness, DemoChannel, NotificationTemplate } from './businesses';
 import type { CustomerPool, DemoCustomer } from './customers';
 import { conversationId, eventId, messageId } from './identifiers';
 import type { LocalClock, OpeningHours } from './openingHours';
@@ -9,6 +10,9 @@ export type DemoEventType =
   | 'customer.blocked' | 'customer.unblocked' | 'customer.muted' | 'customer.unmuted'
   | 'customer.opted_out' | 'customer.opted_in' | 'customer.reported';
 
+export type Category = (typeof CATEGORIES)[number];
+export type Pricing = (typeof PRICING_TYPES)[number];
+
 /** An event exactly as POST /v1/events takes it. */
 export interface DemoEvent {
   id: string;
@@ -16,15 +20,18 @@ export interface DemoEvent {
   type: DemoEventType;
   channel: DemoChannel;
   customer: string;
+  customer_aliases?: string[];
   customer_country?: string;
   conversation?: string;
   message?: string;
   at: string;
   sender?: 'agent' | 'bot' | 'automation';
-  category?: 'service' | TemplateCategory;
+  category?: Category;
   template?: string;
   processed_in?: string;
   error_code?: number;
+  pricing?: Pricing;
+  source?: 'business_app';
 }
 
 export interface Campaign {
@@ -55,6 +62,16 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+/** A click-to-WhatsApp ad opens a free entry point window of 72 hours. */
+const ENTRY_POINT_WINDOW = 72 * HOUR;
+/** Share of WhatsApp sends whose integration reports them as service, without pricing, and learns the billing category and pricing from the delivered status (as with Meta's v24 webhooks). */
+const PRICED_ON_DELIVERY = 0.05;
+/** Share of WhatsApp marketing sends Meta does not deliver: its per-user marketing cap (131049) or its marketing experiment (130472). */
+const PLATFORM_LIMITED = 0.04;
+/** Share of customer-initiated WhatsApp conversations followed by a utility template (a confirmation) while the customer service window is open. */
+const UTILITY_IN_WINDOW = 0.1;
+/** Where a business-initiated authentication message to a customer there is billed at the international rate. */
+const AUTHENTICATION_INTERNATIONAL = new Set(['IN', 'ID', 'EG', 'MY', 'NG', 'PK', 'SA', 'ZA', 'AE']);
 
 // When people write, by local hour, and how much less at weekends.
 const HOURLY_ACTIVITY = [
@@ -78,6 +95,10 @@ export function activeTime(rng: Random, clock: LocalClock, period: Period): numb
 class Thread {
   readonly events: DemoEvent[] = [];
   readonly conversation: string;
+  /** When the customer last wrote: the customer service window is open for 24 hours after. */
+  customerWroteAt: number | undefined;
+  /** When the customer wrote from a click-to-WhatsApp ad, if the conversation started so. */
+  entryPointAt: number | undefined;
 
   constructor(
     private readonly rng: Random,
@@ -92,15 +113,20 @@ class Thread {
   /** Adds an event; one after the end of the period has not happened yet and is left out. */
   #push(type: DemoEventType, at: number, inConversation = true): DemoEvent {
     const { customer } = this;
+    // A customer who starts hiding the number is known by the BSUID alone from then on.
+    const numberHidden = customer.hidesNumberFrom !== undefined &&
+      at >= this.period.start + customer.hidesNumberFrom * (this.period.end - this.period.start);
     const event: DemoEvent = {
       id: eventId(this.rng),
       business: this.model.profile.id,
       type,
       channel: customer.channel,
-      customer: customer.id,
+      customer: numberHidden ? customer.bsuid! : customer.id,
       at: new Date(Math.round(at)).toISOString(),
     };
-    if (!customer.isPhone) event.customer_country = customer.country;
+    if (customer.bsuid !== undefined && !numberHidden && customer.id !== customer.bsuid) event.customer_aliases = [customer.bsuid];
+    // A BSUID names its country in its prefix.
+    if (!customer.isPhone && customer.bsuid === undefined) event.customer_country = customer.country;
     if (inConversation) event.conversation = this.conversation;
     if (this.processedIn) event.processed_in = this.processedIn;
     if (at >= this.period.start && at <= this.period.end) this.events.push(event);
@@ -109,10 +135,21 @@ class Thread {
 
   received(at: number): void {
     this.#push('message.received', at).message = messageId(this.rng, this.customer.channel);
+    if (this.customerWroteAt === undefined || at > this.customerWroteAt) this.customerWroteAt = at;
   }
 
-  /** A message from the business with its delivery statuses; the time it was read, if it was. */
-  sent(at: number, sender: 'agent' | 'bot' | 'automation', category: DemoEvent['category'], template?: string, attentive = false): Delivery {
+  /** WhatsApp's pricing type of a send: free in an open entry point or customer service window, except marketing and authentication. */
+  pricing(at: number, category: Category): Pricing {
+    if (this.entryPointAt !== undefined && at >= this.entryPointAt && at - this.entryPointAt <= ENTRY_POINT_WINDOW) return 'free_entry_point';
+    const windowOpen = this.customerWroteAt !== undefined && at >= this.customerWroteAt && at - this.customerWroteAt <= DAY;
+    return category === 'service' || (category === 'utility' && windowOpen) ? 'free_customer_service' : 'regular';
+  }
+
+  /**
+   * A message from the business with its delivery statuses; the time it was read, if it was.
+   * fromApp: typed in the WhatsApp Business app (an agent's service reply).
+   */
+  sent(at: number, sender: 'agent' | 'bot' | 'automation', category: Category, template?: string, attentive = false, fromApp = false): Delivery {
     const { rng } = this;
     const channel = this.customer.channel;
     const message = messageId(rng, channel);
@@ -121,16 +158,33 @@ class Thread {
     sent.sender = sender;
     sent.category = category;
     if (template) sent.template = template;
-    if (rng.chance(category === 'marketing' ? 0.04 : 0.012)) {
+    if (fromApp) sent.source = 'business_app';
+    let pricing: Pricing | undefined;
+    let pricedOnDelivery = false;
+    // An app reply's echo is not billed and carries no pricing.
+    if (channel === 'whatsapp' && !fromApp) {
+      pricing = this.pricing(at, category);
+      pricedOnDelivery = !fromApp && rng.chance(PRICED_ON_DELIVERY);
+      // The send as the integration knew it: a service message, price unknown.
+      if (pricedOnDelivery) sent.category = 'service';
+      else sent.pricing = pricing;
+    }
+    const errorCode = failure(rng, channel, category);
+    if (errorCode !== undefined) {
       const failed = this.#push('message.failed', at + rng.logNormal(3 * SECOND, 1));
       failed.message = message;
-      failed.error_code = errorCode(rng, channel, category);
+      failed.error_code = errorCode;
       return { delivered: undefined, read: undefined };
     }
     const delivered = at + (rng.chance(0.05) ? rng.exponential(3 * HOUR) : rng.logNormal(1.5 * SECOND, 0.8));
-    this.#push('message.delivered', delivered).message = message;
+    const status = this.#push('message.delivered', delivered);
+    status.message = message;
+    if (pricedOnDelivery) {
+      status.category = category;
+      status.pricing = pricing;
+    }
     // SMS has no read receipts.
-    if (channel === 'sms' || !rng.chance(READ_RATE[category ?? 'service'])) return { delivered, read: undefined };
+    if (channel === 'sms' || !rng.chance(READ_RATE[category])) return { delivered, read: undefined };
     const read = delivered + (attentive ? rng.logNormal(40 * SECOND, 1.2) : rng.logNormal(12 * MINUTE, 1.6));
     this.#push('message.read', read).message = message;
     return { delivered, read };
@@ -146,13 +200,22 @@ interface Delivery {
   read: number | undefined;
 }
 
-const READ_RATE: Record<NonNullable<DemoEvent['category']>, number> = {
-  service: 0.93, utility: 0.8, authentication: 0.7, marketing: 0.5,
+const READ_RATE: Record<Category, number> = {
+  service: 0.93, utility: 0.8, authentication: 0.7, authentication_international: 0.7, marketing: 0.5, marketing_lite: 0.5,
+  referral_conversion: 0.6,
 };
 
-function errorCode(rng: Random, channel: DemoChannel, category: DemoEvent['category']): number {
+/** The error code of a send that is not delivered, or undefined for one that is. */
+function failure(rng: Random, channel: DemoChannel, category: Category): number | undefined {
+  const marketing = category === 'marketing' || category === 'marketing_lite';
+  if (channel === 'whatsapp' && marketing) {
+    // Meta's per-user cap on marketing messages (and, rarely, its marketing experiment): the
+    // platform holds the message back; nothing is wrong with the number.
+    if (rng.chance(PLATFORM_LIMITED)) return rng.chance(0.9) ? 131049 : 130472;
+    return rng.chance(0.015) ? rng.weighted([[131026, 50], [131050, 35], [131000, 15]]) : undefined;
+  }
+  if (!rng.chance(marketing ? 0.04 : 0.012)) return undefined;
   if (channel === 'messenger' || channel === 'instagram') return rng.weighted([[551, 6], [10, 2], [200, 1]]);
-  if (category === 'marketing') return rng.weighted([[131049, 55], [131026, 25], [131050, 10], [130472, 5], [131000, 5]]);
   return rng.weighted([[131026, 60], [130429, 15], [131047, 10], [131000, 10], [131053, 5]]);
 }
 
@@ -173,8 +236,10 @@ function agentAnswer(rng: Random, model: BusinessModel, t: number, medianMinutes
 
 /** The business's side of a conversation after the customer wrote at firstAt .. lastAt. */
 function respond(rng: Random, model: BusinessModel, thread: Thread, firstAt: number, lastAt: number): void {
-  const { staffing } = model.profile;
+  const { staffing, appReplies = 0 } = model.profile;
   const whatsapp = thread.customer.channel === 'whatsapp';
+  // Whoever takes the conversation answers all of it from the same place.
+  const fromApp = whatsapp && rng.chance(appReplies);
   let customerAt = lastAt;
   if (staffing.bot) {
     let answer = thread.sent(firstAt + rng.logNormal(2.5 * SECOND, 0.5), 'bot', 'service', undefined, true);
@@ -194,7 +259,8 @@ function respond(rng: Random, model: BusinessModel, thread: Thread, firstAt: num
     const at = agentAnswer(rng, model, customerAt, first ? staffing.agentMedianMinutes : staffing.agentMedianMinutes / 3);
     // After 24 hours the customer service window is closed: WhatsApp then needs a template.
     const late = whatsapp && at - customerAt > DAY;
-    const answer = late ? thread.sent(at, 'agent', 'utility', 'support_follow_up') : thread.sent(at, 'agent', 'service', undefined, true);
+    // The Business app cannot send templates: a late answer goes through the API.
+    const answer = late ? thread.sent(at, 'agent', 'utility', 'support_follow_up') : thread.sent(at, 'agent', 'service', undefined, true, fromApp);
     if (exchanges-- <= 0 || answer.read === undefined) return;
     customerAt = answer.read + rng.logNormal(90 * SECOND, 1);
     thread.received(customerAt);
@@ -213,15 +279,31 @@ function customerInitiated(rng: Random, model: BusinessModel, thread: Thread, st
     thread.sent(start + rng.logNormal(1.5 * SECOND, 0.4), 'automation', 'service', undefined, true);
   }
   respond(rng, model, thread, start, lastAt);
+  const utility = model.profile.notifications.filter((t) => t.category === 'utility');
+  if (thread.customer.channel === 'whatsapp' && utility.length > 0 && rng.chance(UTILITY_IN_WINDOW)) {
+    // A confirmation (order, booking, documents) while the customer service window is open.
+    const wroteAt = thread.customerWroteAt!;
+    const at = wroteAt + Math.min(rng.logNormal(20 * MINUTE, 1.2), DAY - MINUTE);
+    thread.sent(at, 'automation', 'utility', rng.weighted(utility.map((t) => [t.name, t.weight] as const)));
+  }
 }
+
+/** The primary location's country: where the business is. */
+const homeCountry = (business: DemoBusiness) => business.locations.find((l) => l.primary)?.country;
 
 // Template sends (notifications and campaigns) come from systems, not people: sender automation.
 function notification(rng: Random, model: BusinessModel, thread: Thread, start: number): void {
   const template: NotificationTemplate = rng.weighted(model.profile.notifications.map((t) => [t, t.weight] as const));
-  let delivery = thread.sent(start, 'automation', template.category, template.name);
+  const { customer } = thread;
+  // Codes to customers in some markets, from a business elsewhere, are billed at an international rate.
+  const category: Category = template.category === 'authentication' && customer.channel === 'whatsapp' &&
+      AUTHENTICATION_INTERNATIONAL.has(customer.country) && customer.country !== homeCountry(model.profile)
+    ? 'authentication_international'
+    : template.category;
+  let delivery = thread.sent(start, 'automation', category, template.name);
   if (template.category === 'authentication' && delivery.read === undefined && rng.chance(0.3)) {
     // The code did not arrive in time: the customer asks for another one.
-    delivery = thread.sent(start + rng.logNormal(70 * SECOND, 0.4), 'automation', 'authentication', template.name);
+    delivery = thread.sent(start + rng.logNormal(70 * SECOND, 0.4), 'automation', category, template.name);
   }
   if (delivery.read !== undefined && rng.chance(template.replyRate)) {
     const at = delivery.read + rng.logNormal(3 * MINUTE, 1);
@@ -288,6 +370,7 @@ export function simulateConversation(rng: Random, model: BusinessModel, period: 
   if (kind === 'inbound') {
     const surge = model.surgeAt !== undefined && profile.surge && rng.chance(profile.surge.share);
     const start = surge ? model.surgeAt! + 5 * HOUR + rng.exponential(5 * HOUR) : activeTime(rng, model.clock, period);
+    if (thread.customer.channel === 'whatsapp' && rng.chance(profile.adEntry ?? 0)) thread.entryPointAt = Math.min(start, period.end);
     customerInitiated(rng, model, thread, Math.min(start, period.end));
   } else {
     notification(rng, model, thread, activeTime(rng, model.clock, period));

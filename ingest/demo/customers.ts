@@ -1,14 +1,38 @@
 import type { DemoBusiness, DemoChannel } from './businesses';
 import { demoPhoneNumber } from './phoneNumbers';
-import type { Random } from './random';
+import { Random } from './random';
 
 export interface DemoCustomer {
-  /** As the platform gives it: E.164, a wa_id without "+", or a page-scoped id. */
+  /** As the platform gives it: E.164, a wa_id without "+", a page-scoped id, or a BSUID. */
   id: string;
   channel: DemoChannel;
-  /** The customer's country; sent as customer_country only for ids that are not phone numbers. */
+  /** The customer's country; sent as customer_country only for ids that name no country. */
   country: string;
   isPhone: boolean;
+  /**
+   * The WhatsApp business-scoped user id (`BR.1234...`), when the integration passes it on: the
+   * id itself for a username user (who never shows a number), else beside the phone number.
+   */
+  bsuid?: string;
+  /**
+   * Share of the period elapsed when the customer starts hiding the number behind a username:
+   * before, events carry the number with the BSUID as alias; from then on only the BSUID.
+   */
+  hidesNumberFrom?: number;
+}
+
+/** Shares of WhatsApp customers: username users from the start, and those who become one. */
+export const BSUID_ONLY_SHARE = 0.03;
+export const HIDES_NUMBER_SHARE = 0.08;
+
+/**
+ * A WhatsApp business-scoped user id: the country of the number, a dot, 19 digits (the shape of
+ * Meta's examples). A pure function of (seed, business, number): the same person has another
+ * BSUID at each business, and the same one at every run.
+ */
+export function demoBsuid(seed: string, business: string, country: string, e164: string): string {
+  const rng = new Random(`bsuid/${seed}/${business}/${e164}`);
+  return `${country}.${rng.int(1, 9)}${rng.digits(18)}`;
 }
 
 /** Customers of one business, drawn from its country and channel mix. */
@@ -44,6 +68,8 @@ export function buildCustomerPool(
   rng: Random, seed: string, business: DemoBusiness, size: number, phoneRange: (country: string) => number,
 ): CustomerPool {
   const customers: DemoCustomer[] = [];
+  // A stream of its own, so the numbers and channels drawn are the same as without BSUIDs.
+  const usernames = new Random(`${seed}/bsuid/${business.id}`);
   const usedNumbers = new Set<string>();
   for (const [country, count] of countryCounts(business, size)) {
     for (let i = 0; i < count; i++) {
@@ -59,7 +85,16 @@ export function buildCustomerPool(
       usedNumbers.add(`${country}/${index}`);
       const e164 = demoPhoneNumber(seed, country, index);
       const id = channel === 'whatsapp' && business.waIdWithoutPlus ? e164.slice(1) : e164;
-      customers.push({ id, channel, country, isPhone: true });
+      const u = channel === 'whatsapp' ? usernames.next() : 1;
+      if (u < BSUID_ONLY_SHARE) {
+        const bsuid = demoBsuid(seed, business.id, country, e164);
+        customers.push({ id: bsuid, channel, country, isPhone: false, bsuid });
+      } else if (u < BSUID_ONLY_SHARE + HIDES_NUMBER_SHARE) {
+        const hidesNumberFrom = 0.2 + 0.6 * usernames.next();
+        customers.push({ id, channel, country, isPhone: true, bsuid: demoBsuid(seed, business.id, country, e164), hidesNumberFrom });
+      } else {
+        customers.push({ id, channel, country, isPhone: true });
+      }
     }
   }
   return new CustomerPool(rng.shuffle(customers));

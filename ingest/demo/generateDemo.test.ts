@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { phoneIdentity } from '../anonymise/customerIdentity';
+import { bsuidCountry, phoneIdentity } from '../anonymise/customerIdentity';
+import { PLATFORM_LIMIT_CODES } from '../../db/messageFacts';
 import { validateEvent } from '../events/validateEvent';
 import { generateDemo, type DemoEvent } from './generateDemo';
 
@@ -14,6 +15,8 @@ const digest = (events: DemoEvent[]) => createHash('sha256').update(JSON.stringi
 
 describe('demo data generator', () => {
   const events = allEvents(42, 6000);
+  let many: DemoEvent[] | undefined;
+  const manyEvents = () => (many ??= allEvents(42, 60_000));
 
   it('gives byte-identical events for the same seed and end, and different ones for another seed', () => {
     expect(digest(allEvents(42, 6000))).toBe(digest(events));
@@ -54,6 +57,7 @@ describe('demo data generator', () => {
     const regions = new Set<string>();
     for (const event of events) {
       if (event.channel !== 'whatsapp' && event.channel !== 'sms') continue;
+      if (bsuidCountry(event.customer)) continue;
       const identity = phoneIdentity(event.customer);
       expect(identity.region).not.toBe('ZZ');
       regions.add(identity.region);
@@ -89,8 +93,77 @@ describe('demo data generator', () => {
     }
   });
 
+  it('gives some WhatsApp customers a BSUID of their country: beside the number first, alone later, or only', () => {
+    const many = manyEvents();
+    const wa = many.filter((e) => e.channel === 'whatsapp');
+    const byBsuid = wa.filter((e) => bsuidCountry(e.customer) !== undefined);
+    const aliased = wa.filter((e) => e.customer_aliases !== undefined);
+    for (const e of [...byBsuid, ...aliased]) {
+      expect(e.customer_country).toBeUndefined();
+      expect(e.customer_aliases?.length ?? 1).toBe(1);
+    }
+    // The alias is the BSUID of the number's country, and its events come before those with the BSUID alone.
+    const phoneOf = new Map<string, { phone: string; last: number }>();
+    for (const e of aliased) {
+      const bsuid = e.customer_aliases![0]!;
+      expect(bsuidCountry(bsuid)).toBe(phoneIdentity(e.customer).region);
+      const key = `${e.business}/${bsuid}`;
+      const seen = phoneOf.get(key);
+      if (seen) expect(seen.phone).toBe(e.customer);
+      phoneOf.set(key, { phone: e.customer, last: Math.max(seen?.last ?? 0, Date.parse(e.at)) });
+    }
+    const alone = new Map<string, number>();
+    for (const e of byBsuid) alone.set(`${e.business}/${e.customer}`, Math.min(alone.get(`${e.business}/${e.customer}`) ?? Infinity, Date.parse(e.at)));
+    const switched = [...phoneOf].filter(([key]) => alone.has(key));
+    expect(switched.length).toBeGreaterThan(20);
+    for (const [key, { last }] of switched) expect(last).toBeLessThan(alone.get(key)!);
+    const onlyBsuid = [...alone.keys()].filter((key) => !phoneOf.has(key));
+    const countries = new Set(onlyBsuid.map((key) => bsuidCountry(key.split('/')[1]!)));
+    for (const country of ['BR', 'IN', 'DE', 'US', 'NG']) expect(countries, country).toContain(country);
+    const customers = new Set(wa.map((e) => `${e.business}/${e.customer_aliases?.[0] ?? e.customer}`));
+    expect(alone.size / customers.size).toBeGreaterThan(0.03);
+    expect(alone.size / customers.size).toBeLessThan(0.2);
+  });
+
+  it('prices every WhatsApp send, some only on delivery, and shows app replies and capped marketing', () => {
+    const many = manyEvents();
+    const sent = many.filter((e) => e.type === 'message.sent');
+    const waSent = sent.filter((e) => e.channel === 'whatsapp');
+    expect(sent.filter((e) => e.channel !== 'whatsapp').every((e) => e.pricing === undefined && e.source === undefined)).toBe(true);
+    const unpriced = waSent.filter((e) => e.pricing === undefined);
+    expect(unpriced.length / waSent.length).toBeGreaterThan(0.03);
+    expect(unpriced.length / waSent.length).toBeLessThan(0.07);
+    expect(unpriced.every((e) => e.category === 'service')).toBe(true);
+    const pricedOnDelivery = many.filter((e) => e.type === 'message.delivered' && e.pricing !== undefined);
+    expect(pricedOnDelivery.every((e) => e.category !== undefined)).toBe(true);
+    expect(pricedOnDelivery.some((e) => e.category === 'marketing' && e.pricing === 'regular')).toBe(true);
+    for (const e of waSent) {
+      if (e.pricing === undefined) continue;
+      if (e.category === 'marketing' || e.category === 'authentication') expect(e.pricing, e.category).not.toBe('free_customer_service');
+      if (e.category === 'service') expect(e.pricing).not.toBe('regular');
+    }
+    const pricing = (p: string, category: string) => waSent.filter((e) => e.pricing === p && e.category === category).length;
+    expect(pricing('free_customer_service', 'utility')).toBeGreaterThan(0);
+    expect(pricing('regular', 'utility')).toBeGreaterThan(0);
+    expect(waSent.filter((e) => e.pricing === 'free_entry_point').length / waSent.length).toBeGreaterThan(0.002);
+    expect(waSent.filter((e) => e.pricing === 'free_entry_point').length / waSent.length).toBeLessThan(0.03);
+
+    const fromApp = waSent.filter((e) => e.source === 'business_app');
+    expect(fromApp.length).toBeGreaterThan(0);
+    expect(fromApp.every((e) => e.sender === 'agent' && e.category === 'service' && e.template === undefined)).toBe(true);
+    expect(new Set(fromApp.map((e) => e.business)).size).toBeLessThanOrEqual(2);
+
+    const marketing = waSent.filter((e) => e.template !== undefined && (e.category === 'marketing' || e.pricing === undefined)).length;
+    const failed = many.filter((e) => e.type === 'message.failed' && e.channel === 'whatsapp');
+    const limited = failed.filter((e) => (PLATFORM_LIMIT_CODES as readonly number[]).includes(e.error_code!));
+    expect(limited.some((e) => e.error_code === 130472)).toBe(true);
+    expect(limited.filter((e) => e.error_code === 131049).length).toBeGreaterThan(limited.filter((e) => e.error_code === 130472).length);
+    expect(limited.length / marketing).toBeGreaterThan(0.02);
+    expect(limited.length / marketing).toBeLessThan(0.08);
+  });
+
   it('makes the aggressive marketer the business with the highest block rate', () => {
-    const many = allEvents(42, 60_000);
+    const many = manyEvents();
     const rate = (business: string) => {
       const messaged = new Set(many.filter((e) => e.business === business && e.type === 'message.sent').map((e) => e.customer));
       const blocked = new Set(many.filter((e) => e.business === business && e.type === 'customer.blocked').map((e) => e.customer));

@@ -64,6 +64,30 @@ describe('demo data posted through the ingest API', () => {
     expect(regions).not.toContain('ZZ');
   });
 
+  it('counts a customer once under the phone number and the BSUID', async () => {
+    // The persons of the generated events: identifiers named together are one.
+    const parent = new Map<string, string>();
+    const find = (id: string): string => {
+      const up = parent.get(id) ?? id;
+      return up === id ? id : find(up);
+    };
+    for (const batch of demo.batches()) {
+      for (const e of batch) {
+        if (e.channel !== 'whatsapp') continue;
+        const me = find(`${e.business}/${e.customer}`);
+        parent.set(me, me);
+        for (const alias of e.customer_aliases ?? []) {
+          const other = find(`${e.business}/${alias}`);
+          if (other !== me) parent.set(other, me);
+        }
+      }
+    }
+    const persons = new Set([...parent.keys()].map(find));
+    expect(persons.size).toBeLessThan(parent.size);
+    const [stored] = await rows<{ n: number }>("SELECT count(DISTINCT (business, customer))::INTEGER AS n FROM events WHERE channel = 'whatsapp'");
+    expect(stored?.n).toBe(persons.size);
+  });
+
   it('has a business whose EEA customers are processed outside the EEA at a location without a mechanism', async () => {
     const exposed = await rows<{ business: string }>(`
       SELECT DISTINCT e.business FROM events e
@@ -82,7 +106,11 @@ describe('demo data posted through the ingest API', () => {
   it('leaves no raw phone number of a generated customer in the database files', async () => {
     const phones = new Set<string>();
     for (const batch of demo.batches()) {
-      for (const e of batch) if (e.channel === 'whatsapp' || e.channel === 'sms') phones.add(e.customer.replace(/^\+/, ''));
+      for (const e of batch) {
+        if (e.channel !== 'whatsapp' && e.channel !== 'sms') continue;
+        // A BSUID (`BR.1234...`) must not be stored either: its digits are searched like a number's.
+        for (const id of [e.customer, ...(e.customer_aliases ?? [])]) phones.add(id.replace(/^\+/, '').replace(/^[A-Z]{2}\./, ''));
+      }
     }
     expect(phones.size).toBeGreaterThan(100);
     await runtime.stop();

@@ -52,23 +52,36 @@ function pricingType(status: Json): Pricing | undefined {
  * user id (BSUID) beside it as the same person's alias; a user with a username may come with the
  * BSUID only. Empty strings are absent (Meta sends `"from": ""` for such users).
  */
-function customerOf(phone: unknown, bsuid: unknown): { customer: string; customer_aliases?: string[] } | undefined {
-  const number = asText(phone);
-  const user = asText(bsuid);
+function customerOf(phone: unknown, bsuid: unknown, value?: Json): { customer: string; customer_aliases?: string[] } | undefined {
+  let number = asText(phone);
+  let user = asText(bsuid);
+  // The payload's contacts[] pair a user's wa_id with their user_id: the other half of the person.
+  const contact = value && (number ?? user) ? contactOf(value, (number ?? user)!) : undefined;
+  number ??= asText(contact?.wa_id);
+  user ??= asText(contact?.user_id);
   if (number && user && number !== user) return { customer: number, customer_aliases: [user] };
   const customer = number ?? user;
   return customer ? { customer } : undefined;
 }
 
+/** The contacts[] entry of a user, by their wa_id or user_id. */
+function contactOf(value: Json, customer: string): Json | undefined {
+  for (const contact of asArray(value.contacts)) {
+    const c = asObject(contact);
+    if (c && (asText(c.wa_id) === customer || asText(c.user_id) === customer)) return c;
+  }
+  return undefined;
+}
+
 const STATUS_TYPES = { sent: 'message.sent', delivered: 'message.delivered', read: 'message.read', failed: 'message.failed' } as const;
 
-function mapStatus(status: Json, out: MappingResult): void {
+function mapStatus(status: Json, value: Json, out: MappingResult): void {
   const kind = asText(status.status);
   // `played` (voice message played) and statuses we do not know are ignored, as are group chats.
   if (kind === undefined || !(kind in STATUS_TYPES)) return;
   if (asText(status.recipient_type) === 'group') return;
   const wamid = asText(status.id);
-  const who = customerOf(status.recipient_id, status.recipient_user_id);
+  const who = customerOf(status.recipient_id, status.recipient_user_id, value);
   const at = unixToIso(status.timestamp, 's');
   if (!wamid || !who || !at) {
     out.unmappable += 1;
@@ -102,13 +115,8 @@ function mapStatus(status: Json, out: MappingResult): void {
 
 /** The country WhatsApp reports for a user (BSUID era), used only when the id is not a number. */
 function contactCountry(value: Json, customer: string): string | undefined {
-  for (const contact of asArray(value.contacts)) {
-    const c = asObject(contact);
-    if (!c || (asText(c.wa_id) !== customer && asText(c.user_id) !== customer)) continue;
-    const code = asText(asObject(c.profile)?.country_code)?.toUpperCase();
-    return code && isCountryCode(code) ? code : undefined;
-  }
-  return undefined;
+  const code = asText(asObject(contactOf(value, customer)?.profile)?.country_code)?.toUpperCase();
+  return code && isCountryCode(code) ? code : undefined;
 }
 
 /**
@@ -136,7 +144,7 @@ function mapMessage(message: Json, value: Json, out: MappingResult): void {
     return;
   }
   const wamid = asText(message.id);
-  const who = customerOf(message.from, message.from_user_id);
+  const who = customerOf(message.from, message.from_user_id, value);
   const at = unixToIso(message.timestamp, 's');
   if (!wamid || !who || !at) {
     out.unmappable += 1;
@@ -240,7 +248,7 @@ export function mapWhatsAppPayload(payload: unknown): MappingResult {
         }
         for (const status of asArray(value.statuses)) {
           const s = asObject(status);
-          if (s) mapStatus(s, out);
+          if (s) mapStatus(s, value, out);
           else out.unmappable += 1;
         }
       } else if (c.field === 'smb_message_echoes') {
