@@ -48,6 +48,8 @@ export interface PurgeCounts {
   webhookWatermarks: number;
   webhookPolicyEvents: number;
   sessions: number;
+  /** Link records of persons first seen before the cutoff who have no event left. */
+  customerLinks: number;
 }
 
 /**
@@ -68,6 +70,13 @@ export async function purgeExpired(connection: DuckDBConnection, cutoffMs: numbe
     ),
     webhookPolicyEvents: await changed(connection, 'DELETE FROM webhook_policy_events WHERE occurred_at < $1::TIMESTAMPTZ', [cutoff]),
     sessions: await changed(connection, 'DELETE FROM sessions WHERE expires_at <= $1::TIMESTAMPTZ', [new Date(nowMs).toISOString()]),
+    // After the events: a person whose every event has expired is forgotten too.
+    customerLinks: await changed(
+      connection,
+      `DELETE FROM customer_links l WHERE l.first_at < $1::TIMESTAMPTZ
+       AND NOT EXISTS (SELECT 1 FROM events e WHERE e.business = l.business AND e.customer = l.person)`,
+      [cutoff],
+    ),
   }));
 }
 

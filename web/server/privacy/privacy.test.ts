@@ -229,3 +229,45 @@ describe('pseudonym key rotation', () => {
     await expect(startTestRuntime({ env: { PSEUDONYM_KEY_PREVIOUS: 'b'.repeat(64) } })).rejects.toThrow(/PSEUDONYM_KEY_PREVIOUS_UNTIL/);
   });
 });
+
+describe('linked identities (phone number and business-scoped user id)', () => {
+  const BSUID = 'US.5k2Vq9Rt7Lx';
+
+  it('erases, by the phone number, the events the person sent under its BSUID only, and the links', async () => {
+    const rt = await start();
+    await rt.registerBusiness('acme');
+    const key = await rt.createKey('acme');
+    const posted = await rt.postEvents(key, [
+      event('acme', PERSON, 'l1', '2026-03-03T10:00:00Z', { customer_aliases: [BSUID] }),
+      event('acme', BSUID, 'l1', '2026-03-03T11:00:00Z'),
+      event('acme', BSUID, 'l2', '2026-03-05T11:00:00Z'),
+      event('acme', '+4915123456789', 'l3', '2026-03-04T10:00:00Z'),
+    ]);
+    expect(((await posted.json()) as { accepted: number }).accepted).toBe(4);
+    const count = async (table: string) => (await queryRows<{ n: number }>(rt.deps.store.connection, `SELECT count(*)::INTEGER AS n FROM ${table}`))[0]!.n;
+    expect([await count('events'), await count('customer_links')]).toEqual([4, 2]);
+
+    const res = await rt.admin('POST', '/v1/privacy/erasure', { customer: PERSON, businesses: ['acme'] });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ deleted_events: 3, deleted_customer_links: 2 });
+    expect([await count('events'), await count('customer_links'), await conversations(rt, 'acme')]).toEqual([1, 0, 1]);
+  });
+
+  it('forgets the links of a person whose every event expired', async () => {
+    let now = NOW;
+    const rt = await start({ now: () => now, env: { RETENTION_DAYS: '30' } });
+    await rt.registerBusiness('acme');
+    const key = await rt.createKey('acme');
+    const at = (days: number) => new Date(NOW - days * DAY).toISOString();
+    await rt.postEvents(key, [
+      event('acme', PERSON, 'r1', at(20), { customer_aliases: [BSUID] }),
+      event('acme', '+4915123456789', 'r2', at(20), { customer_aliases: ['DE.9x8y7z'] }),
+      event('acme', 'DE.9x8y7z', 'r3', at(1)),
+    ]);
+    now = NOW + 15 * DAY;
+    expect(await rt.purgeRetention()).toMatchObject({ events: 2, customerLinks: 2 });
+    const [left] = await queryRows<{ n: number }>(rt.deps.store.connection, 'SELECT count(*)::INTEGER AS n FROM customer_links');
+    // The German customer still has an event: both of their identifiers stay linked.
+    expect(left!.n).toBe(2);
+  });
+});
