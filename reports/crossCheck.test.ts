@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusinessHours } from '../db/registry';
 import { computeMetrics } from './metrics/computeMetrics';
 import { computeResidency } from './residency/residency';
+import { pricingBreakdown } from './metrics/pricingBreakdown';
 import { business, openEventsDb, type EventsDb, type TestEvent } from './testing/eventsDb';
+import { insertPlatformEvents, type PlatformEvent } from './testing/platformEvents';
 
 // A seeded random event set, and a deliberately naive second implementation of SPEC 7/8 written
 // straight from the text (loops over all events, minute-by-minute business hours). The engine
@@ -59,6 +61,32 @@ function generate(seed: number): TestEvent[] {
   return events;
 }
 
+/**
+ * The platforms' 2026 formats over a generated set, from a random stream of their own (the set
+ * above stays as it was): failures (Meta's marketing caps 131049 and 130472, and others), the
+ * category and pricing type a send or status reports, and messages known only by a failure.
+ */
+function withPlatformFormats(events: TestEvent[], seed: number): PlatformEvent[] {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const PRICING = ['regular', 'free_customer_service', 'free_entry_point'];
+  const out: PlatformEvent[] = events.map((e): PlatformEvent => {
+    if (e.type === 'message.sent') return { ...e, ...(r() < 0.4 ? { pricing: pick(PRICING) } : {}) };
+    if (e.type !== 'message.delivered' && e.type !== 'message.read') return e;
+    const category = r() < 0.15 ? { category: pick(['marketing', 'marketing_lite', 'utility']) } : {};
+    return { ...e, ...category, ...(r() < 0.3 ? { pricing: pick(PRICING) } : {}) };
+  });
+  for (const e of events.filter((x) => x.type === 'message.sent' && x.message)) {
+    if (r() < 0.15) out.push({ ...e, type: 'message.failed', sender: null, category: null, template: null, errorCode: pick([131049, 130472, 131026, 131047]), at: new Date(Date.parse(e.at) + 5000).toISOString() });
+  }
+  for (let i = 0; i < 12; i++) {
+    const customer = pick(events.filter((e) => e.type === 'message.received'));
+    const at = new Date(START - 1440 * MIN + Math.floor(r() * 16 * 1440) * MIN).toISOString();
+    out.push({ ...customer, type: 'message.failed', message: `f${i}`, errorCode: pick([131049, 131026]), at });
+  }
+  return out;
+}
+
 // ---- the naive reference, from SPEC 7 and 8 ----
 const at = (e: TestEvent) => Date.parse(e.at);
 const inPeriod = (e: TestEvent) => at(e) >= START && at(e) < END;
@@ -86,11 +114,65 @@ const bhSeconds = (a: number, b: number) => {
   return s;
 };
 
-function reference(events: TestEvent[]) {
+interface MessageFact {
+  sentAt: number | null;
+  customer: string | null;
+  category: string | null;
+  statusCategory: string | null;
+  pricing: string | null;
+  delivered: boolean;
+  read: boolean;
+  failedAt: number | null;
+  limited: boolean;
+}
+
+/** Per message: its earliest send, its statuses and failures at any time (a send without an id is its own message). */
+function messageFacts(events: PlatformEvent[]): MessageFact[] {
+  const facts = new Map<string, MessageFact>();
+  const least = (a: string | null, b: string | null | undefined) => (b == null ? a : a === null || b < a ? b : a);
+  events.forEach((e, i) => {
+    if (!e.type.startsWith('message.') || e.type === 'message.received') return;
+    if (e.type !== 'message.sent' && !e.message) return;
+    const key = e.message ?? `anon${i}`;
+    const f = facts.get(key) ?? { sentAt: null, customer: null, category: null, statusCategory: null, pricing: null, delivered: false, read: false, failedAt: null, limited: false };
+    facts.set(key, f);
+    f.pricing = least(f.pricing, e.pricing);
+    if (e.type === 'message.sent') {
+      if (f.sentAt === null || at(e) < f.sentAt) Object.assign(f, { sentAt: at(e), customer: e.customer, category: e.category ?? null });
+    } else if (e.type === 'message.failed') {
+      f.failedAt = f.failedAt === null ? at(e) : Math.min(f.failedAt, at(e));
+      f.limited ||= e.errorCode === 131049 || e.errorCode === 130472;
+    } else {
+      f.delivered = true;
+      f.read ||= e.type === 'message.read';
+      f.statusCategory = least(f.statusCategory, e.category);
+    }
+  });
+  return [...facts.values()];
+}
+
+/** Attempted messages by effective category and pricing type, with their known customers. */
+function pricingOf(attempted: MessageFact[]) {
+  const rows = new Map<string, { category: string; charged: number; free_customer_service: number; free_entry_point: number; unknown: number }>();
+  for (const m of attempted) {
+    const category = m.statusCategory ?? m.category;
+    if (category === null) continue;
+    const row = rows.get(category) ?? { category, charged: 0, free_customer_service: 0, free_entry_point: 0, unknown: 0 };
+    rows.set(category, row);
+    if (m.pricing === 'regular') row.charged += 1;
+    else if (m.pricing === 'free_customer_service' || m.pricing === 'free_entry_point') row[m.pricing] += 1;
+    else row.unknown += 1;
+  }
+  return [...rows.values()].sort((a, b) => (a.category < b.category ? -1 : 1)).map((r) => ({ ...r, suppressed: [] }));
+}
+
+function reference(events: PlatformEvent[]) {
   const period = events.filter(inPeriod);
-  const msgs = period.filter((e) => e.type.startsWith('message.'));
+  // A failure reached nobody: no conversation is active by it, nor any customer counted for it.
+  const active = (e: TestEvent) => e.type.startsWith('message.') && e.type !== 'message.failed';
+  const msgs = period.filter(active);
   const convs = new Map<string, TestEvent[]>();
-  for (const e of events.filter((x) => x.type.startsWith('message.'))) convs.set(e.conversation!, [...(convs.get(e.conversation!) ?? []), e]);
+  for (const e of events.filter(active)) convs.set(e.conversation!, [...(convs.get(e.conversation!) ?? []), e]);
   const ci: { customer: string; frt: number | null; bh: number | null }[] = [];
   for (const list of convs.values()) {
     const first = Math.min(...list.map(at));
@@ -103,11 +185,12 @@ function reference(events: TestEvent[]) {
   const answered = ci.filter((c) => c.frt !== null);
   const sentEvents = period.filter((e) => e.type === 'message.sent');
   const messaged = new Set(sentEvents.map((e) => e.customer));
-  const marketing = new Set(sentEvents.filter((e) => e.category === 'marketing').map((e) => e.customer));
-  const sentIds = sentEvents.map((e, i) => e.message ?? `anon${i}`);
-  const statuses = (type: string[]) => new Set(events.filter((e) => type.includes(e.type)).map((e) => e.message));
-  const delivered = statuses(['message.delivered', 'message.read']);
-  const read = statuses(['message.read']);
+  // Sent marketing, by the send's category or the one a status reported, on a day of the period.
+  const marketing = new Set(period.filter((e) => ['message.sent', 'message.delivered', 'message.read'].includes(e.type) &&
+    ['marketing', 'marketing_lite'].includes(e.category ?? '')).map((e) => e.customer));
+  const messages = messageFacts(events);
+  const attempted = messages.filter((m) => { const t = m.sentAt ?? m.failedAt; return t !== null && t >= START && t < END; });
+  const notLimited = attempted.filter((m) => !m.limited);
   const rate = (num: number, den: number) => (den === 0 ? null : num / den);
   const withType = (t: string) => distinct(period.filter((e) => e.type === t).map((e) => e.customer));
   return {
@@ -123,15 +206,21 @@ function reference(events: TestEvent[]) {
       mute_rate: rate(withType('customer.muted'), messaged.size),
       report_rate: rate(withType('customer.reported'), messaged.size),
       opt_out_rate: rate(withType('customer.opted_out'), marketing.size),
-      delivery_rate: rate(new Set(sentIds.filter((id) => delivered.has(id))).size, new Set(sentIds).size),
-      read_rate: rate(new Set(sentIds.filter((id) => read.has(id))).size, new Set(sentIds).size),
+      delivery_rate: rate(notLimited.filter((m) => m.delivered).length, notLimited.length),
+      read_rate: rate(notLimited.filter((m) => m.read).length, notLimited.length),
+      limited_rate: rate(attempted.filter((m) => m.limited).length, attempted.length),
     } as Record<string, number | null>,
+    pricing: pricingOf(attempted),
     cohorts: {
       conversations: distinct(msgs.map((e) => e.customer)),
       customer_initiated: distinct(ci.map((c) => c.customer)),
       frt: distinct(answered.map((c) => c.customer)),
       messaged: messaged.size,
       marketing: marketing.size,
+      // A message rate's customers: those sent a message in the period (a message that only failed
+      // reached nobody), at most one per message counted.
+      delivery: Math.min(messaged.size, notLimited.length),
+      limited: Math.min(messaged.size, attempted.length),
     },
     residency: {
       customers_by_class: Object.fromEntries(['eea', 'adequate', 'third', 'unknown'].map((k) => [k, distinct(period.filter((e) => CLASS[e.region!] === k).map((e) => e.customer))])),
@@ -147,11 +236,12 @@ const REGISTRY = [business('acme', { timezone: TZ, businessHours: HOURS }, [
 ])];
 
 let db: EventsDb;
-let events: TestEvent[];
+let events: PlatformEvent[];
 beforeAll(async () => {
-  events = generate(Number(process.env.XCHECK_SEED ?? 20260406));
+  const seed = Number(process.env.XCHECK_SEED ?? 20260406);
+  events = withPlatformFormats(generate(seed), seed + 1);
   db = await openEventsDb();
-  await db.insert(events);
+  await insertPlatformEvents(db, events);
 });
 afterAll(() => db.close());
 
@@ -160,6 +250,7 @@ describe('engine vs a naive reading of the SPEC', () => {
     const ref = reference(events);
     const [group] = await computeMetrics(db.source(REGISTRY), REGISTRY, { period: PERIOD }, 1);
     expect(ref.values.customer_initiated).toBeGreaterThan(30);
+    expect(ref.values.limited_rate).toBeGreaterThan(0);
     for (const [id, value] of Object.entries(ref.values)) {
       const metrics = group!.metrics;
       const got = metrics[id as keyof typeof metrics];
@@ -180,9 +271,16 @@ describe('engine vs a naive reading of the SPEC', () => {
       ...(small(ref.cohorts.customer_initiated) ? ['response_rate_24h'] : []),
       ...(small(ref.cohorts.messaged) ? ['block_rate', 'mute_rate', 'report_rate'] : []),
       ...(small(ref.cohorts.marketing) ? ['opt_out_rate'] : []),
-      ...(small(ref.cohorts.messaged) ? ['delivery_rate', 'read_rate'] : []),
+      ...(small(ref.cohorts.delivery) ? ['delivery_rate', 'read_rate'] : []),
+      ...(small(ref.cohorts.limited) ? ['limited_rate'] : []),
     ];
     expect(group!.metrics.suppressed).toEqual(expected);
+  });
+
+  it('agrees on the messages charged and free per category', async () => {
+    const ref = reference(events);
+    expect(ref.pricing.length).toBeGreaterThan(2);
+    expect(await pricingBreakdown(db.source(REGISTRY), { ...PERIOD, business: 'acme' }, 1)).toEqual(ref.pricing);
   });
 
   it('agrees on residency', async () => {

@@ -7,6 +7,7 @@ import { computeResidency, computeResidencyFlags, type ResidencyRow } from './re
 import type { LocationStatus } from './residency/locationStatus';
 import type { Channel } from './vocabulary';
 import { templateBreakdown, type TemplateRow } from './metrics/templateBreakdown';
+import { pricingBreakdown, type PricingRow } from './metrics/pricingBreakdown';
 
 /**
  * The three reports of SPEC 9, as plain objects. The report API serves them as JSON; the exports
@@ -81,8 +82,10 @@ export interface BusinessReport {
   series: SeriesPoint[];
   /** The whole period per channel seen in it. */
   channels: ChannelRow[];
-  /** Delivery and read rates of the period's sent messages by category and template. */
+  /** Delivery, read and limited rates of the period's sent messages by category and template. */
   templates: TemplateRow[];
+  /** The period's attempted messages by category: charged, free (per free window) or not reported. */
+  pricing: PricingRow[];
 }
 
 /** undefined when the business is not registered. */
@@ -94,10 +97,12 @@ export async function businessReport(ctx: ReportContext, id: string, query: Busi
   const base = { period, business: id, channel: query.channel };
   // Totals, series and channels in one pass over the period (computeMetricGroupings).
   const groupings = [{}, { granularity: query.granularity }, { byChannel: true }];
-  const [[[totals], series, channels], [residency], templates] = await Promise.all([
+  const messageScope = { ...period, business: id, channel: query.channel };
+  const [[[totals], series, channels], [residency], templates, pricing] = await Promise.all([
     computeMetricGroupings(ctx.source, businesses, base, groupings, ctx.k) as Promise<[MetricGroup[], MetricGroup[], MetricGroup[]]>,
     computeResidencyFlags(ctx.source, businesses, base),
-    templateBreakdown(ctx.source, { ...period, business: id, channel: query.channel }, ctx.k),
+    templateBreakdown(ctx.source, messageScope, ctx.k),
+    pricingBreakdown(ctx.source, messageScope, ctx.k),
   ]);
   const { suppressed, ...totalMetrics } = totals!.metrics;
   return {
@@ -114,6 +119,7 @@ export async function businessReport(ctx: ReportContext, id: string, query: Busi
     series: series.map((g) => ({ from: g.bucket!.from, to: g.bucket!.to, ...g.metrics })),
     channels: channels.map((g) => ({ channel: g.channel!, ...g.metrics })),
     templates,
+    pricing,
   };
 }
 

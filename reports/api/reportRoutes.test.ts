@@ -66,7 +66,7 @@ describe('GET /v1/reports/overview', () => {
     expect(Object.keys(acme)).toEqual([
       'business', 'name', 'verified', 'conversations', 'customer_initiated', 'frt_median_s', 'frt_p90_s', 'frt_bh_median_s', 'frt_bh_p90_s',
       'response_rate_24h', 'very_responsive', 'block_rate', 'mute_rate', 'report_rate', 'opt_out_rate', 'delivery_rate', 'read_rate',
-      'residency_flag', 'suppressed',
+      'limited_rate', 'residency_flag', 'suppressed',
     ]);
     // a1..a6 all customer-initiated; only a1 answered, after 300 s (Tue 10:00 UTC = 11:00 Berlin, in hours).
     expect(acme).toMatchObject({
@@ -143,6 +143,57 @@ describe('GET /v1/reports/businesses/:id', () => {
     const res = await get(rt, `/v1/reports/businesses/nobody?${Q}`);
     expect(res.status).toBe(404);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  });
+});
+
+describe('the platforms\' 2026 formats through the intake', () => {
+  // shop: u1 is sent a service message that its delivered status bills as marketing (charged);
+  // u2 a marketing message Meta capped (131049); u3 a utility message free in the service window;
+  // u4's message failed (131026) with no send reported. u1 opts out.
+  const shop = (type: string, customer: string, conversation: string | undefined, at: string, extra: Record<string, unknown> = {}) =>
+    ({ ...event(type, customer, conversation, at, extra), business: 'shop' });
+  const SHOP = [
+    shop('message.sent', '+4915111111111', 's1', '2026-03-03T10:00:00Z', { sender: 'agent', category: 'service', message: 'x1' }),
+    shop('message.delivered', '+4915111111111', 's1', '2026-03-03T10:00:02Z', { message: 'x1', category: 'marketing', pricing: 'regular' }),
+    shop('message.sent', '+4915122222222', 's2', '2026-03-03T10:00:00Z', { sender: 'automation', category: 'marketing', message: 'x2' }),
+    shop('message.failed', '+4915122222222', 's2', '2026-03-03T10:00:03Z', { message: 'x2', error_code: 131049 }),
+    shop('message.sent', '+4915133333333', 's3', '2026-03-04T10:00:00Z', { sender: 'bot', category: 'utility', message: 'x3', pricing: 'free_customer_service' }),
+    shop('message.delivered', '+4915133333333', 's3', '2026-03-04T10:00:02Z', { message: 'x3' }),
+    shop('message.failed', '+4915144444444', 's4', '2026-03-05T10:00:00Z', { message: 'x4', error_code: 131026 }),
+    shop('customer.opted_out', '+4915111111111', undefined, '2026-03-05T11:00:00Z'),
+  ];
+  let own: TestRuntime;
+  beforeAll(async () => {
+    own = await startTestRuntime({ now: () => NOW, env: { MIN_COHORT: '1' } });
+    await own.registerBusiness('shop');
+    const body = (await (await own.postEvents(await own.createKey('shop'), SHOP)).json()) as { accepted: number; rejected: unknown[] };
+    expect(body).toMatchObject({ accepted: SHOP.length, rejected: [] });
+  });
+  afterAll(() => own.stop());
+
+  it('counts capped messages apart, a failure with no send as attempted, and a status\'s category and pricing', async () => {
+    const body = (await (await get(own, `/v1/reports/businesses/shop?${Q}`)).json()) as {
+      totals: Record<string, unknown>; pricing: Record<string, unknown>[]; templates: Record<string, unknown>[];
+    };
+    // Attempted x1..x4, limited x2 -> 1/4; of x1, x3, x4 delivered x1, x3 -> 2/3.
+    expect(body.totals.limited_rate).toBe(0.25);
+    expect(body.totals.delivery_rate).toBeCloseTo(2 / 3, 12);
+    // Sent marketing: u1 (by the status) and u2; opted out u1 -> 1/2.
+    expect(body.totals.opt_out_rate).toBe(0.5);
+    expect(body.pricing).toEqual([
+      { category: 'marketing', charged: 1, free_customer_service: 0, free_entry_point: 0, unknown: 1, suppressed: [] },
+      { category: 'utility', charged: 0, free_customer_service: 1, free_entry_point: 0, unknown: 0, suppressed: [] },
+    ]);
+    expect(body.templates.map((t) => [t.category, t.limited_rate])).toEqual([['marketing', 0.5], ['utility', 0]]);
+  });
+
+  it('describes the pricing rows in the OpenAPI document', async () => {
+    const doc = (await (await own.app.request('/v1/openapi.json')).json()) as {
+      components: { schemas: Record<string, { properties: Record<string, { properties?: Record<string, unknown>; items?: { properties: Record<string, unknown> } }> }> };
+    };
+    const report = doc.components.schemas.BusinessReport!.properties;
+    expect(Object.keys(report.pricing!.items!.properties)).toEqual(['category', 'charged', 'free_customer_service', 'free_entry_point', 'unknown', 'suppressed']);
+    expect(Object.keys(report.totals!.properties ?? {})).toContain('limited_rate');
   });
 });
 

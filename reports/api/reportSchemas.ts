@@ -51,6 +51,8 @@ const metricShape = Object.fromEntries(
   METRICS.map((m) => [m.id, (m.kind === 'badge' ? z.boolean() : z.number().nullable()).openapi({ description: `${m.label}: ${m.formula}` })]),
 ) as Record<string, z.ZodType>;
 
+const PricingCount = z.number().int().nullable();
+
 export const MetricFields = z.object({ ...metricShape, suppressed: Suppressed });
 const ResidencyFlag = z.enum(LOCATION_STATUSES);
 
@@ -85,13 +87,25 @@ export const BusinessReportReply = z.object({
   series: z.array(z.object({ from: z.string(), to: z.string(), ...metricShape, suppressed: Suppressed })),
   channels: z.array(z.object({ channel: z.enum(CHANNELS), ...metricShape, suppressed: Suppressed })),
   templates: z.array(z.object({
-    category: z.string(),
+    category: z.string().openapi({ description: 'The category a delivered/read status reported, else the send\'s' }),
     template: z.string().nullable().openapi({ description: 'null: sent without a template' }),
-    sent: z.number().int().nullable().openapi({ description: 'Distinct sent messages of the period' }),
-    delivery_rate: z.number().nullable().openapi({ description: 'Of those, the share with a delivered or read status' }),
-    read_rate: z.number().nullable().openapi({ description: 'Of those, the share with a read status' }),
+    sent: z.number().int().nullable().openapi({ description: 'Distinct messages of the period with a send' }),
+    delivery_rate: z.number().nullable().openapi({ description: 'Of those the platform did not limit, the share with a delivered or read status' }),
+    read_rate: z.number().nullable().openapi({ description: 'Of those the platform did not limit, the share with a read status' }),
+    limited_rate: z.number().nullable().openapi({ description: 'Of those, the share that failed with 131049 or 130472 (the platform\'s cap on marketing messages)' }),
     suppressed: Suppressed,
-  })).openapi({ description: 'Delivery and read rates by message category and template' }),
+  })).openapi({ description: 'Delivery, read and limited rates by message category and template' }),
+  pricing: z.array(z.object({
+    category: z.string().openapi({ description: 'The category a delivered/read status reported, else the send\'s' }),
+    charged: PricingCount.openapi({ description: 'Messages with pricing type regular' }),
+    free_customer_service: PricingCount.openapi({ description: 'Messages free in the customer service window' }),
+    free_entry_point: PricingCount.openapi({ description: 'Messages free because the customer came through a free entry point (a click-to-WhatsApp ad or a Page button)' }),
+    unknown: PricingCount.openapi({ description: 'Messages with no pricing type reported' }),
+    suppressed: Suppressed,
+  })).openapi({
+    description: 'The attempted messages of the period (a send or a failure, as in delivery_rate) by category and pricing type, ' +
+      'as the platform bills them. A message that only failed, with no category reported, is in no row.',
+  }),
 }).openapi('BusinessReport');
 
 const Location = z.object({

@@ -1,4 +1,5 @@
 import { METRIC_IDS } from '../metrics/definitions';
+import { PRICING_FIGURES } from '../metrics/pricingBreakdown';
 import type { MetricRow } from '../metrics/computeMetrics';
 import type { BusinessReport, OverviewReport, ResidencyReport } from '../reports';
 import { REGION_CLASSES } from '../residency/regionClass';
@@ -40,9 +41,18 @@ function overviewTable(report: OverviewReport, meta: ExportMeta): CsvTable {
   };
 }
 
-/** One table: the totals row, then the series, the channels and the templates, told apart by `section`. */
+const PRICING_COLUMNS = [...PRICING_FIGURES];
+
+/**
+ * One table: the totals row, then the series, the channels, the templates and the pricing rows,
+ * told apart by `section`. Each section fills the columns its rows have; the others stay empty.
+ */
 function businessTable(report: BusinessReport, meta: ExportMeta): CsvTable {
   const channel = report.channel ?? '';
+  const noTemplate = [null, null, null];
+  const noPricing = PRICING_COLUMNS.map(() => null);
+  const metricRowCells = (section: string, from: string, to: string, rowChannel: string, row: MetricRow, flag: Cell = null): Cell[] =>
+    [section, from, to, rowChannel, ...noTemplate, ...noPricing, ...metricCells(row), flag, suppressedCell(row.suppressed)];
   return {
     meta: metaRecords('business', report, meta, [
       ['business', report.business],
@@ -51,18 +61,20 @@ function businessTable(report: BusinessReport, meta: ExportMeta): CsvTable {
       ['channel', report.channel ?? 'all'],
       ['granularity', report.granularity],
     ]),
-    header: ['section', 'from', 'to', 'channel', 'category', 'template', 'sent', ...METRIC_IDS, 'residency_flag', 'suppressed'],
+    header: ['section', 'from', 'to', 'channel', 'category', 'template', 'sent', ...PRICING_COLUMNS, ...METRIC_IDS, 'residency_flag', 'suppressed'],
     rows: [
-      ['total', report.from, report.to, channel, null, null, null, ...metricCells(report.totals), report.totals.residency_flag, suppressedCell(report.totals.suppressed)],
-      ...report.series.map((p): Cell[] => [report.granularity, p.from, p.to, channel, null, null, null, ...metricCells(p), null, suppressedCell(p.suppressed)]),
-      ...report.channels.map((c): Cell[] => [
-        'channel', report.from, report.to, c.channel, null, null, null, ...metricCells(c), null, suppressedCell(c.suppressed),
-      ]),
-      // Only the two rates exist per template; the other metric columns stay empty.
+      metricRowCells('total', report.from, report.to, channel, report.totals, report.totals.residency_flag),
+      ...report.series.map((p) => metricRowCells(report.granularity, p.from, p.to, channel, p)),
+      ...report.channels.map((c) => metricRowCells('channel', report.from, report.to, c.channel, c)),
+      // Only the three message rates exist per template; the other metric columns stay empty.
       ...report.templates.map((t): Cell[] => [
-        'template', report.from, report.to, channel, t.category, t.template, t.sent,
-        ...METRIC_IDS.map((id) => (id === 'delivery_rate' ? t.delivery_rate : id === 'read_rate' ? t.read_rate : null)),
+        'template', report.from, report.to, channel, t.category, t.template, t.sent, ...noPricing,
+        ...METRIC_IDS.map((id) => (id === 'delivery_rate' || id === 'read_rate' || id === 'limited_rate' ? t[id] : null)),
         null, suppressedCell(t.suppressed),
+      ]),
+      ...report.pricing.map((p): Cell[] => [
+        'pricing', report.from, report.to, channel, p.category, null, null, ...PRICING_COLUMNS.map((c) => p[c]),
+        ...METRIC_IDS.map(() => null), null, suppressedCell(p.suppressed),
       ]),
     ],
   };

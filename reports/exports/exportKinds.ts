@@ -39,15 +39,16 @@ export function exportMeta(now: number): ExportMeta {
 
 /**
  * The data rows of a report in its table form (the CSV's rows), for the audit log, the same for
- * every format: overview one per business; business one totals row, one per series point and
- * one per channel; residency one per business and one per location.
+ * every format: overview one per business; business one totals row, one per series point, one
+ * per channel, one per template and one per pricing category; residency one per business and
+ * one per location.
  */
 export function rowCountOf(input: ExportInput): number {
   switch (input.kind) {
     case 'overview':
       return input.report.businesses.length;
     case 'business':
-      return 1 + input.report.series.length + input.report.channels.length + input.report.templates.length;
+      return 1 + input.report.series.length + input.report.channels.length + input.report.templates.length + input.report.pricing.length;
     case 'residency':
       return input.report.businesses.reduce((n, b) => n + 1 + b.locations.length, 0);
   }

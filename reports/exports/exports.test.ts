@@ -9,6 +9,8 @@ import { REGION_CLASSES } from '../residency/regionClass';
 import { csvText, parseCsvExport, pdfText, readParquet, squash, utf8 } from '../testing/exportFiles';
 import { formatCustomers, formatMetric, NO_DATA, suppressedText } from './pdf/figures';
 import { METRIC_GROUPS } from './pdf/metricTables';
+import { PRICING_HEADERS } from './pdf/businessPdf';
+import { PRICING_FIGURES } from '../metrics/pricingBreakdown';
 
 // The realistic demo data set through the real app, k = 10: some figures are published, others
 // suppressed. Each export must hold exactly the numbers of the report API for the same filters.
@@ -108,10 +110,12 @@ describe('overview exports', () => {
     expect(text).toMatch(/Generated\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
     expect(text).toMatch(/Page 1 of \d/);
     for (const b of api.businesses) {
-      const [first, second, third] = metricRows(b.name, b, api.k);
-      expect(hasRow(text, first!), `${b.business}: ${first!.join(' | ')}`).toBe(true);
-      expect(hasRow(text, second!), `${b.business}: ${second!.join(' | ')}`).toBe(true);
-      expect(hasRow(text, [...third!, b.residency_flag]), `${b.business}: ${third!.join(' | ')}`).toBe(true);
+      const rows = metricRows(b.name, b, api.k);
+      // The residency flag closes the last table's row.
+      rows.forEach((row, i) => {
+        const cells = i === rows.length - 1 ? [...row, b.residency_flag] : row;
+        expect(hasRow(text, cells), `${b.business}: ${cells.join(' | ')}`).toBe(true);
+      });
     }
     // Withheld figures are spelled out, on one line, never printed as 0.
     expect(text).toContain(suppressedText(10));
@@ -139,27 +143,34 @@ describe('business exports', () => {
     api = (await (await get(`/v1/reports/businesses/${business}?${Q}&granularity=week`)).json()) as BusinessReport;
   });
 
-  it('CSV: totals, weeks, channels and templates in one table', async () => {
+  it('CSV: totals, weeks, channels, templates and pricing in one table', async () => {
     const { res, bytes } = await download(`/v1/exports/business/${business}.csv?${Q}&granularity=week`);
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="business_${business}_${FROM}_${TO}.csv"`);
     const csv = parseCsvExport(utf8(bytes));
     expect(csv.meta).toMatchObject({ report: 'business', business, granularity: 'week', k: '10', adequacy_as_of: '2026-01-26' });
     const metrics = (row: Record<string, unknown>) => Object.fromEntries(METRIC_IDS.map((id) => [id, csvText(row[id])]));
-    const none = { category: '', template: '', sent: '' };
+    const noPricing = Object.fromEntries(PRICING_FIGURES.map((f) => [f, '']));
+    const none = { category: '', template: '', sent: '', ...noPricing };
+    const noMetrics = Object.fromEntries(METRIC_IDS.map((id) => [id, '']));
     expect(csv.rows).toEqual([
       { section: 'total', from: FROM, to: TO, channel: '', ...none, ...metrics(api.totals), residency_flag: api.totals.residency_flag, suppressed: api.totals.suppressed.join(' ') },
       ...api.series.map((p) => ({ section: 'week', from: p.from, to: p.to, channel: '', ...none, ...metrics(p), residency_flag: '', suppressed: p.suppressed.join(' ') })),
       ...api.channels.map((c) => ({ section: 'channel', from: FROM, to: TO, channel: c.channel, ...none, ...metrics(c), residency_flag: '', suppressed: c.suppressed.join(' ') })),
       ...api.templates.map((t) => ({
-        section: 'template', from: FROM, to: TO, channel: '', category: t.category, template: csvText(t.template), sent: csvText(t.sent),
-        ...Object.fromEntries(METRIC_IDS.map((id) => [id, ''])), delivery_rate: csvText(t.delivery_rate), read_rate: csvText(t.read_rate),
+        section: 'template', from: FROM, to: TO, channel: '', category: t.category, template: csvText(t.template), sent: csvText(t.sent), ...noPricing,
+        ...noMetrics, delivery_rate: csvText(t.delivery_rate), read_rate: csvText(t.read_rate), limited_rate: csvText(t.limited_rate),
         residency_flag: '', suppressed: t.suppressed.join(' '),
+      })),
+      ...api.pricing.map((p) => ({
+        section: 'pricing', from: FROM, to: TO, channel: '', category: p.category, template: '', sent: '',
+        ...Object.fromEntries(PRICING_FIGURES.map((f) => [f, csvText(p[f])])), ...noMetrics, residency_flag: '', suppressed: p.suppressed.join(' '),
       })),
     ]);
     expect(api.templates.length).toBeGreaterThan(0);
+    expect(api.pricing.length).toBeGreaterThan(0);
     expect(await latestAudit()).toMatchObject({
       action: 'export.business.csv', target: business, filters: { business, from: FROM, to: TO, granularity: 'week' },
-      row_count: 1 + api.series.length + api.channels.length + api.templates.length, sha256: sha256(bytes),
+      row_count: 1 + api.series.length + api.channels.length + api.templates.length + api.pricing.length, sha256: sha256(bytes),
     });
   });
 
@@ -179,8 +190,13 @@ describe('business exports', () => {
       for (const row of metricRows(c.channel, c, api.k)) expect(hasRow(text, row), row.join(' | ')).toBe(true);
     }
     for (const t of api.templates) {
-      const figure = (id: 'sent' | 'delivery_rate' | 'read_rate') => formatMetric(id, t[id], t.suppressed.includes(id), api.k);
-      const row = [t.category, t.template ?? '(no template)', figure('sent'), figure('delivery_rate'), figure('read_rate')];
+      const figure = (id: 'sent' | 'delivery_rate' | 'read_rate' | 'limited_rate') => formatMetric(id, t[id], t.suppressed.includes(id), api.k);
+      const row = [t.category, t.template ?? '(no template)', figure('sent'), figure('delivery_rate'), figure('read_rate'), figure('limited_rate')];
+      expect(hasRow(text, row), row.join(' | ')).toBe(true);
+    }
+    expect(hasRow(text, ['Category', ...PRICING_FIGURES.map((f) => PRICING_HEADERS[f])])).toBe(true);
+    for (const p of api.pricing) {
+      const row = [p.category, ...PRICING_FIGURES.map((f) => formatMetric(f, p[f], p.suppressed.includes(f), api.k))];
       expect(hasRow(text, row), row.join(' | ')).toBe(true);
     }
     for (const p of api.series) {

@@ -17,7 +17,7 @@ describe('metric definitions', () => {
   it('lists every SPEC 9 overview metric once, in the overview order', () => {
     expect(METRIC_IDS).toEqual([
       'conversations', 'customer_initiated', 'frt_median_s', 'frt_p90_s', 'frt_bh_median_s', 'frt_bh_p90_s', 'response_rate_24h',
-      'very_responsive', 'block_rate', 'mute_rate', 'report_rate', 'opt_out_rate', 'delivery_rate', 'read_rate',
+      'very_responsive', 'block_rate', 'mute_rate', 'report_rate', 'opt_out_rate', 'delivery_rate', 'read_rate', 'limited_rate',
     ]);
     expect(EVENT_METRICS.length + CONVERSATION_METRICS.length).toBe(METRIC_IDS.length);
   });
@@ -39,12 +39,18 @@ describe('SQL builders', () => {
   it('compiles filters from whitelisted values only', () => {
     expect(kindsMask({ types: ['message.sent'], categories: ['marketing'] })).toBe(CATEGORY_BITS.get('marketing'));
     expect(kindsMask({ types: ['customer.blocked', 'customer.muted'] })).toBe(TYPE_BITS.get('customer.blocked')! | TYPE_BITS.get('customer.muted')!);
-    expect(compileMessageFilter({ types: ['message.sent'], status: 'read', categories: ['marketing'] })).toBe("category IN ('marketing') AND read");
+    // Messages by their effective category: the one a delivered/read status reported corrects the send's.
+    expect(compileMessageFilter({ types: ['message.sent'], status: 'read', categories: ['marketing'] }))
+      .toBe("sent_at IS NOT NULL AND coalesce(status_category, category) IN ('marketing') AND read");
+    // Both attempt types: every attempted message; limited either way.
+    expect(compileMessageFilter({ types: ['message.sent', 'message.failed'], limited: false })).toBe('limited IS NOT TRUE');
+    expect(compileMessageFilter({ types: ['message.failed'], limited: true })).toBe('failed_at IS NOT NULL AND limited IS TRUE');
     expect(() => kindsMask({ types: ['message.sent'], status: 'read' })).toThrow(/distinct: message/);
+    expect(() => kindsMask({ types: ['message.sent', 'message.failed'], limited: false })).toThrow(/distinct: message/);
     // A send narrowed by sender and category at once has no bit: refused, never miscounted.
     expect(() => kindsMask({ types: ['message.sent'], senders: ['bot'], categories: ['marketing'] })).toThrow(/not both/);
     expect(() => kindsMask({ types: ['message.received', 'message.sent'], categories: ['marketing'] })).toThrow(/message.sent only/);
-    expect(() => compileMessageFilter({ types: ['message.read'] })).toThrow(/message.sent/);
+    expect(() => compileMessageFilter({ types: ['message.read'] })).toThrow(/attempted messages/);
     expect(() => literal("x'; DROP TABLE events; --")).toThrow(/refusing/);
   });
 
@@ -75,16 +81,43 @@ describe('SQL builders', () => {
     expect(conversations.params).toEqual([...filters, ...filters]);
   });
 
-  it('gives the opt-out rate the marketing denominator and the delivery rate sent messages', () => {
+  it('gives the opt-out rate the marketing denominators and the delivery rate attempted messages not limited', () => {
     const q = compileEventMetrics(SCOPE);
     const optOut = q.columns.opt_out_rate!;
-    expect(q.sql).toContain(`CAST(count_if((kinds & ${CATEGORY_BITS.get('marketing')}) <> 0) AS INTEGER) AS ${optOut.denominator}`);
+    const marketing = CATEGORY_BITS.get('marketing')! | CATEGORY_BITS.get('marketing_lite')!;
+    expect(q.sql).toContain(`CAST(count_if((kinds & ${marketing}) <> 0) AS INTEGER) AS ${optOut.denominator}`);
     expect(q.sql).toContain(`CAST(count_if((kinds & ${TYPE_BITS.get('customer.opted_out')}) <> 0) AS INTEGER) AS ${optOut.numerator}`);
-    // Sent messages are counted over message_facts, one row per message: no status scan.
+    // Messages are counted over message_facts, one row per message: no status scan. Sent ones
+    // and, apart, those that only failed, in the period of their failure.
     const messages = q.sql.slice(q.sql.indexOf('message_counts AS ('));
     expect(messages).toContain('FROM message_facts');
-    expect(messages).toContain(`CAST(count_if(delivered) AS INTEGER) AS ${q.columns.delivery_rate!.numerator}`);
-    expect(messages).toContain(`CAST(count_if(TRUE) AS INTEGER) AS ${q.columns.delivery_rate!.denominator}`);
-    expect(messages).toContain(`CAST(count_if(read) AS INTEGER) AS ${q.columns.read_rate!.numerator}`);
+    expect(messages).toContain('UNION ALL');
+    expect(messages).toMatch(/sent_at IS NULL AND failed_at >= CAST\(\$1 AS TIMESTAMPTZ\) AND failed_at < CAST\(\$2 AS TIMESTAMPTZ\)/);
+    expect(messages).toContain(`CAST(count_if(delivered AND limited IS NOT TRUE) AS INTEGER) AS ${q.columns.delivery_rate!.numerator}`);
+    expect(messages).toContain(`CAST(count_if(limited IS NOT TRUE) AS INTEGER) AS ${q.columns.delivery_rate!.denominator}`);
+    expect(messages).toContain(`CAST(count_if(read AND limited IS NOT TRUE) AS INTEGER) AS ${q.columns.read_rate!.numerator}`);
+    expect(q.columns.read_rate!.denominator).toBe(q.columns.delivery_rate!.denominator);
+    expect(messages).toContain(`CAST(count_if(limited IS TRUE) AS INTEGER) AS ${q.columns.limited_rate!.numerator}`);
+    expect(messages).toContain(`CAST(count_if(TRUE) AS INTEGER) AS ${q.columns.limited_rate!.denominator}`);
+    // Their customers: those sent a message in the period (one that only failed reached nobody),
+    // the same as the rates over messaged customers.
+    expect(q.columns.limited_rate!.cohort).toBe(q.columns.block_rate!.denominator);
+    expect(q.columns.delivery_rate!.cohort).toBe(q.columns.limited_rate!.cohort);
+  });
+
+  it('leaves messages that only failed out of a channel filter: the facts take the channel from the send', () => {
+    const q = compileEventMetrics({ ...SCOPE, channel: 'whatsapp' });
+    const messages = q.sql.slice(q.sql.indexOf('message_counts AS ('));
+    expect(messages).toContain('channel = $3');
+    expect(messages).not.toContain('failed_at >=');
+  });
+
+  it('refuses a message count by anything but its attempts, and message fields on customers', () => {
+    const rate = (numerator: unknown, denominator: unknown) =>
+      ({ id: 'x', label: 'x', formula: 'x', source: 'events', kind: 'rate', numerator, denominator });
+    expect(MetricDefinition.safeParse(rate(
+      { distinct: 'message', where: { types: ['message.sent'], limited: 'yes' } }, { distinct: 'message', where: { types: ['message.sent'] } },
+    )).success).toBe(false);
+    expect(() => compileMessageFilter({ types: ['message.sent', 'message.delivered'] })).toThrow(/attempted messages/);
   });
 });

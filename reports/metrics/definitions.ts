@@ -10,9 +10,11 @@ import { CATEGORIES, EVENT_TYPES, MESSAGE_TYPES, SENDERS } from '../vocabulary';
  *
  * Two sources:
  * - `events`: the period's events, [from 00:00Z, to+1 00:00Z), counted as DISTINCT customers,
- *   conversations or messages matching a filter. A sent message's `status` is whether a
- *   delivered/read event for that message exists (at any time: the status belongs to the message,
- *   not to the day it arrived).
+ *   conversations or messages matching a filter. Messages are the period's attempted messages:
+ *   those with a send or a failure, in the period their earliest send falls in, or, without a
+ *   send, their earliest failure. A message's `status` (delivered/read) and whether the platform
+ *   limited it belong to the message, not to the day they arrived, and its category is the one a
+ *   delivered/read status reported, else the send's (WhatsApp may price only `delivered`).
  * - `conversations`: the customer-initiated conversations whose start falls in the period, with
  *   their first response (see ./conversationMetricsSql.ts).
  *
@@ -21,12 +23,20 @@ import { CATEGORIES, EVENT_TYPES, MESSAGE_TYPES, SENDERS } from '../vocabulary';
  * them; for FRT, the customers of the answered conversations. See ../suppression.ts.
  */
 
+/** The event types a message count may name: a message is attempted by a send or a failure. */
+export const ATTEMPT_TYPES = ['message.sent', 'message.failed'] as const;
+
 const Filter = z.strictObject({
   types: z.array(z.enum(EVENT_TYPES)).min(1).readonly(),
   senders: z.array(z.enum(SENDERS)).min(1).readonly().optional(),
   categories: z.array(z.enum(CATEGORIES)).min(1).readonly().optional(),
-  /** message.sent only: the message has a delivered (read implies delivered) / read status. */
+  /** Message counts only: the message has a delivered (read implies delivered) / read status. */
   status: z.enum(['delivered', 'read']).optional(),
+  /**
+   * Message counts only. true: a failure of the message was the platform's cap on marketing
+   * messages (Meta's 131049, 130472), not an undeliverable message; false: none was.
+   */
+  limited: z.boolean().optional(),
 });
 export type EventFilter = z.infer<typeof Filter>;
 
@@ -86,19 +96,28 @@ export type MetricDefinition = z.infer<typeof MetricDefinition>;
 export type EventMetric = Extract<MetricDefinition, { source: 'events' }>;
 export type ConversationMetric = Extract<MetricDefinition, { source: 'conversations' }>;
 
-const MESSAGES = [...MESSAGE_TYPES];
+/**
+ * The message events a conversation is active by: a failure reached nobody, so it opens no
+ * conversation, extends none and adds no customer (docs/counting.md; db/conversationFacts.ts
+ * leaves it out of the facts the same way).
+ */
+export const CONVERSATION_MESSAGE_TYPES = MESSAGE_TYPES.filter((t) => t !== 'message.failed');
+const MESSAGES = [...CONVERSATION_MESSAGE_TYPES];
 const sentTo = (extra: Partial<EventFilter> = {}): DistinctCount => ({ distinct: 'customer', where: { types: ['message.sent'], ...extra } });
 const customersWith = (type: EventFilter['types'][number]): DistinctCount => ({ distinct: 'customer', where: { types: [type] } });
-const sentMessages = (status?: 'delivered' | 'read'): DistinctCount => ({
+/** Attempted messages of the period (a send or a failure), narrowed by message-only fields. */
+const attempted = (extra: Pick<EventFilter, 'status' | 'limited'> = {}): DistinctCount => ({
   distinct: 'message',
-  where: { types: ['message.sent'], ...(status ? { status } : {}) },
+  where: { types: ATTEMPT_TYPES, ...extra },
 });
+/** Meta's marketing categories: marketing_lite (Marketing Messages Lite API) is marketing too. */
+const MARKETING: EventFilter['categories'] = ['marketing', 'marketing_lite'];
 
 /** In the order of the overview row (SPEC 9). The whitelist: nothing else is computed or served. */
 const DEFINITIONS = [
   {
     id: 'conversations', source: 'events', kind: 'count', label: 'Conversations',
-    formula: 'count(DISTINCT conversation) of message.* events in the period',
+    formula: 'count(DISTINCT conversation) of message.* events in the period, message.failed aside (a failure reached nobody)',
     count: { distinct: 'conversation', where: { types: MESSAGES } },
     cohort: { distinct: 'customer', where: { types: MESSAGES } },
   },
@@ -148,22 +167,44 @@ const DEFINITIONS = [
   },
   {
     id: 'opt_out_rate', source: 'events', kind: 'rate', label: 'Opt-out rate',
-    formula: 'count(DISTINCT customer with customer.opted_out) / count(DISTINCT customer with a marketing message.sent)',
-    numerator: customersWith('customer.opted_out'), denominator: sentTo({ categories: ['marketing'] }),
+    formula: 'count(DISTINCT customer with customer.opted_out) / count(DISTINCT customer sent a marketing or marketing_lite message, ' +
+      'by the send\'s category or the one a delivered/read status reported)',
+    numerator: customersWith('customer.opted_out'), denominator: sentTo({ categories: MARKETING }),
   },
   {
     id: 'delivery_rate', source: 'events', kind: 'rate', label: 'Delivery rate',
-    formula: 'count(DISTINCT sent message with a delivered or read status) / count(DISTINCT sent message)',
-    numerator: sentMessages('delivered'), denominator: sentMessages(),
+    formula: 'count(DISTINCT attempted message not limited, with a delivered or read status) / count(DISTINCT attempted message not limited). ' +
+      'Attempted: a message.sent or message.failed, in the period of its earliest send, else (no send) of its earliest failure; ' +
+      'a failure alone does not tell the channel, so with a channel filter or per channel only messages with a send count. ' +
+      'Limited: failed with 131049 or 130472 (the platform capped marketing messages to the customer: not a failure to deliver)',
+    numerator: attempted({ status: 'delivered', limited: false }), denominator: attempted({ limited: false }),
   },
   {
     id: 'read_rate', source: 'events', kind: 'rate', label: 'Read rate',
-    formula: 'count(DISTINCT sent message with a read status) / count(DISTINCT sent message)',
-    numerator: sentMessages('read'), denominator: sentMessages(),
+    formula: 'count(DISTINCT attempted message not limited, with a read status) / count(DISTINCT attempted message not limited) ' +
+      '(attempted and limited as for delivery_rate)',
+    numerator: attempted({ status: 'read', limited: false }), denominator: attempted({ limited: false }),
+  },
+  {
+    id: 'limited_rate', source: 'events', kind: 'rate', label: 'Limited by the platform',
+    formula: 'count(DISTINCT attempted message that failed with 131049 or 130472) / count(DISTINCT attempted message) ' +
+      '(attempted as for delivery_rate)',
+    numerator: attempted({ limited: true }), denominator: attempted(),
   },
 ] as const satisfies readonly MetricDefinition[];
 
 export type MetricId = (typeof DEFINITIONS)[number]['id'];
+
+/** What a distinct count may filter on: message-only fields on messages, and messages by attempt only. */
+function checkCount(id: string, c: DistinctCount): void {
+  if (c.distinct === 'message') {
+    if (!c.where.types.every((t) => (ATTEMPT_TYPES as readonly string[]).includes(t))) {
+      throw new Error(`${id}: messages are counted by their attempts: types among ${ATTEMPT_TYPES.join(', ')}`);
+    }
+  } else if (c.where.status !== undefined || c.where.limited !== undefined) {
+    throw new Error(`${id}: status and limited describe messages: count them with distinct: message`);
+  }
+}
 
 function validate(definitions: readonly unknown[]): MetricDefinition[] {
   const parsed = definitions.map((d) => MetricDefinition.parse(d));
@@ -172,11 +213,7 @@ function validate(definitions: readonly unknown[]): MetricDefinition[] {
   for (const d of parsed) {
     if (d.kind === 'badge' && (!ids.has(d.responseRate) || !ids.has(d.medianFrt))) throw new Error(`${d.id}: unknown input metric`);
     if (d.source === 'events') {
-      for (const c of d.kind === 'count' ? [d.count, d.cohort] : [d.numerator, d.denominator]) {
-        if (c.where.status && !(c.where.types.length === 1 && c.where.types[0] === 'message.sent')) {
-          throw new Error(`${d.id}: a status filter applies to message.sent only`);
-        }
-      }
+      for (const c of d.kind === 'count' ? [d.count, d.cohort] : [d.numerator, d.denominator]) checkCount(d.id, c);
     }
   }
   return parsed;
@@ -187,10 +224,18 @@ export const METRIC_IDS: readonly MetricId[] = METRICS.map((m) => m.id as Metric
 export const EVENT_METRICS = METRICS.filter((m): m is EventMetric => m.source === 'events');
 export const CONVERSATION_METRICS = METRICS.filter((m): m is ConversationMetric => m.source === 'conversations');
 
-/** The customers a metric is computed from, for the events source (SPEC 9). */
+/**
+ * The customers a metric is computed from, for the events source (SPEC 9). A rate over messages
+ * takes the customers sent a message in the period: the activity days know who was sent one, not
+ * what became of it (its status, whether it was limited), and a message that only failed reached
+ * nobody, so it adds no one (docs/counting.md). readEventMetric bounds that cohort by the
+ * messages counted too.
+ */
 export function cohortOf(metric: EventMetric): DistinctCount {
   if (metric.kind === 'count') return metric.cohort;
-  return { distinct: 'customer', where: metric.denominator.where };
+  if (metric.denominator.distinct !== 'message') return { distinct: 'customer', where: metric.denominator.where };
+  const { status: _status, limited: _limited, types: _types, ...narrowing } = metric.denominator.where;
+  return { distinct: 'customer', where: { ...narrowing, types: ['message.sent'] } };
 }
 
 export function metricById(id: string): MetricDefinition | undefined {

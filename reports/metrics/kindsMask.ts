@@ -4,12 +4,14 @@ import type { EventFilter } from './definitions';
 /**
  * A filter of the customers or conversations families (./definitions.ts) as a bit mask over the
  * `kinds` of customer_days / conversation_days (db/activityKinds.ts): a key matches when its
- * combined kinds share a bit with the mask. Senders and categories are recorded for message.sent
- * only, one bit per value, so a filter may narrow sends by sender or by category, not by both at
+ * combined kinds share a bit with the mask. Senders are recorded for message.sent only, categories
+ * for a send or a status that reported one (a category a delivered status corrected counts),
+ * one bit per value, so a filter may narrow sends by sender or by category, not by both at
  * once (no definition needs that; one that did would fail here, at load, not give a wrong count).
  */
 export function kindsMask(where: EventFilter): number {
-  if (where.status) throw new Error('a status applies to sent messages: count them with distinct: message');
+  // The days know a customer had a send or a failure, not what became of the message.
+  if (where.status !== undefined || where.limited !== undefined) throw new Error('status and limited describe messages: count them with distinct: message');
   const bitsOf = (values: readonly string[], bits: ReadonlyMap<string, number>) => values.reduce((mask, value) => {
     const bit = bits.get(value);
     if (bit === undefined) throw new Error(`no activity bit for ${value}`);

@@ -165,7 +165,7 @@ describe('conversation metrics', () => {
     expect(group!.metrics).toEqual({
       conversations: 0, customer_initiated: 0, frt_median_s: null, frt_p90_s: null, frt_bh_median_s: null, frt_bh_p90_s: null,
       response_rate_24h: null, very_responsive: false, block_rate: null, mute_rate: null, report_rate: null, opt_out_rate: null,
-      delivery_rate: null, read_rate: null, suppressed: [],
+      delivery_rate: null, read_rate: null, limited_rate: null, suppressed: [],
     });
   });
 });

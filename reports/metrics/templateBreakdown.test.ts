@@ -29,9 +29,9 @@ describe('delivery and read by category and template', () => {
     ]);
     const rows = await templateBreakdown(db.source([]), { from: '2026-03-01', to: '2026-03-31', business: 'acme' }, 1);
     expect(rows).toEqual([
-      { category: 'marketing', template: 'spring_sale', sent: 2, delivery_rate: 0.5, read_rate: 0.5, suppressed: [] },
-      { category: 'service', template: null, sent: 1, delivery_rate: 1, read_rate: 0, suppressed: [] },
-      { category: 'utility', template: 'boarding_pass', sent: 4, delivery_rate: 0.75, read_rate: 0.25, suppressed: [] },
+      { category: 'marketing', template: 'spring_sale', sent: 2, delivery_rate: 0.5, read_rate: 0.5, limited_rate: 0, suppressed: [] },
+      { category: 'service', template: null, sent: 1, delivery_rate: 1, read_rate: 0, limited_rate: 0, suppressed: [] },
+      { category: 'utility', template: 'boarding_pass', sent: 4, delivery_rate: 0.75, read_rate: 0.25, limited_rate: 0, suppressed: [] },
     ]);
   });
 
@@ -40,6 +40,9 @@ describe('delivery and read by category and template', () => {
     const [atK] = await templateBreakdown(db.source([]), { from: '2026-03-01', to: '2026-03-31', business: 'acme' }, 2);
     expect(atK).toMatchObject({ sent: 3, suppressed: [] });
     const [belowK] = await templateBreakdown(db.source([]), { from: '2026-03-01', to: '2026-03-31', business: 'acme' }, 3);
-    expect(belowK).toEqual({ category: 'marketing', template: 'vip', sent: null, delivery_rate: null, read_rate: null, suppressed: ['sent', 'delivery_rate', 'read_rate'] });
+    expect(belowK).toEqual({
+      category: 'marketing', template: 'vip', sent: null, delivery_rate: null, read_rate: null, limited_rate: null,
+      suppressed: ['sent', 'delivery_rate', 'read_rate', 'limited_rate'],
+    });
   });
 });

@@ -3,14 +3,18 @@ import { isoOfMs, periodBounds, type Period } from '../period';
 import type { ReportSource } from '../db/reportSource';
 import { Suppressor } from '../suppression';
 import type { Channel } from '../vocabulary';
+import { compileMessageFilter, EFFECTIVE_CATEGORY_SQL } from './compileSql';
+import { EVENT_METRICS, type EventMetric } from './definitions';
 import { Params, type SqlQuery } from './sqlText';
 
 /**
- * Delivery and read rates of one business's sent messages by category and template: the
- * delivery_rate and read_rate of SPEC 7 (distinct sent messages of the period with a delivered,
- * or read, status, over distinct sent messages of the period), cut by what was sent. A send
- * without a platform message id counts as its own message that no status can match, exactly as
- * in the overview's rates.
+ * Delivery, read and limited rates of one business's sent messages by category and template: the
+ * delivery_rate, read_rate and limited_rate of ./definitions.ts cut by what was sent. The
+ * messages are those with a send in the period (a message that only failed has no template);
+ * delivered and read are over those the platform did not limit, limited over all of them. A
+ * send without a platform message id counts as its own message that no status can match, exactly
+ * as in the overview's rates. The category is the effective one (a delivered/read status's
+ * category corrects the send's), as in every message count.
  */
 export interface TemplateRow {
   category: string;
@@ -19,6 +23,7 @@ export interface TemplateRow {
   sent: number | null;
   delivery_rate: number | null;
   read_rate: number | null;
+  limited_rate: number | null;
   suppressed: string[];
 }
 
@@ -27,50 +32,71 @@ export interface TemplateScope extends Period {
   channel?: Channel;
 }
 
+type TemplateRate = 'delivery_rate' | 'read_rate' | 'limited_rate';
+const TEMPLATE_RATES: readonly TemplateRate[] = ['delivery_rate', 'read_rate', 'limited_rate'];
+
+/** The rate's own definition, so a template's rate and the overview's never differ but by the cut. */
+function rateDefinition(id: TemplateRate): Extract<EventMetric, { kind: 'rate' }> {
+  const metric = EVENT_METRICS.find((m) => m.id === id);
+  if (metric?.kind !== 'rate' || metric.numerator.distinct !== 'message') throw new Error(`${id} is not a rate of messages`);
+  return metric;
+}
+
+// count(*) FILTER, not count_if: count_if over only NULLs is NULL, not 0.
+const rateCounts = (id: TemplateRate) => {
+  const { numerator, denominator } = rateDefinition(id);
+  return [
+    `CAST(count(*) FILTER (WHERE ${compileMessageFilter(numerator.where)}) AS INTEGER) AS ${id}_numerator`,
+    `CAST(count(*) FILTER (WHERE ${compileMessageFilter(denominator.where)}) AS INTEGER) AS ${id}_denominator`,
+  ];
+};
+
 export function compileTemplateBreakdown(scope: TemplateScope): SqlQuery {
   const params = new Params();
   const { startMs, endMs } = periodBounds(scope);
   const business = params.add(scope.business);
   const channel = scope.channel === undefined ? '' : `\n    AND channel = ${params.add(scope.channel)}`;
-  // message_facts: one row per sent message with its earliest send and its statuses (see
+  // message_facts: one row per message with its earliest send and its statuses (see
   // compileSql.ts); sent messages of the period are those whose send falls in it.
-  const sql = `SELECT category, template,
+  const sql = `SELECT ${EFFECTIVE_CATEGORY_SQL} AS category, template,
        CAST(count(*) AS INTEGER) AS sent,
-       CAST(count_if(delivered) AS INTEGER) AS delivered,
-       CAST(count_if(read) AS INTEGER) AS read,
+       ${TEMPLATE_RATES.flatMap(rateCounts).join(',\n       ')},
        CAST(count(DISTINCT customer) AS INTEGER) AS customers
 FROM ${CURRENT_MESSAGE_FACTS} AS message_facts
 WHERE business = ${business}
   AND sent_at >= CAST(${params.add(isoOfMs(startMs))} AS TIMESTAMPTZ) AND sent_at < CAST(${params.add(isoOfMs(endMs))} AS TIMESTAMPTZ)${channel}
-GROUP BY category, template
+GROUP BY ALL
 ORDER BY category, template NULLS FIRST`;
   return { sql, params: params.values };
 }
 
-interface TemplateCounts {
-  category: string;
-  template: string | null;
-  sent: number;
-  delivered: number;
-  read: number;
-  customers: number;
-}
+type CountColumn = 'sent' | 'customers' | `${TemplateRate}_${'numerator' | 'denominator'}`;
+const COUNT_COLUMNS: readonly CountColumn[] = ['sent', 'customers', ...TEMPLATE_RATES.flatMap((id) => [`${id}_numerator`, `${id}_denominator`] as const)];
+type TemplateCounts = { category: string; template: string | null } & Record<CountColumn, number>;
 
 /** Counts to published figures: every figure of a row comes from the customers its messages went to. */
 export function templateRow(counts: TemplateCounts, k: number): TemplateRow {
   const suppressor = new Suppressor(k);
-  const rate = (n: number) => (counts.sent === 0 ? null : n / counts.sent);
+  const rate = (id: TemplateRate) => {
+    const of = counts[`${id}_denominator`];
+    return suppressor.figure(id, of === 0 ? null : counts[`${id}_numerator`] / of, counts.customers);
+  };
   return {
     category: counts.category,
     template: counts.template,
     sent: suppressor.figure('sent', counts.sent, counts.customers),
-    delivery_rate: suppressor.figure('delivery_rate', rate(counts.delivered), counts.customers),
-    read_rate: suppressor.figure('read_rate', rate(counts.read), counts.customers),
+    delivery_rate: rate('delivery_rate'),
+    read_rate: rate('read_rate'),
+    limited_rate: rate('limited_rate'),
     suppressed: suppressor.suppressed,
   };
 }
 
 export async function templateBreakdown(source: ReportSource, scope: TemplateScope, k: number): Promise<TemplateRow[]> {
-  const rows = await source.query<TemplateCounts>(compileTemplateBreakdown(scope));
-  return rows.map((r) => templateRow({ ...r, sent: Number(r.sent), delivered: Number(r.delivered), read: Number(r.read), customers: Number(r.customers) }, k));
+  const rows = await source.query<Record<string, unknown>>(compileTemplateBreakdown(scope));
+  return rows.map((r) => templateRow({
+    category: String(r.category),
+    template: r.template === null ? null : String(r.template),
+    ...(Object.fromEntries(COUNT_COLUMNS.map((c) => [c, Number(r[c])])) as Record<CountColumn, number>),
+  }, k));
 }

@@ -52,6 +52,9 @@ const COLUMNS: [string, (v: number | null) => string][] = [
   ['block_rate', formatRate], ['mute_rate', formatRate], ['report_rate', formatRate], ['opt_out_rate', formatRate],
 ];
 
+const PRICING_KEYS = ['charged', 'free_customer_service', 'free_entry_point', 'unknown'] as const;
+type PricingRow = { category: string; suppressed: string[] } & Record<(typeof PRICING_KEYS)[number], number | null>;
+
 /** Every figure of the overview table, as shown, must be the API's figure for the same filters. */
 async function expectOverviewMatchesApi(page: Page, query: string) {
   const report = await api<{ k: number; businesses: OverviewRow[] }>(`/v1/reports/overview?${query}`);
@@ -146,9 +149,16 @@ describe('the dashboard in a real browser', () => {
     const range = presetRange(30);
     const report = await api<{ series: unknown[] }>(`/v1/reports/businesses/${id}?from=${range.from}&to=${range.to}&granularity=day`);
     await expect.poll(() => page.locator('table:has(caption:text("By day")) tbody tr').count()).toBe(report.series.length);
-    const templates = await api<{ templates: { category: string; template: string | null }[] }>(`/v1/reports/businesses/${id}?from=${range.from}&to=${range.to}`);
-    const templateRows = page.locator('table:has(caption:text("Delivery and read by category and template")) tbody tr');
-    await expect.poll(() => templateRows.count()).toBe(templates.templates.length);
+    const breakdowns = await api<{ k: number; templates: unknown[]; pricing: PricingRow[] }>(`/v1/reports/businesses/${id}?from=${range.from}&to=${range.to}`);
+    const templateRows = page.locator('table:has(caption:text("Delivery, read and limited by category and template")) tbody tr');
+    await expect.poll(() => templateRows.count()).toBe(breakdowns.templates.length);
+    // Charged and free messages: every figure as the API has it, withheld ones spelled out.
+    expect(breakdowns.pricing.length).toBeGreaterThan(0);
+    const pricingShown = () => page.$$eval('table:has(caption:text("Charged and free messages by category")) tbody tr', (rows) =>
+      rows.map((row) => [row.querySelector('th')?.textContent?.trim(), ...[...row.querySelectorAll('td[data-metric]')].map((td) => td.textContent?.trim())]));
+    await expect.poll(pricingShown).toEqual(breakdowns.pricing.map((p) => [
+      p.category, ...PRICING_KEYS.map((key) => (p.suppressed.includes(key) ? SUPPRESSED_LABEL(breakdowns.k) : formatCount(p[key]))),
+    ]));
     await page.getByRole('button', { name: 'By week' }).click();
     const weekly = await api<{ series: unknown[] }>(`/v1/reports/businesses/${id}?from=${range.from}&to=${range.to}&granularity=week`);
     await expect.poll(() => page.locator('table:has(caption:text("By week")) tbody tr').count()).toBe(weekly.series.length);

@@ -5,7 +5,7 @@ import { formatMetric, NO_DATA, suppressedText } from './figures';
 import { dataTable, figureCell, note, subheading, type Column } from './pdfLayout';
 
 /**
- * The metrics of SPEC 7 as three tables (too many columns for one page width, and a withheld
+ * The metrics of SPEC 7 as four tables (too many columns for one page width, and a withheld
  * figure's "fewer than k customers" must fit its cell on one line). Rows are businesses,
  * days/weeks or channels.
  */
@@ -13,7 +13,9 @@ import { dataTable, figureCell, note, subheading, type Column } from './pdfLayou
 export const METRIC_GROUPS: [string, MetricId[]][] = [
   ['Conversations and responsiveness', ['conversations', 'customer_initiated', 'response_rate_24h', 'very_responsive']],
   ['First response times', ['frt_median_s', 'frt_p90_s', 'frt_bh_median_s', 'frt_bh_p90_s']],
-  ['Audience reactions and delivery', ['block_rate', 'mute_rate', 'report_rate', 'opt_out_rate', 'delivery_rate', 'read_rate']],
+  ['Audience reactions', ['block_rate', 'mute_rate', 'report_rate', 'opt_out_rate']],
+  // Apart: with the residency flag of the overview, seven figures leave a business's name no room.
+  ['Delivery', ['delivery_rate', 'read_rate', 'limited_rate']],
 ];
 
 const SHORT_LABELS: Record<MetricId, string> = {
@@ -31,6 +33,7 @@ const SHORT_LABELS: Record<MetricId, string> = {
   opt_out_rate: 'Opt-out rate',
   delivery_rate: 'Delivery rate',
   read_rate: 'Read rate',
+  limited_rate: 'Limited by the platform',
 };
 
 export interface MetricTableRow {

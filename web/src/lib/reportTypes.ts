@@ -18,6 +18,7 @@ export interface OverviewRow {
   opt_out_rate: number | null;
   delivery_rate: number | null;
   read_rate: number | null;
+  limited_rate: number | null;
   residency_flag: 'ok' | 'safeguarded' | 'exposed';
   suppressed: string[];
 }
@@ -45,6 +46,7 @@ export interface BusinessReport {
   series: (Metrics & { from: string; to: string; suppressed: string[] })[];
   channels: (Metrics & { channel: string; suppressed: string[] })[];
   templates: TemplateRow[];
+  pricing: PricingRow[];
 }
 
 export interface TemplateRow {
@@ -53,8 +55,22 @@ export interface TemplateRow {
   sent: number | null;
   delivery_rate: number | null;
   read_rate: number | null;
+  limited_rate: number | null;
   suppressed: string[];
 }
+
+/**
+ * Attempted messages of the period by the category they were billed in and their pricing type. A
+ * type, not an interface: MetricTable takes its rows as records.
+ */
+export type PricingRow = {
+  category: string;
+  charged: number | null;
+  free_customer_service: number | null;
+  free_entry_point: number | null;
+  unknown: number | null;
+  suppressed: string[];
+};
 
 export type LocationStatus = 'ok' | 'safeguarded' | 'exposed';
 
