@@ -21,21 +21,36 @@ export interface IdentityRecord {
   firstAtMicros: number;
 }
 
+/** Link records of one business to save. */
+export interface LinkWrite {
+  business: string;
+  records: readonly IdentityRecord[];
+}
+
 const HEX_ID = /^[0-9a-f]{64}$/;
 
 // Our own HMAC hex digests, checked here, so they can be inlined safely.
 const inlineList = (values: Iterable<string>) => [...new Set(values)].filter((v) => HEX_ID.test(v)).map((v) => `'${v}'`).join(',');
 
-/** The records of these identifiers and of every other identifier of their persons. */
-export async function loadPersons(connection: DuckDBConnection, business: string, identities: readonly string[]): Promise<IdentityRecord[]> {
+/**
+ * The records of these identifiers and of every other identifier of their persons, by business.
+ * One query for every business of a batch: identifiers are pseudonyms keyed by their business, so
+ * one never matches another business's.
+ */
+export async function loadPersons(connection: DuckDBConnection, identities: readonly string[]): Promise<Map<string, IdentityRecord[]>> {
+  const byBusiness = new Map<string, IdentityRecord[]>();
   const list = inlineList(identities);
-  if (!list) return [];
-  return queryRows<IdentityRecord>(
+  if (!list) return byBusiness;
+  const rows = await queryRows<IdentityRecord & { business: string }>(
     connection,
-    `SELECT identity, person, kind, region, epoch_us(first_at)::DOUBLE AS "firstAtMicros" FROM customer_links
-     WHERE business = $1 AND person IN (SELECT person FROM customer_links WHERE business = $1 AND identity IN (${list}))`,
-    [business],
+    `SELECT business, identity, person, kind, region, epoch_us(first_at)::DOUBLE AS "firstAtMicros" FROM customer_links
+     WHERE person IN (SELECT person FROM customer_links WHERE identity IN (${list}))`,
   );
+  for (const { business, ...record } of rows) {
+    if (!byBusiness.has(business)) byBusiness.set(business, []);
+    byBusiness.get(business)!.push(record);
+  }
+  return byBusiness;
 }
 
 /** The businesses that have any linked identifier (the intake skips the lookup for the others). */
@@ -43,12 +58,19 @@ export async function businessesWithLinks(connection: DuckDBConnection): Promise
   return (await queryRows<{ business: string }>(connection, 'SELECT DISTINCT business FROM customer_links')).map((r) => r.business);
 }
 
-async function saveRecords(connection: DuckDBConnection, business: string, records: readonly IdentityRecord[]): Promise<void> {
-  for (const r of records) {
+/** Saves link records (new or changed), a few hundred per statement. */
+export async function saveLinks(connection: DuckDBConnection, business: string, records: readonly IdentityRecord[]): Promise<void> {
+  for (let start = 0; start < records.length; start += 500) {
+    const chunk = records.slice(start, start + 500);
+    const params: (string | number)[] = [business];
+    const rows = chunk.map((r) => {
+      params.push(r.identity, r.person, r.kind, r.region, Math.round(r.firstAtMicros));
+      const at = params.length;
+      return `($1, $${at - 4}, $${at - 3}, $${at - 2}, $${at - 1}, make_timestamptz($${at}::BIGINT))`;
+    });
     await connection.run(
-      `INSERT OR REPLACE INTO customer_links (business, identity, person, kind, region, first_at)
-       VALUES ($1, $2, $3, $4, $5, make_timestamptz($6::BIGINT))`,
-      [business, r.identity, r.person, r.kind, r.region, Math.round(r.firstAtMicros)],
+      `INSERT OR REPLACE INTO customer_links (business, identity, person, kind, region, first_at) VALUES ${rows.join(', ')}`,
+      params,
     );
   }
 }
@@ -88,7 +110,7 @@ export async function applyPersons(
   connection: DuckDBConnection, business: string, records: readonly IdentityRecord[], rewrite: PersonRewrite,
 ): Promise<void> {
   await inTransaction(connection, async () => {
-    await saveRecords(connection, business, records);
+    await saveLinks(connection, business, records);
     if (isEmpty(rewrite)) return;
     await tempPairs(connection, 'moved_customers', ['from_customer', 'to_customer'], rewrite.moves.map((m) => [m.from, m.to]));
     await tempPairs(connection, 'person_regions', ['person', 'region'], rewrite.regions.map((r) => [r.person, r.region]));

@@ -3,6 +3,7 @@ import { appendActivityDays } from './activityDays';
 import { appendText, appendTimestamp } from './appenderValues';
 import { inTransaction } from './transaction';
 import { appendConversationFactParts, compactConversationFacts } from './conversationFacts';
+import { saveLinks, type LinkWrite } from './customerLinks';
 import { appendMessageFactParts, compactMessageFacts } from './messageFacts';
 
 /** One row of the `events` table, as the writer appends it. Identifiers are pseudonyms. */
@@ -66,12 +67,14 @@ export function appendEventRow(appender: DuckDBAppender, row: EventRow): void {
 }
 
 /**
- * Appends rows and the facts' parts and activity days derived from them, and commits all in one
+ * Appends rows (and the identity links they rest on) and the facts' parts and activity days derived from them, and commits all in one
  * transaction: either all are durable (in the WAL) when this resolves, or none are. Appends only:
  * the parts are folded into the facts later, in bulk (compactFacts).
  */
-export async function commitEvents(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
+export async function commitEvents(connection: DuckDBConnection, rows: readonly EventRow[], links: readonly LinkWrite[] = []): Promise<void> {
   await inTransaction(connection, async () => {
+    // The identity links the rows' persons rest on: durable exactly when the rows are.
+    for (const link of links) await saveLinks(connection, link.business, link.records);
     const appender = await connection.createAppender('events');
     try {
       for (const row of rows) appendEventRow(appender, row);

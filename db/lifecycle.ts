@@ -6,7 +6,7 @@ import { inTransaction } from './transaction';
 import { deleteLinks, loadPersons } from './customerLinks';
 
 async function personsOf(connection: DuckDBConnection, business: string, identities: readonly string[]): Promise<string[]> {
-  return [...new Set((await loadPersons(connection, business, identities)).map((r) => r.person))];
+  return [...new Set(((await loadPersons(connection, identities)).get(business) ?? []).map((r) => r.person))];
 }
 
 // Deletions of the data lifecycle (SPEC 11): retention and erasure. Both run on the event

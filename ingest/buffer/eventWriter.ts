@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { LinkWrite } from '../../db/customerLinks';
 import { commitEvents, compactFacts, countEvents, findStoredEventIds, forEachEventIdPrefix, type EventRow } from '../../db/eventStore';
 import { EventIdIndex } from './eventIdIndex';
 
@@ -44,6 +45,8 @@ export interface EventWriterOptions {
 interface Submission {
   kind: 'rows';
   rows: readonly EventRow[];
+  /** Identity links the rows' persons rest on, committed with them (ingest/identity). */
+  links: readonly LinkWrite[];
   resolve: (stored: boolean[]) => void;
   reject: (error: unknown) => void;
 }
@@ -115,13 +118,13 @@ export class EventWriter {
    * Throws WriteQueueFullError at once, storing nothing, when the queue is full; an empty
    * queue always takes a request, so no request can be too large to ever fit.
    */
-  submit(rows: readonly EventRow[]): Promise<boolean[]> {
-    if (rows.length === 0) return Promise.resolve([]);
+  submit(rows: readonly EventRow[], links: readonly LinkWrite[] = []): Promise<boolean[]> {
+    if (rows.length === 0 && links.length === 0) return Promise.resolve([]);
     if (this.#queuedRows > 0 && this.#queuedRows + rows.length > this.#options.maxQueuedRows) {
       throw new WriteQueueFullError(1);
     }
     this.#queuedRows += rows.length;
-    const promise = new Promise<boolean[]>((resolve, reject) => this.#queue.push({ kind: 'rows', rows, resolve, reject }));
+    const promise = new Promise<boolean[]>((resolve, reject) => this.#queue.push({ kind: 'rows', rows, links, resolve, reject }));
     this.#kick();
     return promise;
   }
@@ -296,7 +299,8 @@ export class EventWriter {
     const isStored = (row: EventRow) =>
       stored !== undefined && (stored.has(row.eventId) || (row.previousEventId !== undefined && stored.has(row.previousEventId)));
     const fresh = stored === undefined ? candidates : candidates.filter((row) => !isStored(row));
-    if (fresh.length > 0) await commitEvents(this.#connection, fresh);
+    const links = group.flatMap((submission) => submission.links);
+    if (fresh.length > 0 || links.length > 0) await commitEvents(this.#connection, fresh, links);
     this.#noteCommitted(fresh.length);
     for (const row of fresh) this.#index.add(row.eventId);
     if (stored !== undefined) {

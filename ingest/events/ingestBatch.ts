@@ -85,8 +85,18 @@ export async function ingestBatch(items: readonly BodyItem[], scope: ReadonlySet
   });
   // Queued before the resolution is released: a later merge's rewrite is queued after these rows.
   const queued = await deps.persons.exclusive(async () => {
-    await deps.persons.resolveRows(rows);
-    return { committed: deps.writer.submit(rows) };
+    const links = await deps.persons.resolveRows(rows);
+    // The new links are held by the resolver until their commit settles (or is refused here).
+    const settled = () => deps.persons.settled(links);
+    let committed: Promise<boolean[]>;
+    try {
+      committed = deps.writer.submit(rows, links);
+    } catch (error) {
+      settled();
+      throw error;
+    }
+    void committed.then(settled, settled);
+    return { committed };
   });
   const stored = await queued.committed;
   const accepted = stored.filter(Boolean).length;

@@ -1,5 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { applyPersons, businessesWithLinks, loadPersons, NO_REWRITE, type PersonRewrite } from '../../db/customerLinks';
+import {
+  applyPersons, businessesWithLinks, loadPersons, NO_REWRITE, saveLinks, type IdentityRecord, type LinkWrite, type PersonRewrite,
+} from '../../db/customerLinks';
 import type { EventRow } from '../../db/eventStore';
 import type { EventWriter } from '../buffer/eventWriter';
 import { planPersons, type IdentityClaim, type PersonOf, type PersonPlan } from './planPersons';
@@ -7,15 +9,29 @@ import { planPersons, type IdentityClaim, type PersonOf, type PersonPlan } from 
 /** Extra rewrites a caller derives from a plan before it is applied (the webhook intake's threads). */
 export type PlanFollowUp = (plan: PersonPlan) => Promise<Pick<PersonRewrite, 'conversations' | 'threads'>>;
 
+export interface Resolution {
+  personOf: Map<string, PersonOf>;
+  /** New link records to commit with the rows (when the caller asked to hold them). */
+  links: LinkWrite[];
+}
+
+const key = (business: string, value: string) => `${business}\u0000${value}`;
+
 /**
  * One person, one customer: resolves each event's customer pseudonym to the person it belongs to
  * (db/customerLinks.ts), links identifiers named together, and merges persons that turn out to
  * be one, moving their stored events. Resolutions run one at a time (exclusive), and a caller
  * hands its rows to the writer before releasing, so no row can be queued under a person that a
  * later resolution merged away before the merge's rewrite is queued.
+ *
+ * New links ride with the rows into the writer's commit (one transaction, one WAL sync, instead
+ * of one more per request); until then they are held here, so the next resolution already sees
+ * them.
  */
 export class PersonResolver {
   #tail: Promise<unknown> = Promise.resolve();
+  /** Links handed to the writer and not yet committed, by business and identity. */
+  readonly #pending = new Map<string, IdentityRecord>();
 
   private constructor(
     /** A connection of its own, used only inside exclusive(), so a resolution never waits for the admin store. */
@@ -41,26 +57,67 @@ export class PersonResolver {
     return this.linked.has(business) || claims.some((c) => c.linked.length > 0 || c.kind === 'bsuid');
   }
 
-  /**
-   * The persons of one business's claims, with links saved and merges applied (on the writer's
-   * connection, in one transaction). Call inside exclusive().
-   */
-  async resolve(business: string, claims: readonly IdentityClaim[], followUp?: PlanFollowUp): Promise<Map<string, PersonOf>> {
-    if (!this.#mayLink(business, claims)) return new Map();
-    const identities = claims.flatMap((c) => [c.identity, ...c.linked.map((l) => l.identity)]);
-    const stored = await loadPersons(this.connection, business, identities);
-    const plan = planPersons(claims, stored);
-    if (plan.records.length > 0 || plan.moves.length > 0 || plan.regions.length > 0) {
-      const extra = followUp && plan.moves.length > 0 ? await followUp(plan) : { conversations: [], threads: [] };
-      const rewrite: PersonRewrite = { ...NO_REWRITE, moves: plan.moves, regions: plan.regions, ...extra };
-      await this.writer.exclusive((connection) => applyPersons(connection, business, plan.records, rewrite));
-      this.linked.add(business);
+  /** The stored records of these identifiers' persons (loaded for a whole batch), with the pending ones over them. */
+  #withPending(business: string, stored: readonly IdentityRecord[], identities: readonly string[]): IdentityRecord[] {
+    if (this.#pending.size === 0) return [...stored];
+    const byIdentity = new Map(stored.map((r) => [r.identity, r]));
+    const persons = new Set(stored.map((r) => r.person));
+    for (const identity of identities) {
+      const pending = this.#pending.get(key(business, identity));
+      if (pending) persons.add(pending.person);
     }
-    return plan.personOf;
+    for (const [k, record] of this.#pending) {
+      if (k.startsWith(`${business}\u0000`) && (persons.has(record.person) || byIdentity.has(record.identity))) byIdentity.set(record.identity, record);
+    }
+    return [...byIdentity.values()];
   }
 
-  /** Sets each row's customer to its person and region (rows of any businesses). Call inside exclusive(). */
-  async resolveRows(rows: EventRow[]): Promise<void> {
+  /**
+   * The persons of one business's claims. Merges are applied at once (on the writer's connection,
+   * in one transaction with their links). New links are saved at once, or, with holdLinks,
+   * returned for the caller to submit with its rows (settled() when that commit is). `stored`:
+   * the records already loaded for these claims (resolveRows loads a batch's at once). Call
+   * inside exclusive().
+   */
+  async resolve(
+    business: string, claims: readonly IdentityClaim[],
+    options: { followUp?: PlanFollowUp; holdLinks?: boolean; stored?: readonly IdentityRecord[] } = {},
+  ): Promise<Resolution> {
+    if (!this.#mayLink(business, claims)) return { personOf: new Map(), links: [] };
+    const identities = claims.flatMap(identitiesOf);
+    const stored = options.stored ?? (await loadPersons(this.connection, identities)).get(business) ?? [];
+    const plan = planPersons(claims, this.#withPending(business, stored, identities));
+    let links: LinkWrite[] = [];
+    if (plan.moves.length > 0 || plan.regions.length > 0) {
+      // Stored events change: on the writer's connection, after what is queued, in one transaction.
+      const extra = options.followUp && plan.moves.length > 0 ? await options.followUp(plan) : { conversations: [], threads: [] };
+      const rewrite: PersonRewrite = { ...NO_REWRITE, moves: plan.moves, regions: plan.regions, ...extra };
+      await this.writer.exclusive((connection) => applyPersons(connection, business, plan.records, rewrite));
+    } else if (plan.records.length > 0 && options.holdLinks) {
+      links = [{ business, records: plan.records }];
+      for (const record of plan.records) this.#pending.set(key(business, record.identity), record);
+    } else if (plan.records.length > 0) {
+      await saveLinks(this.connection, business, plan.records);
+    }
+    if (plan.records.length > 0) this.linked.add(business);
+    return { personOf: plan.personOf, links };
+  }
+
+  /** The held links' commit settled (committed or failed): stop holding them. */
+  settled(links: readonly LinkWrite[]): void {
+    for (const { business, records } of links) {
+      for (const record of records) {
+        const k = key(business, record.identity);
+        if (this.#pending.get(k) === record) this.#pending.delete(k);
+      }
+    }
+  }
+
+  /**
+   * Sets each row's customer to its person and region (rows of any businesses) and returns the
+   * new links to submit with them. Call inside exclusive().
+   */
+  async resolveRows(rows: EventRow[]): Promise<LinkWrite[]> {
     const byBusiness = new Map<string, EventRow[]>();
     for (const row of rows) {
       if (!this.#mayLinkRow(row)) continue;
@@ -68,21 +125,29 @@ export class PersonResolver {
       if (!list) byBusiness.set(row.business, (list = []));
       list.push(row);
     }
+    const links: LinkWrite[] = [];
+    if (byBusiness.size === 0) return links;
+    const claims = new Map([...byBusiness].map(([business, list]) => [business, list.map(claimOf)]));
+    const stored = await loadPersons(this.connection, [...claims.values()].flat().flatMap(identitiesOf));
     for (const [business, list] of byBusiness) {
-      const personOf = await this.resolve(business, list.map(claimOf));
+      const resolution = await this.resolve(business, claims.get(business)!, { holdLinks: true, stored: stored.get(business) ?? [] });
+      links.push(...resolution.links);
       for (const row of list) {
-        const person = personOf.get(row.customer);
+        const person = resolution.personOf.get(row.customer);
         if (!person) continue;
         row.customer = person.person;
         row.customerRegion = person.region;
       }
     }
+    return links;
   }
 
   #mayLinkRow(row: EventRow): boolean {
     return this.linked.has(row.business) || (row.aliases?.length ?? 0) > 0 || row.customerKind === 'bsuid';
   }
 }
+
+const identitiesOf = (claim: IdentityClaim) => [claim.identity, ...claim.linked.map((l) => l.identity)];
 
 export function claimOf(row: EventRow): IdentityClaim {
   return {

@@ -76,8 +76,8 @@ function claimsOf(mapping: MappingResult, business: string, deps: WebhookIntakeD
 async function prepare(mapping: MappingResult, business: string, channel: WebhookChannel, deps: WebhookIntakeDeps): Promise<Prepared> {
   // The persons first: a customer's thread is the person's, whichever identifier an event carries.
   const claims = claimsOf(mapping, business, deps);
-  const persons = await deps.persons.exclusive(() =>
-    deps.persons.resolve(business, claims, rethreadMerged(deps.store.connection, deps.pseudonymiser, business)));
+  const { personOf: persons } = await deps.persons.exclusive(() =>
+    deps.persons.resolve(business, claims, { followUp: rethreadMerged(deps.store.connection, deps.pseudonymiser, business) }));
   const resolver = new ThreadResolver(deps.store.connection, deps.pseudonymiser, business, channel, (identity) => persons.get(identity)?.person ?? identity);
   const prepared: Prepared = { items: [], marks: [], watermarks: [], unmappable: mapping.unmappable };
   const receiptEvents = (kind: 'delivered' | 'read', customer: string, messageKey: string, conversation: string, at: string): BodyItem =>

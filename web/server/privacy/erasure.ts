@@ -4,11 +4,14 @@ import type { SerialStore } from '../../../db/store';
 import { customerIdentity, forgetCachedPhoneNumbers } from '../../../ingest/anonymise/customerIdentity';
 import type { PreviousPseudonymKey, Pseudonymiser } from '../../../ingest/anonymise/pseudonym';
 import type { EventWriter } from '../../../ingest/buffer/eventWriter';
+import type { PersonResolver } from '../../../ingest/identity/personResolver';
 import { CHANNELS, type Channel } from '../../../ingest/events/eventSchema';
 
 export interface ErasureDeps {
   store: SerialStore;
   writer: EventWriter;
+  /** Held too, so no identity link of the person is written while it is erased. */
+  persons: PersonResolver;
   pseudonymiser: Pseudonymiser;
   previousPseudonymKey?: PreviousPseudonymKey;
   now: () => number;
@@ -65,7 +68,8 @@ export async function erasePerson(deps: ErasureDeps, request: ErasureRequest, ac
 }
 
 function eraseTargets(deps: ErasureDeps, request: ErasureRequest, targets: ErasureTarget[], actor: string): Promise<ErasureCounts> {
-  return deps.store.exclusive(() =>
+  // The intake's order: admin store, then persons, then the writer (a webhook holds the first two).
+  return deps.store.exclusive(() => deps.persons.exclusive(() =>
     deps.writer.exclusive((connection) =>
       eraseCustomers(connection, targets, (counts) =>
         appendAuditOn(connection, {
@@ -85,6 +89,6 @@ function eraseTargets(deps: ErasureDeps, request: ErasureRequest, targets: Erasu
           atMs: deps.now(),
         }),
       ),
-    ),
+    )),
   );
 }

@@ -1,6 +1,7 @@
 import { purgeExpired, type PurgeCounts } from '../../../db/lifecycle';
 import type { SerialStore } from '../../../db/store';
 import type { EventWriter } from '../../../ingest/buffer/eventWriter';
+import type { PersonResolver } from '../../../ingest/identity/personResolver';
 import type { Logger } from '../logger';
 
 export const DAY_MS = 86_400_000;
@@ -8,6 +9,8 @@ export const DAY_MS = 86_400_000;
 export interface RetentionDeps {
   store: SerialStore;
   writer: EventWriter;
+  /** Held too: the purge forgets identity links, which the intake may be writing. */
+  persons: PersonResolver;
   retentionDays: number;
   now: () => number;
   logger: Logger;
@@ -21,7 +24,9 @@ export interface RetentionDeps {
 export async function purgeRetention(deps: RetentionDeps): Promise<PurgeCounts> {
   const nowMs = deps.now();
   const cutoffMs = nowMs - deps.retentionDays * DAY_MS;
-  const counts = await deps.store.exclusive(() => deps.writer.exclusive((connection) => purgeExpired(connection, cutoffMs, nowMs)));
+  // The intake's order: admin store, then persons, then the writer.
+  const counts = await deps.store.exclusive(() =>
+    deps.persons.exclusive(() => deps.writer.exclusive((connection) => purgeExpired(connection, cutoffMs, nowMs))));
   deps.logger.info({ retentionDays: deps.retentionDays, cutoff: new Date(cutoffMs).toISOString(), deleted: counts }, 'retention purge');
   return counts;
 }
