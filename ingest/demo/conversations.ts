@@ -114,7 +114,7 @@ class Thread {
   #push(type: DemoEventType, at: number, inConversation = true): DemoEvent {
     const { customer } = this;
     // A customer who starts hiding the number is known by the BSUID alone from then on.
-    const numberHidden = customer.hidesNumberFrom !== undefined &&
+    const numberHidden = customer.hidesNumberFrom !== undefined && customer.linked === true &&
       at >= this.period.start + customer.hidesNumberFrom * (this.period.end - this.period.start);
     const event: DemoEvent = {
       id: eventId(this.rng),
@@ -129,7 +129,10 @@ class Thread {
     if (!customer.isPhone && customer.bsuid === undefined) event.customer_country = customer.country;
     if (inConversation) event.conversation = this.conversation;
     if (this.processedIn) event.processed_in = this.processedIn;
-    if (at >= this.period.start && at <= this.period.end) this.events.push(event);
+    if (at >= this.period.start && at <= this.period.end) {
+      this.events.push(event);
+      if (event.customer_aliases) customer.linked = true;
+    }
     return event;
   }
 

@@ -19,6 +19,13 @@ export interface DemoCustomer {
    * before, events carry the number with the BSUID as alias; from then on only the BSUID.
    */
   hidesNumberFrom?: number;
+  /**
+   * Set once an event carrying the number with the BSUID was emitted. The demo posts
+   * conversations in random time order, as a backfilling client would; its first event of such a
+   * customer names both ids (the client knows them from its own records), so the server links them
+   * before any BSUID-only event instead of merging two persons afterwards.
+   */
+  linked?: boolean;
 }
 
 /** Shares of WhatsApp customers: username users from the start, and those who become one. */

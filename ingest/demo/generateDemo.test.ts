@@ -102,21 +102,26 @@ describe('demo data generator', () => {
       expect(e.customer_country).toBeUndefined();
       expect(e.customer_aliases?.length ?? 1).toBe(1);
     }
-    // The alias is the BSUID of the number's country, and its events come before those with the BSUID alone.
-    const phoneOf = new Map<string, { phone: string; last: number }>();
-    for (const e of aliased) {
+    // The alias is the BSUID of the number's country, and the first event posted names it (later
+    // ones, from the switch time on, the BSUID alone).
+    const position = new Map(wa.map((e, i) => [e, i]));
+    const phoneOf = new Map<string, { phone: string; first: number }>();
+    aliased.forEach((e) => {
       const bsuid = e.customer_aliases![0]!;
       expect(bsuidCountry(bsuid)).toBe(phoneIdentity(e.customer).region);
       const key = `${e.business}/${bsuid}`;
       const seen = phoneOf.get(key);
       if (seen) expect(seen.phone).toBe(e.customer);
-      phoneOf.set(key, { phone: e.customer, last: Math.max(seen?.last ?? 0, Date.parse(e.at)) });
-    }
+      phoneOf.set(key, { phone: e.customer, first: seen?.first ?? position.get(e)! });
+    });
     const alone = new Map<string, number>();
-    for (const e of byBsuid) alone.set(`${e.business}/${e.customer}`, Math.min(alone.get(`${e.business}/${e.customer}`) ?? Infinity, Date.parse(e.at)));
+    byBsuid.forEach((e) => {
+      const key = `${e.business}/${e.customer}`;
+      if (!alone.has(key)) alone.set(key, position.get(e)!);
+    });
     const switched = [...phoneOf].filter(([key]) => alone.has(key));
     expect(switched.length).toBeGreaterThan(20);
-    for (const [key, { last }] of switched) expect(last).toBeLessThan(alone.get(key)!);
+    for (const [key, { first }] of switched) expect(first).toBeLessThan(alone.get(key)!);
     const onlyBsuid = [...alone.keys()].filter((key) => !phoneOf.has(key));
     const countries = new Set(onlyBsuid.map((key) => bsuidCountry(key.split('/')[1]!)));
     for (const country of ['BR', 'IN', 'DE', 'US', 'NG']) expect(countries, country).toContain(country);
