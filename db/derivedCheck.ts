@@ -11,7 +11,7 @@ import { CURRENT_MESSAGE_FACTS, messageFactsFromEvents } from './messageFacts';
  */
 export async function derivedRowsDiffering(connection: DuckDBConnection): Promise<Record<string, number>> {
   const conversationColumns = 'business, conversation, first_at, started_at, replied_at, last_at';
-  const messageColumns = 'business, message, sent_at, delivered, read';
+  const messageColumns = 'business, message, sent_at, delivered, read, status_category, pricing, failed_at, coalesce(limited, false)';
   const checks = {
     conversation_facts: [
       `SELECT ${conversationColumns} FROM ${CURRENT_CONVERSATION_FACTS} AS f`,
@@ -19,7 +19,7 @@ export async function derivedRowsDiffering(connection: DuckDBConnection): Promis
     ],
     message_facts: [
       `SELECT ${messageColumns} FROM ${CURRENT_MESSAGE_FACTS} AS f`,
-      `SELECT ${messageColumns} FROM (${messageFactsFromEvents('events')}) AS f(business, message, sent_at, channel, customer, sender, category, template, delivered, read)`,
+      `SELECT ${messageColumns} FROM (${messageFactsFromEvents('events')}) AS f(business, message, sent_at, channel, customer, sender, category, template, delivered, read, status_category, pricing, failed_at, limited)`,
     ],
     customer_days: [
       'SELECT business, day, channel, processed_in, customer_region, customer, bit_or(kinds) FROM customer_days GROUP BY ALL',

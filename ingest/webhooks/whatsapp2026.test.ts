@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, TEST_ADMIN_TOKEN, type TestRuntime } from '../../web/server/testing/testRuntime';
+import { derivedRowsDiffering } from '../../db/derivedCheck';
 import { bytesContaining, cellsContaining, postWebhook, registerWithWebhook } from './webhookTestKit';
 
 // WhatsApp Cloud API webhooks in the shapes Meta documents for 2026: business-scoped user ids
@@ -195,6 +196,12 @@ describe('WhatsApp 2026 webhook shapes, counted in the reports (real app, real D
       expect(got.pricing, business).toEqual(expected.pricing);
       expect(await residency(business), business).toEqual(await residency('in-order'));
     }
+  });
+
+  it('leaves every derived table equal to a recomputation from the events, after the merges of the reversed replay', async () => {
+    expect(await derivedRowsDiffering(runtime.deps.store.connection)).toEqual({ conversation_facts: 0, message_facts: 0, customer_days: 0, conversation_days: 0 });
+    await runtime.deps.writer.compactFacts();
+    expect(await derivedRowsDiffering(runtime.deps.store.connection)).toEqual({ conversation_facts: 0, message_facts: 0, customer_days: 0, conversation_days: 0 });
   });
 
   it('keeps no BSUID, phone number, username, name or text in the database, its WAL or the logs', async () => {
