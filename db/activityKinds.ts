@@ -1,3 +1,5 @@
+import { CATEGORIES, EVENT_TYPES, SENDERS } from './vocabulary';
+
 /**
  * What a customer or a conversation did on a day, as the bits of one integer (the `kinds` column
  * of customer_days and conversation_days): one bit per event type, and for message.sent one bit
@@ -6,23 +8,17 @@
  * marketing message.sent" is a count of customers whose combined kinds have that bit.
  * The bit positions are stored data: append new values, never renumber.
  */
-const TYPES = [
-  'message.received', 'message.sent', 'message.delivered', 'message.read', 'message.failed',
-  'customer.blocked', 'customer.unblocked', 'customer.muted', 'customer.unmuted',
-  'customer.opted_out', 'customer.opted_in', 'customer.reported',
-] as const;
-const SENT_BY = ['agent', 'bot', 'automation'] as const;
-const SENT_AS = [
-  'service', 'marketing', 'utility', 'authentication', 'marketing_lite', 'authentication_international', 'referral_conversion',
-] as const;
 
+// Fixed ranges: event types bits 0-11, senders 12-14, categories from 15 (31 bits in all). A
+// vocabulary that outgrew its range would reuse another's bits: refuse to load instead.
+if (EVENT_TYPES.length > 12 || SENDERS.length > 3 || CATEGORIES.length > 16) throw new Error('the activity bits have no room for this vocabulary');
 const bitsOf = (values: readonly string[], first: number) => new Map(values.map((v, i) => [v, 1 << (first + i)]));
 
-export const TYPE_BITS: ReadonlyMap<string, number> = bitsOf(TYPES, 0);
+export const TYPE_BITS: ReadonlyMap<string, number> = bitsOf(EVENT_TYPES, 0);
 /** message.sent only. */
-export const SENDER_BITS: ReadonlyMap<string, number> = bitsOf(SENT_BY, 12);
+export const SENDER_BITS: ReadonlyMap<string, number> = bitsOf(SENDERS, 12);
 /** message.sent only. */
-export const CATEGORY_BITS: ReadonlyMap<string, number> = bitsOf(SENT_AS, 15);
+export const CATEGORY_BITS: ReadonlyMap<string, number> = bitsOf(CATEGORIES, 15);
 
 /**
  * A category bit is set by the send and also by a status that reports the platform's category

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/max';
 import type { Channel } from '../events/eventSchema';
-import { isCountryCode, UNKNOWN_REGION } from '../countries';
+import { isCountryCode, UNKNOWN_REGION } from '../../db/countries';
 import { BoundedCache } from './boundedCache';
 
 // Area codes of the Crown Dependencies (Ofcom). The metadata places only numbers of allocated

@@ -1,35 +1,12 @@
 import { z } from '@hono/zod-openapi';
-import { isCountryCode } from '../countries';
+import { isCountryCode } from '../../db/countries';
+import { CATEGORIES, CHANNELS, EVENT_TYPES, PRICING_TYPES, SENDERS, SOURCES } from '../../db/vocabulary';
 
-export const EVENT_TYPES = [
-  'message.received',
-  'message.sent',
-  'message.delivered',
-  'message.read',
-  'message.failed',
-  'customer.blocked',
-  'customer.unblocked',
-  'customer.muted',
-  'customer.unmuted',
-  'customer.opted_out',
-  'customer.opted_in',
-  'customer.reported',
-] as const;
-export const CHANNELS = ['whatsapp', 'messenger', 'instagram', 'sms', 'rcs', 'webchat'] as const;
-export const SENDERS = ['agent', 'bot', 'automation'] as const;
-/** The platforms' pricing categories (Meta's full list since July 2025). */
-export const CATEGORIES = [
-  'service', 'marketing', 'utility', 'authentication', 'marketing_lite', 'authentication_international', 'referral_conversion',
-] as const;
-/** Meta's pricing.type: charged (regular) or free, and in which free window. */
-export const PRICING_TYPES = ['regular', 'free_customer_service', 'free_entry_point'] as const;
-/** Where a send was made, when not through the API. */
-export const SOURCES = ['business_app'] as const;
+export { CATEGORIES, CHANNELS, EVENT_TYPES, PRICING_TYPES, SENDERS, SOURCES } from '../../db/vocabulary';
+export type { Channel, EventType } from '../../db/vocabulary';
 /** At most this many other identifiers of the same person on one event. */
 export const MAX_CUSTOMER_ALIASES = 4;
 
-export type EventType = (typeof EVENT_TYPES)[number];
-export type Channel = (typeof CHANNELS)[number];
 
 /**
  * Field names that would carry message content or contact details. They get their own error so

@@ -5,7 +5,7 @@ import type { PersonResolver } from '../identity/personResolver';
 import type { RegistrySnapshot } from '../keys/registrySnapshot';
 import type { EventRow } from '../../db/eventStore';
 import type { IngestReply, Rejection } from './eventSchema';
-import type { BodyItem } from './parseEventsBody';
+import type { BodyItem } from './bodyItem';
 import { validateEvent } from './validateEvent';
 
 export interface IntakeDeps {

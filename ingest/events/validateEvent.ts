@@ -1,5 +1,5 @@
 import type { z } from '@hono/zod-openapi';
-import { isCountryCode } from '../countries';
+import { isCountryCode } from '../../db/countries';
 import {
   CATEGORIES, CHANNELS, CONTENT_FIELD_ERROR, CONTENT_FIELDS, CROSS_FIELD_RULES, EVENT_TYPES, IngestEvent, MAX_CUSTOMER_ALIASES,
   parseRfc3339Micros, PRICING_TYPES, SENDERS, SOURCES, type Rejection,

@@ -1,5 +1,5 @@
 import type { IdentityKind, IdentityRecord } from '../../db/customerLinks';
-import { UNKNOWN_REGION } from '../countries';
+import { UNKNOWN_REGION } from '../../db/countries';
 
 /** What an event (or a platform's identity notice) says of one person's identifiers. */
 export interface IdentityClaim {

@@ -1,6 +1,6 @@
 import { listActiveKeys, listBusinesses } from '../../db/registry';
 import type { SerialStore } from '../../db/store';
-import { UNKNOWN_REGION } from '../countries';
+import { UNKNOWN_REGION } from '../../db/countries';
 import { hashIngestKey } from './ingestKeys';
 
 export interface KnownBusiness {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mapMessengerPayload } from './messengerMapping';
 import { chooseThreadStart, THREAD_GAP_MS } from './threadResolver';
-import { fixture } from './webhookTestKit';
+import { fixture } from './fixtures';
 import { mapWhatsAppPayload } from './whatsappMapping';
 
 const wa = (name: string) => mapWhatsAppPayload(JSON.parse(fixture(name)));

@@ -5,7 +5,7 @@ import {
 import type { SerialStore } from '../../db/store';
 import type { Pseudonymiser } from '../anonymise/pseudonym';
 import { ingestBatch, type IntakeDeps } from '../events/ingestBatch';
-import type { BodyItem } from '../events/parseEventsBody';
+import type { BodyItem } from '../events/bodyItem';
 import { KeyedLock } from './keyedLock';
 import type { MappedEvent, MappingResult, WebhookChannel } from './mappedEvent';
 import { mapMessengerPayload } from './messengerMapping';

@@ -1,4 +1,4 @@
-import { isCountryCode } from '../countries';
+import { isCountryCode } from '../../db/countries';
 import type { MappedEvent, MappingResult } from './mappedEvent';
 import { emptyResult } from './mappedEvent';
 import { asArray, asObject, asText, eventId, unixToIso, type Json } from './payloadValues';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/duckdb';
-import { COUNTRY_CODES } from '../../ingest/countries';
+import { COUNTRY_CODES } from '../../db/countries';
 import { business, openEventsDb, type EventsDb, type TestEvent } from '../testing/eventsDb';
 import { ADEQUACY, ADEQUATE_COUNTRIES } from './adequacy';
 import { locationStatus } from './locationStatus';

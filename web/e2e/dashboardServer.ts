@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { generateDemo } from '../../ingest/demo/generateDemo';
-import { inProcessClient, postDemo } from '../../ingest/demo/postDemo';
+import { inProcessClient, postDemo } from '../server/seed/postDemo';
 import { freePort } from '../server/testing/serverProcess';
 import { startTestRuntime, type TestRuntime } from '../server/testing/testRuntime';
 

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { SerialStore } from '../../db/store';
-import { eventsRoutes } from '../../ingest/events/eventsRoutes';
+import { eventsRoutes } from './routes/events/events.index';
 import type { IntakeDeps } from '../../ingest/events/ingestBatch';
-import { webhookRoutes } from '../../ingest/webhooks/webhookRoutes';
-import { reportRoutes } from '../../reports/api/reportRoutes';
-import { auditRoutes } from '../../reports/audit/auditRoutes';
-import { exportRoutes } from '../../reports/exports/exportRoutes';
+import { webhookRoutes } from './routes/webhooks/webhooks.index';
+import { reportRoutes } from './routes/reports/reports.index';
+import { auditRoutes } from './routes/audit/audit.index';
+import { exportRoutes } from './routes/exports/exports.index';
 import { adminRoutes } from './admin/adminRoutes';
 import { authRoutes } from './auth/authRouter';
 import { webhookAdminRoutes } from './admin/webhookAdminRoutes';

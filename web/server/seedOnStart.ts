@@ -1,6 +1,6 @@
 import { countEvents } from '../../db/eventStore';
 import { generateDemo } from '../../ingest/demo/generateDemo';
-import { formatRejections, formatSummary, inProcessClient, postDemo } from '../../ingest/demo/postDemo';
+import { formatRejections, formatSummary, inProcessClient, postDemo } from './seed/postDemo';
 import { ProgressBar } from '../../ingest/demo/progress';
 import type { Config } from './config';
 import { redactedErrorMessage, type Logger } from './logger';

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { isCountryCode } from '../../../ingest/countries';
+import { isCountryCode } from '../../../db/countries';
 
 export const BusinessId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, {
   error: 'a business id is 1-64 characters: lower-case letters, digits, "-" and "_"',

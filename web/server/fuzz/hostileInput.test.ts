@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../db/duckdb';
 import { hubSignature } from '../../../ingest/webhooks/signature';
-import { APP_SECRET, bytesContaining, cellsContaining, fixture, registerWithWebhook } from '../../../ingest/webhooks/webhookTestKit';
+import { APP_SECRET, bytesContaining, cellsContaining, fixture, registerWithWebhook } from '../routes/webhooks/webhookTestKit';
 import { startTestRuntime, TEST_ADMIN_TOKEN, type TestRuntime } from '../testing/testRuntime';
 
 /**

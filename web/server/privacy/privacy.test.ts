@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { queryRows } from '../../../db/duckdb';
 import { cachedPhoneNumbers } from '../../../ingest/anonymise/customerIdentity';
 import { Pseudonymiser } from '../../../ingest/anonymise/pseudonym';
-import { cellsContaining, fixture, postWebhook, registerWithWebhook } from '../../../ingest/webhooks/webhookTestKit';
+import { cellsContaining, fixture, postWebhook, registerWithWebhook } from '../routes/webhooks/webhookTestKit';
 import { decodeKey } from '../secrets';
 import { startTestRuntime, useTestRuntimes, TEST_ADMIN_TOKEN, TEST_PSEUDONYM_KEY, type TestRuntime } from '../testing/testRuntime';
 import { customerCandidates, erasureTargets } from './erasure';

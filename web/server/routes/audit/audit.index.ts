@@ -1,0 +1,30 @@
+import { listAudit } from '../../../../db/auditLog';
+import type { SerialStore } from '../../../../db/store';
+import { requireRole } from '../../auth/principal';
+import { createRouter } from '../../http/router';
+import { DAY_MS, dayNumber } from '../../../../reports/period';
+import { auditRoute } from './audit.routes';
+
+export interface AuditRouteDeps {
+  store: SerialStore;
+  adminToken: string;
+  now: () => number;
+}
+
+/** GET /v1/audit (SPEC 9): dpo and admin only. */
+export function auditRoutes(deps: AuditRouteDeps) {
+  const router = createRouter();
+  router.use('/v1/audit', requireRole('dpo', deps));
+  router.openapi(auditRoute, async (c) => {
+    const { from, to, limit } = c.req.valid('query');
+    const entries = await listAudit(deps.store, {
+      since: from ? new Date(dayNumber(from) * DAY_MS) : undefined,
+      until: to ? new Date((dayNumber(to) + 1) * DAY_MS) : undefined,
+      limit,
+    });
+    return c.json({
+      entries: entries.map((e) => ({ id: e.id, at: e.at, actor: e.actor, action: e.action, target: e.target, filters: e.filters, row_count: e.rowCount, sha256: e.sha256 })),
+    }, 200);
+  });
+  return router;
+}

@@ -1,0 +1,67 @@
+import type { Context } from 'hono';
+import type { Logger } from 'pino';
+import type { SerialStore } from '../../../../db/store';
+import { requireRole } from '../../auth/principal';
+import { notFound } from '../../http/apiError';
+import { createRouter } from '../../http/router';
+import { reportContext } from '../../../../reports/api/reportContext';
+import type { ReadQueue } from '../../../../reports/db/reportSource';
+import { serveAuditedFile } from '../../http/servedFile';
+import { businessReport, overviewReport, residencyReport } from '../../../../reports/reports';
+import { CONTENT_TYPES, exportMeta, fileNameOf, rowCountOf, type ExportFormat, type ExportInput } from '../../../../reports/exports/exportKinds';
+import { businessExportRoute, overviewExportRoutes, parseBusinessFile, residencyExportRoutes } from './exports.routes';
+import { renderExport } from '../../../../reports/exports/render';
+
+export interface ExportDeps {
+  store: SerialStore;
+  reads: ReadQueue;
+  minCohort: number;
+  adminToken: string;
+  now: () => number;
+  logger?: Logger;
+}
+
+/**
+ * GET /v1/exports/{overview|residency|business/:id}.{csv,json,pdf} and /v1/exports/overview.parquet
+ * (SPEC 9): the report built exactly as the report API builds it, rendered, recorded in the audit
+ * log, then served. Overview and business exports need marketing or higher, residency dpo.
+ */
+export function exportRoutes(deps: ExportDeps) {
+  const router = createRouter();
+  const ctx = reportContext(deps);
+  const run = (sql: string) => deps.reads.query({ sql, params: [] });
+
+  const serve = async (c: Context, input: ExportInput, format: ExportFormat, filters: Record<string, unknown>) => {
+    const bytes = await renderExport(input, format, exportMeta(deps.now()), run);
+    return serveAuditedFile(
+      c, deps,
+      { action: `export.${input.kind}.${format}`, target: input.kind === 'business' ? input.report.business : null, filters, rowCount: rowCountOf(input) },
+      { bytes, contentType: CONTENT_TYPES[format], fileName: fileNameOf(input, format) },
+    );
+  };
+
+  for (const { route } of overviewExportRoutes) router.use(route.path, requireRole('marketing', deps));
+  router.use('/v1/exports/business/*', requireRole('marketing', deps));
+  for (const { route } of residencyExportRoutes) router.use(route.path, requireRole('dpo', deps));
+
+  for (const { format, route } of overviewExportRoutes) {
+    router.openapi(route, async (c) => {
+      const query = c.req.valid('query');
+      return serve(c, { kind: 'overview', report: await overviewReport(ctx, query) }, format, { ...query });
+    });
+  }
+  for (const { format, route } of residencyExportRoutes) {
+    router.openapi(route, async (c) => {
+      const query = c.req.valid('query');
+      return serve(c, { kind: 'residency', report: await residencyReport(ctx, query) }, format, { ...query });
+    });
+  }
+  router.openapi(businessExportRoute, async (c) => {
+    const { id, format } = parseBusinessFile(c.req.valid('param').file)!;
+    const query = c.req.valid('query');
+    const report = await businessReport(ctx, id, query);
+    if (!report) throw notFound(`business ${id} is not registered`);
+    return serve(c, { kind: 'business', report }, format, { business: id, ...query });
+  });
+  return router;
+}
