@@ -1,9 +1,9 @@
 import { commitEvents } from '../../../db/eventStore';
 import type { Demo } from '../../../ingest/demo/generateDemo';
 import { ProgressBar } from '../../../ingest/demo/progress';
-import { loadConfig } from '../config';
-import { createLogger } from '../logger';
-import { openRuntime, type Runtime } from '../runtime';
+import { loadConfig } from '../../server/config';
+import { createLogger } from '../../server/logger';
+import { openRuntime, type Runtime } from '../../server/runtime';
 import { anonymisedRowBatches, rowContext } from './anonymisedRows';
 import { BENCH_ADMIN_TOKEN, benchServerEnv } from './benchServerEnv';
 

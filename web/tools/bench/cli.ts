@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runCli, UsageError } from '../cliMain';
+import { runCli, UsageError } from '../../server/cliMain';
 import { formatResults } from './resultsTable';
 import { runBench, type BenchOptions } from './runBench';
 

@@ -89,7 +89,7 @@ function postgresSection(r: BenchResults): TableSection {
   const p = r.postgres;
   if ('skipped' in p) return { title: '4. PostgreSQL 15', rows: [], notes: [`comparison skipped: ${p.skipped}`] };
   return {
-    title: `4. ${p.version}: the same reports, straightforward SQL (web/server/bench/postgresReportSql.ts)`,
+    title: `4. ${p.version}: the same reports, straightforward SQL (web/tools/bench/postgresReportSql.ts)`,
     header: ['report', 'days', 'cold', 'warm p50', 'p95', 'runs'],
     align: 'lrrrrr',
     rows: p.reports.map((x) => [x.report, String(x.days), formatMs(x.coldMs), formatMs(x.warm.p50Ms), formatMs(x.warm.p95Ms), String(x.warm.runs)]),

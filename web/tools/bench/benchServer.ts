@@ -1,4 +1,4 @@
-import { startServerProcess, waitForHealth, type ServerProcess } from '../testing/serverProcess';
+import { startServerProcess, waitForHealth, type ServerProcess } from '../../server/testing/serverProcess';
 import { BENCH_ADMIN_TOKEN, benchServerEnv } from './benchServerEnv';
 import { processMemory } from './serverFootprint';
 

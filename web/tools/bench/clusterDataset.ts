@@ -1,5 +1,5 @@
 import { dateOfDay } from '../../../reports/period';
-import type { Runtime } from '../runtime';
+import type { Runtime } from '../../server/runtime';
 import { formatCount } from './textTable';
 
 export interface ClusteringFigures {

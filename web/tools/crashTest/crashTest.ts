@@ -5,9 +5,9 @@ import { derivedRowsDiffering } from '../../../db/derivedCheck';
 import { openDatabase, queryRows } from '../../../db/duckdb';
 import { Pseudonymiser } from '../../../ingest/anonymise/pseudonym';
 import { Random } from '../../../ingest/demo/random';
-import { decodeKey } from '../secrets';
-import { businessBody } from '../testing/testRuntime';
-import { freePort, startServerProcess, waitForHealth, type ServerProcess } from '../testing/serverProcess';
+import { decodeKey } from '../../server/secrets';
+import { businessBody } from '../../server/testing/testRuntime';
+import { freePort, startServerProcess, waitForHealth, type ServerProcess } from '../../server/testing/serverProcess';
 
 /**
  * The crash test (issue 7): a loader sends batches continuously, retrying each until it is

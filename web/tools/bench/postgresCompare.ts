@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Demo } from '../../../ingest/demo/generateDemo';
 import { ProgressBar } from '../../../ingest/demo/progress';
-import { freePort } from '../testing/serverProcess';
+import { freePort } from '../../server/testing/serverProcess';
 import { latencyStats, type LatencyStats } from './latencyStats';
 import { loadPostgres, type PostgresLoadFigures } from './postgresLoad';
 import { crossCheckOverview, type CrossCheck } from './crossCheck';
