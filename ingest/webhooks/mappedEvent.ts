@@ -1,6 +1,6 @@
 import type { CATEGORIES, EventType, PRICING_TYPES } from '../events/eventSchema';
 
-export type WebhookChannel = 'whatsapp' | 'messenger';
+export type WebhookChannel = 'whatsapp' | 'messenger' | 'instagram';
 
 /**
  * What a platform payload maps to: the fields of an IngestEvent (ingest/events/eventSchema.ts)

@@ -1,5 +1,19 @@
-import type { MappingResult } from './mappedEvent';
+import type { MappingResult, WebhookChannel } from './mappedEvent';
 import { emptyResult } from './mappedEvent';
+
+/**
+ * Messenger and Instagram messaging share one payload shape (entry[].messaging[] with sender,
+ * recipient, timestamp and message.mid / is_echo); they differ in the payload's `object`, the
+ * channel and the prefix of the event ids made from message ids.
+ */
+export interface MessagingPlatform {
+  object: 'page' | 'instagram';
+  channel: Extract<WebhookChannel, 'messenger' | 'instagram'>;
+  idPrefix: 'fb' | 'ig';
+}
+
+export const MESSENGER: MessagingPlatform = { object: 'page', channel: 'messenger', idPrefix: 'fb' };
+export const INSTAGRAM: MessagingPlatform = { object: 'instagram', channel: 'instagram', idPrefix: 'ig' };
 import { asArray, asObject, asText, eventId, unixToIso, unixToMs, type Json } from './payloadValues';
 
 // Reference values are "STOP NOTIFICATIONS" / "RESUME NOTIFICATIONS"; payloads in the wild also
@@ -11,7 +25,8 @@ function optinChange(status: string | undefined): 'customer.opted_out' | 'custom
   return undefined;
 }
 
-function mapMessaging(item: Json, entryTime: unknown, out: MappingResult): void {
+function mapMessaging(item: Json, entryTime: unknown, platform: MessagingPlatform, out: MappingResult): void {
+  const { channel, idPrefix } = platform;
   const sender = asText(asObject(item.sender)?.id);
   const recipient = asText(asObject(item.recipient)?.id);
   const at = unixToIso(item.timestamp, 'ms') ?? unixToIso(entryTime, 'ms');
@@ -29,12 +44,12 @@ function mapMessaging(item: Json, entryTime: unknown, out: MappingResult): void 
     out.events.push(
       echo
         ? {
-            id: eventId('fb', mid, 'sent'), type: 'message.sent', channel: 'messenger', customer, message: mid, at,
-            // Messenger has no pricing categories: a Page's message is filed as `service`.
+            id: eventId(idPrefix, mid, 'sent'), type: 'message.sent', channel, customer, message: mid, at,
+            // Messenger and Instagram have no pricing categories: a business's message is `service`.
             sender: 'agent', category: 'service', thread: { role: 'message', direction: 'out' },
           }
         : {
-            id: eventId('fb', mid, 'received'), type: 'message.received', channel: 'messenger', customer, message: mid, at,
+            id: eventId(idPrefix, mid, 'received'), type: 'message.received', channel, customer, message: mid, at,
             thread: { role: 'message', direction: 'in' },
           },
     );
@@ -44,20 +59,16 @@ function mapMessaging(item: Json, entryTime: unknown, out: MappingResult): void 
   for (const kind of ['delivery', 'read'] as const) {
     const receipt = asObject(item[kind]);
     if (!receipt) continue;
-    const watermarkMs = unixToMs(receipt.watermark, 'ms');
-    const when = at ?? (watermarkMs === undefined ? undefined : new Date(watermarkMs).toISOString());
+    // Messenger's receipts carry a watermark (and maybe mids); Instagram's messaging_seen names
+    // the one message read (`read.mid`), which covers nothing by time.
+    const mids = [...asArray(receipt.mids), receipt.mid].map(asText).filter((m): m is string => m !== undefined);
+    const watermarkMs = unixToMs(receipt.watermark, 'ms') ?? (mids.length > 0 ? 0 : undefined);
+    const when = at ?? (watermarkMs ? new Date(watermarkMs).toISOString() : undefined);
     if (!sender || watermarkMs === undefined || !when) {
       out.unmappable += 1;
       return;
     }
-    out.receipts.push({
-      kind: kind === 'delivery' ? 'delivered' : 'read',
-      channel: 'messenger',
-      customer: sender,
-      watermarkMs,
-      at: when,
-      mids: asArray(receipt.mids).map(asText).filter((m): m is string => m !== undefined),
-    });
+    out.receipts.push({ kind: kind === 'delivery' ? 'delivered' : 'read', channel, customer: sender, watermarkMs, at: when, mids });
     return;
   }
 
@@ -70,9 +81,9 @@ function mapMessaging(item: Json, entryTime: unknown, out: MappingResult): void 
       return;
     }
     out.events.push({
-      id: eventId('fb', 'optin', sender, type, String(Date.parse(at))),
+      id: eventId(idPrefix, 'optin', sender, type, String(Date.parse(at))),
       type,
-      channel: 'messenger',
+      channel,
       customer: sender,
       at,
     });
@@ -87,20 +98,21 @@ function mapMessaging(item: Json, entryTime: unknown, out: MappingResult): void 
       return;
     }
     // A business-level record: the Page, not a customer; Meta's free-text reason is dropped.
-    out.policies.push({ channel: 'messenger', action, at });
+    out.policies.push({ channel, action, at });
   }
   // Postbacks, reactions, referrals, handovers and fields added later are ignored.
 }
 
 /**
- * Messenger Platform webhook payload (object "page") -> events, watermark receipts and policy
- * records. Pure: no state, no clock. `messaging[]` and `standby[]` (the same events while
- * another app owns the thread) are read; texts, attachments and profiles never are.
+ * Messenger Platform (object "page") or Instagram messaging (object "instagram") webhook payload
+ * -> events, receipts and policy records. Pure: no state, no clock. `messaging[]` and `standby[]`
+ * (the same events while another app owns the thread) are read; texts, attachments and profiles
+ * never are.
  */
-export function mapMessengerPayload(payload: unknown): MappingResult {
+export function mapMessagingPayload(payload: unknown, platform: MessagingPlatform): MappingResult {
   const out = emptyResult();
   const root = asObject(payload);
-  if (!root || root.object !== 'page' || !Array.isArray(root.entry)) {
+  if (!root || root.object !== platform.object || !Array.isArray(root.entry)) {
     out.unmappable += 1;
     return out;
   }
@@ -112,9 +124,11 @@ export function mapMessengerPayload(payload: unknown): MappingResult {
     }
     for (const item of [...asArray(e.messaging), ...asArray(e.standby)]) {
       const m = asObject(item);
-      if (m) mapMessaging(m, e.time, out);
+      if (m) mapMessaging(m, e.time, platform, out);
       else out.unmappable += 1;
     }
   }
   return out;
 }
+
+export const mapMessengerPayload = (payload: unknown) => mapMessagingPayload(payload, MESSENGER);

@@ -8,13 +8,12 @@ import { ingestBatch, type IntakeDeps } from '../events/ingestBatch';
 import type { BodyItem } from '../events/bodyItem';
 import { KeyedLock } from './keyedLock';
 import type { MappedEvent, MappingResult, WebhookChannel } from './mappedEvent';
-import { mapMessengerPayload } from './messengerMapping';
 import { eventId } from './payloadValues';
 import { ThreadResolver } from './threadResolver';
 import { rethreadMerged } from './rethread';
 import { rawClaim } from '../identity/rawClaim';
 import type { IdentityClaim } from '../identity/planPersons';
-import { mapWhatsAppPayload } from './whatsappMapping';
+import { sourceOf } from './sources';
 
 export interface WebhookIntakeDeps extends IntakeDeps {
   store: SerialStore;
@@ -95,8 +94,8 @@ async function prepare(mapping: MappingResult, business: string, channel: Webhoo
     }
     const resolved = await resolver.resolve(event);
     prepared.items.push(toItem(event, business, resolved?.conversation));
-    // A Messenger echo already covered by a receipt that arrived before it.
-    if (channel === 'messenger' && resolved && event.type === 'message.sent') {
+    // A sent message (Messenger, Instagram) already covered by a receipt that arrived before it.
+    if (sourceOf(channel).receiptsCoverEarlier && resolved && event.type === 'message.sent') {
       const { deliveredMs, readMs } = await getWatermarks(deps.store.connection, business, channel, resolved.customerKey);
       const atMs = Date.parse(event.at);
       const kind = readMs !== null && atMs <= readMs ? 'read' : deliveredMs !== null && atMs <= deliveredMs ? 'delivered' : undefined;
@@ -146,7 +145,7 @@ export class WebhookIntake {
       await store.exclusive(() => countIntakeProblems(store.connection, business, channel, 'unparseable_payload', 1, nowMs));
       return { accepted: 0, duplicates: 0, problems: 1 };
     }
-    const mapping = channel === 'whatsapp' ? mapWhatsAppPayload(payload) : mapMessengerPayload(payload);
+    const mapping = sourceOf(channel).map(payload);
     const prepared = await store.exclusive(() => prepare(mapping, business, channel, deps));
     const outcome = prepared.items.length > 0
       ? await ingestBatch(prepared.items, new Set([business]), this.#pipelineDeps)

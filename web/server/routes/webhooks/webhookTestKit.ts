@@ -17,7 +17,7 @@ export async function registerWithWebhook(runtime: TestRuntime, id: string): Pro
 
 /** POSTs a payload's exact bytes, signed (or with the given signature header, or none). */
 export function postWebhook(
-  runtime: TestRuntime, channel: 'whatsapp' | 'messenger', business: string, body: string,
+  runtime: TestRuntime, channel: 'whatsapp' | 'messenger' | 'instagram', business: string, body: string,
   signature: string | null = hubSignature(body, APP_SECRET),
 ): Promise<Response> {
   return Promise.resolve(

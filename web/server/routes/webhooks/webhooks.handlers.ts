@@ -3,9 +3,7 @@ import { getWebhookSecrets } from '../../../../db/registry';
 import { ApiError, forbidden, unauthorized } from '../../http/apiError';
 import { readBodyCapped } from '../../http/readBody';
 import { writeFailure } from '../../http/writeFailure';
-import { acceptSubscription } from './handshake';
-import type { WebhookChannel } from '../../../../ingest/webhooks/mappedEvent';
-import { verifyHubSignature } from '../../../../ingest/webhooks/signature';
+import type { WebhookSource } from '../../../../ingest/webhooks/webhookSource';
 import { UNPARSEABLE, type WebhookIntake, type WebhookIntakeDeps } from '../../../../ingest/webhooks/webhookIntake';
 
 /** Meta batches up to 1000 updates; far below this. */
@@ -17,26 +15,24 @@ async function secretsOf(deps: WebhookIntakeDeps, business: string) {
 }
 
 /** GET: the subscription handshake. */
-export function handshakeHandler(deps: WebhookIntakeDeps) {
+export function handshakeHandler(deps: WebhookIntakeDeps, source: WebhookSource) {
   return async (c: Context) => {
     const secrets = await secretsOf(deps, c.req.param('business') ?? '');
-    const challenge = acceptSubscription(
-      { mode: c.req.query('hub.mode'), verifyToken: c.req.query('hub.verify_token'), challenge: c.req.query('hub.challenge') },
-      secrets?.verifyToken,
-    );
+    const challenge = source.handshake((name) => c.req.query(name), secrets?.verifyToken);
     if (challenge === undefined) throw forbidden('the webhook subscription was refused: unknown business or wrong verify token');
     return c.body(challenge, 200, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
   };
 }
 
 /** POST: verify the signature over the raw bytes, then parse, map and ingest. */
-export function eventsHandler(deps: WebhookIntakeDeps, intake: WebhookIntake, channel: WebhookChannel) {
+export function eventsHandler(deps: WebhookIntakeDeps, intake: WebhookIntake, source: WebhookSource) {
+  const { channel } = source;
   return async (c: Context) => {
     const business = c.req.param('business') ?? '';
     const secrets = await secretsOf(deps, business);
     if (!secrets) throw unauthorized('no webhook is configured for this business (set its app secret and verify token first)');
     const body = await readBodyCapped(c.req.raw, MAX_WEBHOOK_BYTES);
-    if (!verifyHubSignature(body, c.req.header('x-hub-signature-256'), secrets.appSecret)) {
+    if (!source.verify(body, (name) => c.req.header(name), secrets.appSecret)) {
       throw unauthorized('missing or wrong X-Hub-Signature-256; nothing was stored');
     }
     let payload: unknown;

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BusinessId } from '../../admin/businessSchemas';
 import { errorResponses } from '../../http/openapiSchemas';
+import { WEBHOOK_SOURCES } from '../../../../ingest/webhooks/sources';
 
 export const WebhookReply = z.object({
   accepted: z.number().int().openapi({ description: 'Events stored from this payload.' }),
@@ -8,15 +9,11 @@ export const WebhookReply = z.object({
   problems: z.number().int().openapi({ description: 'Parts not stored (unmappable or rejected); see GET /v1/businesses/{id}/intake-problems.' }),
 }).openapi('WebhookReply');
 
-const channels = [
-  { channel: 'whatsapp', name: 'WhatsApp Cloud API' },
-  { channel: 'messenger', name: 'Messenger Platform' },
-] as const;
 
 const params = z.object({ business: BusinessId });
 
 /** The contracts of the webhook endpoints (SPEC 6), for the OpenAPI document. */
-export const webhookRouteContracts = channels.flatMap(({ channel, name }) => [
+export const webhookRouteContracts = WEBHOOK_SOURCES.flatMap(({ channel, name }) => [
   createRoute({
     method: 'get',
     path: `/v1/webhooks/${channel}/{business}`,

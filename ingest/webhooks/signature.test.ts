@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { acceptSubscription } from './handshake';
-import { hubSignature, verifyHubSignature } from '../../../../ingest/webhooks/signature';
+import { acceptSubscription } from './metaHandshake';
+import { hubSignature, verifyHubSignature } from './signature';
 
 describe('X-Hub-Signature-256', () => {
   const body = Buffer.from('{"object":"page","entry":[]}');
