@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
-/** Reading export files back in tests: CSV by RFC 4180, PDF through pdftotext, Parquet through DuckDB. */
+/** Reading export files back in tests: CSV by RFC 4180, PDF through PDF.js, Parquet through DuckDB. */
 
 export function parseCsvRecords(text: string): string[][] {
   const records: string[][] = [];
@@ -62,23 +62,82 @@ export function parseCsvExport(text: string): CsvExport {
 export const utf8 = (bytes: Uint8Array) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 
 /**
- * Without any whitespace: pdftotext drops the space inside short words ("3 s" comes back as
- * "3s"), so PDF rows are compared as the run of their cells' text.
+ * Without any whitespace: how far apart two cells of a PDF row are printed is layout, not content
+ * (and a text extractor may or may not keep the space inside short words such as "3 s"), so PDF
+ * rows are compared as the run of their cells' text.
  */
 export const squash = (text: string) => text.replace(/\s+/g, '');
 
 /** A figure as the CSV writes it: empty for null. */
 export const csvText = (value: unknown) => (value === null || value === undefined ? '' : String(value));
 
+/** A run of text on a PDF page: its baseline's start (x, y), where it ends, its font size. */
+interface PdfTextItem {
+  text: string;
+  x: number;
+  y: number;
+  end: number;
+  size: number;
+}
+
+/**
+ * Runs in a child Node process (PDF.js's API is asynchronous; pdfText is not): reads the PDF on
+ * standard input with PDF.js's build for Node and prints, per page, its horizontal text items as
+ * JSON. The 14 standard PDF fonts are not embedded in a file; PDF.js reads their data from its
+ * own package.
+ */
+const PDF_ITEMS_SCRIPT = `
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+const pdfjs = createRequire(process.argv[1]).resolve('pdfjs-dist/legacy/build/pdf.mjs');
+const { getDocument } = await import(pathToFileURL(pdfjs).href);
+const standardFontDataUrl = join(dirname(pdfjs), '..', '..', 'standard_fonts') + '/';
+const document = await getDocument({ data: new Uint8Array(readFileSync(0)), standardFontDataUrl, isEvalSupported: false, verbosity: 0 }).promise;
+const pages = [];
+for (let n = 1; n <= document.numPages; n++) {
+  const page = await document.getPage(n);
+  const { items } = await page.getTextContent();
+  pages.push(items.filter((item) => 'str' in item && item.str.trim() !== '').map(({ str, transform: [, , c, d, x, y], width, height }) =>
+    ({ text: str, x, y, end: x + width, size: Math.hypot(c, d) || height || 1 })));
+  page.cleanup();
+}
+await document.destroy();
+process.stdout.write(JSON.stringify(pages));
+`;
+
+/**
+ * The text of a PDF through PDF.js (pdfjs-dist, an npm package: no system tool), laid out like
+ * pdftotext -layout prints it, so what a reader sees on one line is one line of text: per page
+ * the items on one baseline, left to right, a space where the PDF leaves a gap between two;
+ * lines top to bottom; each page ended by a form feed. Some 0.5 s a call (a Node process).
+ */
 export function pdfText(bytes: Uint8Array): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mpa-pdf-'));
-  try {
-    const file = join(dir, 'export.pdf');
-    writeFileSync(file, bytes);
-    return execFileSync('/usr/bin/pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const json = execFileSync(process.execPath, ['--input-type=module', '-e', PDF_ITEMS_SCRIPT, import.meta.filename], {
+    input: bytes, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+  });
+  return (JSON.parse(json) as PdfTextItem[][]).map((items) => layoutLines(items).map((line) => `${line}\n`).join('') + '\f').join('');
+}
+
+function layoutLines(items: PdfTextItem[]): string[] {
+  const lines: PdfTextItem[][] = [];
+  for (const item of [...items].sort((a, b) => b.y - a.y || a.x - b.x)) {
+    const line = lines.at(-1);
+    // One baseline give or take a fraction of the font size, never as much as a line's height.
+    if (line && Math.abs(line[0]!.y - item.y) < 0.4 * Math.min(line[0]!.size, item.size)) line.push(item);
+    else lines.push([item]);
   }
+  return lines.map((line) => {
+    let text = '';
+    let end = -Infinity;
+    for (const item of line.sort((a, b) => a.x - b.x)) {
+      if (text !== '' && item.x - end > 0.1 * item.size && !/\s$/.test(text)) text += ' ';
+      text += item.text;
+      end = Math.max(end, item.end);
+    }
+    return text.trimEnd();
+  });
 }
 
 export async function readParquet(bytes: Uint8Array): Promise<{ rows: Record<string, unknown>[]; metadata: Record<string, string> }> {
