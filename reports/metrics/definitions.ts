@@ -47,7 +47,30 @@ const DistinctCount = z.strictObject({
 export type DistinctCount = z.infer<typeof DistinctCount>;
 
 const Id = z.string().regex(/^[a-z][a-z0-9_]*$/);
-const common = { id: Id, label: z.string().min(1), formula: z.string().min(1) };
+/** How figures are read: a count, a duration in seconds, a share from 0 to 1, or a yes/no flag. */
+export const UNITS = ['count', 'seconds', 'rate', 'flag'] as const;
+/** The groups figures are shown in (dashboard tables, PDF tables), in order. */
+export const METRIC_GROUPS = [
+  { id: 'conversations', title: 'Conversations and responsiveness' },
+  { id: 'response_times', title: 'First response times' },
+  { id: 'audience', title: 'Audience reactions' },
+  { id: 'delivery', title: 'Delivery' },
+] as const;
+export type MetricGroupId = (typeof METRIC_GROUPS)[number]['id'];
+
+const common = {
+  id: Id,
+  /** The figure's name where there is room (definitions, the API catalogue). */
+  label: z.string().min(1),
+  /** Its name as a column header, the same on the dashboard and in exports. */
+  shortLabel: z.string().min(1).max(32),
+  unit: z.enum(UNITS),
+  group: z.enum(METRIC_GROUPS.map((g) => g.id) as [MetricGroupId, ...MetricGroupId[]]),
+  /** One line on what the figure means, for the people who read it. */
+  description: z.string().min(1),
+  /** Exactly how it is computed. */
+  formula: z.string().min(1),
+};
 
 const EventsCount = z.strictObject({
   ...common,
@@ -117,62 +140,88 @@ const MARKETING: EventFilter['categories'] = ['marketing', 'marketing_lite'];
 const DEFINITIONS = [
   {
     id: 'conversations', source: 'events', kind: 'count', label: 'Conversations',
+    shortLabel: 'Conversations', unit: 'count', group: 'conversations',
+    description: 'Conversations with a message in the period, in either direction.',
     formula: 'count(DISTINCT conversation) of message.* events in the period, message.failed aside (a failure reached nobody)',
     count: { distinct: 'conversation', where: { types: MESSAGES } },
     cohort: { distinct: 'customer', where: { types: MESSAGES } },
   },
   {
     id: 'customer_initiated', source: 'conversations', kind: 'count', label: 'Customer-initiated conversations',
+    shortLabel: 'Customer-initiated', unit: 'count', group: 'conversations',
+    description: 'Conversations the customer started, counted in the period they started in.',
     formula: 'conversations whose earliest message.* event (over all time) is message.received, counted in the period their start falls in',
   },
   {
     id: 'frt_median_s', source: 'conversations', kind: 'quantile', clock: 'calendar', q: 0.5, label: 'First response time, median (s)',
+    shortLabel: 'First response, median', unit: 'seconds', group: 'response_times',
+    description: 'Half of the customer-initiated conversations got a first reply from a person or a bot within this time.',
     formula: 'quantile_cont(first agent|bot message.sent at or after start - start, 0.5) over answered customer-initiated conversations',
   },
   {
     id: 'frt_p90_s', source: 'conversations', kind: 'quantile', clock: 'calendar', q: 0.9, label: 'First response time, p90 (s)',
+    shortLabel: 'First response, p90', unit: 'seconds', group: 'response_times',
+    description: 'Nine in ten customer-initiated conversations got a first reply within this time.',
     formula: 'quantile_cont(first agent|bot message.sent at or after start - start, 0.9) over answered customer-initiated conversations',
   },
   {
     id: 'frt_bh_median_s', source: 'conversations', kind: 'quantile', clock: 'business', q: 0.5, label: 'First response time in business hours, median (s)',
+    shortLabel: 'Business hours, median', unit: 'seconds', group: 'response_times',
+    description: "The median first response time, counting only time inside the business's opening hours.",
     formula: 'quantile_cont(seconds of [start, first response) inside opening hours in the business time zone, 0.5) over answered customer-initiated conversations',
   },
   {
     id: 'frt_bh_p90_s', source: 'conversations', kind: 'quantile', clock: 'business', q: 0.9, label: 'First response time in business hours, p90 (s)',
+    shortLabel: 'Business hours, p90', unit: 'seconds', group: 'response_times',
+    description: 'The 90th percentile first response time, counting only time inside opening hours.',
     formula: 'quantile_cont(seconds of [start, first response) inside opening hours in the business time zone, 0.9) over answered customer-initiated conversations',
   },
   {
-    id: 'response_rate_24h', source: 'conversations', kind: 'rate', answeredWithinS: 86_400, label: 'Response rate within 24 h',
+    id: 'response_rate_24h', source: 'conversations', kind: 'rate', answeredWithinS: 86_400, label: 'Answered within 24 hours',
+    shortLabel: 'Answered within 24 h', unit: 'rate', group: 'conversations',
+    description: 'Share of customer-initiated conversations answered by a person or a bot within 24 hours.',
     formula: 'customer-initiated conversations with first response - start <= 24 h / customer-initiated conversations',
   },
   {
     id: 'very_responsive', source: 'conversations', kind: 'badge', windowDays: 7, minResponseRate: 0.9, maxMedianFrtS: 900,
     responseRate: 'response_rate_24h', medianFrt: 'frt_median_s', label: 'Very responsive',
+    shortLabel: 'Very responsive', unit: 'flag', group: 'conversations',
+    description: 'Over the last 7 days: at least 90% answered within 24 h and a median first response of 15 minutes or less.',
     formula: 'over the 7 days ending at `to`: response_rate_24h >= 0.90 and frt_median_s <= 900 (false when either is null)',
   },
   {
     id: 'block_rate', source: 'events', kind: 'rate', label: 'Block rate',
+    shortLabel: 'Block rate', unit: 'rate', group: 'audience',
+    description: 'Share of the customers sent a message who blocked the business.',
     formula: 'count(DISTINCT customer with customer.blocked) / count(DISTINCT customer with message.sent)',
     numerator: customersWith('customer.blocked'), denominator: sentTo(),
   },
   {
     id: 'mute_rate', source: 'events', kind: 'rate', label: 'Mute rate',
+    shortLabel: 'Mute rate', unit: 'rate', group: 'audience',
+    description: 'Share of the customers sent a message who muted the business.',
     formula: 'count(DISTINCT customer with customer.muted) / count(DISTINCT customer with message.sent)',
     numerator: customersWith('customer.muted'), denominator: sentTo(),
   },
   {
     id: 'report_rate', source: 'events', kind: 'rate', label: 'Report rate',
+    shortLabel: 'Report rate', unit: 'rate', group: 'audience',
+    description: 'Share of the customers sent a message who reported the business.',
     formula: 'count(DISTINCT customer with customer.reported) / count(DISTINCT customer with message.sent)',
     numerator: customersWith('customer.reported'), denominator: sentTo(),
   },
   {
     id: 'opt_out_rate', source: 'events', kind: 'rate', label: 'Opt-out rate',
+    shortLabel: 'Opt-out rate', unit: 'rate', group: 'audience',
+    description: 'Share of the customers sent marketing who opted out of marketing messages.',
     formula: 'count(DISTINCT customer with customer.opted_out) / count(DISTINCT customer sent a marketing or marketing_lite message, ' +
       'by the send\'s category or the one a delivered/read status reported)',
     numerator: customersWith('customer.opted_out'), denominator: sentTo({ categories: MARKETING }),
   },
   {
     id: 'delivery_rate', source: 'events', kind: 'rate', label: 'Delivery rate',
+    shortLabel: 'Delivery rate', unit: 'rate', group: 'delivery',
+    description: "Share of the messages that could be delivered that were delivered (the platform's caps aside).",
     formula: 'count(DISTINCT attempted message not limited, with a delivered or read status) / count(DISTINCT attempted message not limited). ' +
       'Attempted: a message.sent or message.failed, in the period of its earliest send, else (no send) of its earliest failure; ' +
       'a failure alone does not tell the channel, so with a channel filter or per channel only messages with a send count. ' +
@@ -181,12 +230,16 @@ const DEFINITIONS = [
   },
   {
     id: 'read_rate', source: 'events', kind: 'rate', label: 'Read rate',
+    shortLabel: 'Read rate', unit: 'rate', group: 'delivery',
+    description: 'Share of the messages that could be delivered that were read.',
     formula: 'count(DISTINCT attempted message not limited, with a read status) / count(DISTINCT attempted message not limited) ' +
       '(attempted and limited as for delivery_rate)',
     numerator: attempted({ status: 'read', limited: false }), denominator: attempted({ limited: false }),
   },
   {
     id: 'limited_rate', source: 'events', kind: 'rate', label: 'Limited by the platform',
+    shortLabel: 'Limited by the platform', unit: 'rate', group: 'delivery',
+    description: 'Share of the messages the platform did not deliver because of its own caps on marketing messages.',
     formula: 'count(DISTINCT attempted message that failed with 131049 or 130472) / count(DISTINCT attempted message) ' +
       '(attempted as for delivery_rate)',
     numerator: attempted({ limited: true }), denominator: attempted(),
@@ -210,6 +263,7 @@ function validate(definitions: readonly unknown[]): MetricDefinition[] {
   const parsed = definitions.map((d) => MetricDefinition.parse(d));
   const ids = new Set(parsed.map((d) => d.id));
   if (ids.size !== parsed.length) throw new Error('metric ids must be unique');
+  if (new Set(parsed.map((d) => d.shortLabel)).size !== parsed.length) throw new Error('metric short labels must be unique');
   for (const d of parsed) {
     if (d.kind === 'badge' && (!ids.has(d.responseRate) || !ids.has(d.medianFrt))) throw new Error(`${d.id}: unknown input metric`);
     if (d.source === 'events') {

@@ -167,6 +167,25 @@ describe('the dashboard in a real browser', () => {
     await page.context().close();
   });
 
+  it('heads every metric column with the catalogue\'s short label, on the overview and a business page', async () => {
+    const catalogue = await api<{ metrics: { id: string; short_label: string; unit: string }[] }>('/v1/metrics');
+    const labelOf = new Map(catalogue.metrics.map((m) => [m.id, m.short_label]));
+    const headers = (page: Page) => page.$$eval('thead th[data-metric]', (cells) => cells.map((c) => [c.getAttribute('data-metric')!, c.textContent!.trim()]));
+    const page = await signedInPage('marketing@example.com', PASSWORDS.marketing);
+    await page.waitForSelector('thead th[data-metric]');
+    const overview = await headers(page);
+    expect(overview.length).toBeGreaterThanOrEqual(8);
+    for (const [id, text] of overview) expect(text, id).toBe(labelOf.get(id));
+    await page.locator('tbody tr[data-business] th a').first().click();
+    await page.getByRole('heading', { name: 'First response time' }).waitFor();
+    await page.waitForSelector('table caption');
+    // Other columns (sent messages, the pricing counts) are no metrics of the catalogue.
+    const business = (await headers(page)).filter(([id]) => labelOf.has(id));
+    // Series, channel and template tables: the metrics the page shows.
+    expect(new Set(business.map(([id]) => id))).toEqual(new Set([...labelOf.keys()].filter((id) => !['very_responsive', 'customer_initiated', 'frt_bh_p90_s'].includes(id))));
+    for (const [id, text] of business) expect(text, id).toBe(labelOf.get(id));
+  });
+
   it('shows a DPO each business\'s residency flag and locations as the API reports them', async () => {
     const page = await signedInPage('dpo@example.com', PASSWORDS.dpo);
     // The period chosen on the overview goes along to the privacy page.

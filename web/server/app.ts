@@ -6,6 +6,7 @@ import { webhookRoutes } from './routes/webhooks/webhooks.index';
 import { reportRoutes } from './routes/reports/reports.index';
 import { auditRoutes } from './routes/audit/audit.index';
 import { exportRoutes } from './routes/exports/exports.index';
+import { metricsRoutes } from './routes/metrics/metrics.index';
 import { adminRoutes } from './admin/adminRoutes';
 import { authRoutes } from './auth/authRouter';
 import { webhookAdminRoutes } from './admin/webhookAdminRoutes';
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', adminRoutes({ ...deps, onRegistryChanged: () => deps.registry.reload() }));
   app.route('/', webhookRoutes(deps));
   app.route('/', webhookAdminRoutes(deps));
+  app.route('/', metricsRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', exportRoutes(deps));
   app.route('/', auditRoutes(deps));

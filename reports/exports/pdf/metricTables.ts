@@ -1,40 +1,21 @@
 import type { Content, TableCell } from 'pdfmake/interfaces';
 import type { MetricRow } from '../../metrics/computeMetrics';
-import { METRICS, type MetricId } from '../../metrics/definitions';
+import { METRIC_GROUPS, METRICS, type MetricId } from '../../metrics/definitions';
 import { formatMetric, NO_DATA, suppressedText } from './figures';
 import { dataTable, figureCell, note, subheading, type Column } from './pdfLayout';
 
 /**
- * The metrics of SPEC 7 as four tables (too many columns for one page width, and a withheld
- * figure's "fewer than k customers" must fit its cell on one line). Rows are businesses,
- * days/weeks or channels.
+ * The metrics as one table per group of the catalogue (too many columns for one page width, and
+ * a withheld figure's "fewer than k customers" must fit its cell on one line), headed by the
+ * catalogue's short labels. Rows are businesses, days/weeks or channels.
  */
 
-export const METRIC_GROUPS: [string, MetricId[]][] = [
-  ['Conversations and responsiveness', ['conversations', 'customer_initiated', 'response_rate_24h', 'very_responsive']],
-  ['First response times', ['frt_median_s', 'frt_p90_s', 'frt_bh_median_s', 'frt_bh_p90_s']],
-  ['Audience reactions', ['block_rate', 'mute_rate', 'report_rate', 'opt_out_rate']],
-  // Apart: with the residency flag of the overview, seven figures leave a business's name no room.
-  ['Delivery', ['delivery_rate', 'read_rate', 'limited_rate']],
-];
+/** The catalogue's groups, each with its metrics in catalogue order. */
+export const PDF_METRIC_GROUPS: [string, MetricId[]][] = METRIC_GROUPS.map((g) => [
+  g.title, METRICS.filter((m) => m.group === g.id).map((m) => m.id as MetricId),
+]);
 
-const SHORT_LABELS: Record<MetricId, string> = {
-  conversations: 'Conversations',
-  customer_initiated: 'Customer-initiated',
-  frt_median_s: 'First response, median',
-  frt_p90_s: 'First response, p90',
-  frt_bh_median_s: 'Business hours, median',
-  frt_bh_p90_s: 'Business hours, p90',
-  response_rate_24h: 'Answered within 24 h',
-  very_responsive: 'Very responsive',
-  block_rate: 'Block rate',
-  mute_rate: 'Mute rate',
-  report_rate: 'Report rate',
-  opt_out_rate: 'Opt-out rate',
-  delivery_rate: 'Delivery rate',
-  read_rate: 'Read rate',
-  limited_rate: 'Limited by the platform',
-};
+const SHORT_LABELS = new Map(METRICS.map((m) => [m.id, m.shortLabel]));
 
 export interface MetricTableRow {
   label: string;
@@ -49,7 +30,7 @@ const FIGURE_WIDTH = 86;
 function metricTable(rowHeader: string, ids: MetricId[], rows: MetricTableRow[], k: number, extraHeaders: string[]): Content {
   const columns: Column[] = [
     { header: rowHeader, width: '*' },
-    ...ids.map((id): Column => ({ header: SHORT_LABELS[id], width: FIGURE_WIDTH, align: 'right' })),
+    ...ids.map((id): Column => ({ header: SHORT_LABELS.get(id)!, width: FIGURE_WIDTH, align: 'right' })),
     ...extraHeaders.map((h): Column => ({ header: h, width: 62 })),
   ];
   return dataTable(columns, rows.map((row): (string | TableCell)[] => [
@@ -60,9 +41,9 @@ function metricTable(rowHeader: string, ids: MetricId[], rows: MetricTableRow[],
 }
 
 export function metricTables(rowHeader: string, rows: MetricTableRow[], k: number, extraHeaders: string[] = []): Content[] {
-  return METRIC_GROUPS.flatMap(([title, ids], i) => [
+  return PDF_METRIC_GROUPS.flatMap(([title, ids], i) => [
     subheading(title),
-    metricTable(rowHeader, ids, rows, k, i === METRIC_GROUPS.length - 1 ? extraHeaders : []),
+    metricTable(rowHeader, ids, rows, k, i === PDF_METRIC_GROUPS.length - 1 ? extraHeaders : []),
   ]);
 }
 

@@ -8,7 +8,7 @@ import type { BusinessReport, OverviewReport, ResidencyReport } from '../../../.
 import { REGION_CLASSES } from '../../../../reports/residency/regionClass';
 import { csvText, parseCsvExport, pdfText, readParquet, squash, utf8 } from '../../../../reports/testing/exportFiles';
 import { formatCustomers, formatMetric, NO_DATA, suppressedText } from '../../../../reports/exports/pdf/figures';
-import { METRIC_GROUPS } from '../../../../reports/exports/pdf/metricTables';
+import { PDF_METRIC_GROUPS } from '../../../../reports/exports/pdf/metricTables';
 import { PRICING_HEADERS } from '../../../../reports/exports/pdf/businessPdf';
 import { PRICING_FIGURES } from '../../../../reports/metrics/pricingBreakdown';
 
@@ -53,7 +53,7 @@ const hasRow = (text: string, cells: string[]) => squash(text).includes(squash(c
 type Figures = Record<string, unknown> & { suppressed: readonly string[] };
 /** The rows of the three metric tables (pdf/metricTables.ts) for one row of the report. */
 const metricRows = (label: string, row: Figures, k: number) =>
-  METRIC_GROUPS.map(([, ids]) => [label, ...ids.map((id) => formatMetric(id, row[id] as number | boolean | null, row.suppressed.includes(id), k))]);
+  PDF_METRIC_GROUPS.map(([, ids]) => [label, ...ids.map((id) => formatMetric(id, row[id] as number | boolean | null, row.suppressed.includes(id), k))]);
 
 beforeAll(async () => {
   rt = await startTestRuntime();
