@@ -1,15 +1,5 @@
 import { apiGet } from './api';
-import type { MetricColumn } from './reportTypes';
-
-/** An entry of GET /v1/metrics: the figure's field, its labels, unit, group and meaning. */
-export interface MetricEntry {
-  id: string;
-  label: string;
-  short_label: string;
-  unit: 'count' | 'seconds' | 'rate' | 'flag';
-  group: string;
-  description: string;
-}
+import type { MetricColumn, MetricEntry } from './reportTypes';
 
 // The catalogue is the server's (reports/metrics/definitions.ts); the dashboard reads it once.
 const catalogue = $state<{ metrics: MetricEntry[] }>({ metrics: [] });
