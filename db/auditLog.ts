@@ -5,7 +5,7 @@ import { auditLog } from './schema';
 import type { SerialStore } from './store';
 
 /**
- * The audit log (SPEC 9, 11): who read, exported or erased what, when, with which filters, how
+ * The audit log: who read, exported or erased what, when, with which filters, how
  * many rows and the SHA-256 of the exact bytes served. Never a raw identifier of a customer:
  * actors are user emails or "admin", filters are report parameters, targets are business ids,
  * and an erasure request is recorded without the person it named.

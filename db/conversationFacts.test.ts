@@ -79,7 +79,7 @@ describe('conversation facts from write-time parts', () => {
     await commitEvents(connection, [sent('c1', 2, 'automation')]);
     const [fact] = await merged(connection);
     expect(fact!.first).toBe(2);
-    expect(fact!.start).toBe(10); // started_at > first_at: not customer-initiated (SPEC 7)
+    expect(fact!.start).toBe(10); // started_at > first_at: not customer-initiated
   });
 
   it("keeps two businesses' conversations apart when their keys are equal, folded or not", async () => {

@@ -22,7 +22,7 @@ export interface ConversationFactRow {
   lastAtMicros: number;
 }
 
-/** Senders whose message.sent is a first response (SPEC 7: automation replies never count). */
+/** Senders whose message.sent is a first response (automation replies never count). */
 const RESPONDERS = new Set(['agent', 'bot']);
 
 const earlier = (a: number | null, b: number) => (a === null || b < a ? b : a);

@@ -9,7 +9,7 @@ TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW XK`;
 
 export const COUNTRY_CODES: ReadonlySet<string> = new Set(ASSIGNED.split(/\s+/).filter(Boolean));
 
-/** The region stored when nothing places a customer (SPEC 4). */
+/** The region stored when nothing places a customer. */
 export const UNKNOWN_REGION = 'ZZ';
 
 export function isCountryCode(value: string): boolean {

@@ -56,7 +56,7 @@ export async function openDatabase(path: string, options: OpenOptions = {}): Pro
       // most this much WAL to replay at start (~4 s).
       checkpoint_threshold: '128MB',
     });
-    // Timestamps are UTC everywhere (SPEC 7), whatever the machine's zone.
+    // Timestamps are UTC everywhere, whatever the machine's zone.
     const connection = await instance.connect();
     await connection.run("SET GLOBAL TimeZone = 'UTC'");
     connection.closeSync();

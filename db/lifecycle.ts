@@ -9,7 +9,7 @@ async function personsOf(connection: DuckDBConnection, business: string, identit
   return [...new Set(((await loadPersons(connection, identities)).get(business) ?? []).map((r) => r.person))];
 }
 
-// Deletions of the data lifecycle (SPEC 11): retention and erasure. Both run on the event
+// Deletions of the data lifecycle: retention and erasure. Both run on the event
 // writer's connection (EventWriter.exclusive) while the admin store is held too, so no insert
 // of events or of webhook state can interleave; each is one transaction.
 

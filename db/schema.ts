@@ -109,7 +109,7 @@ const conversationFactColumns = () => ({
   // The earliest message.* event of the conversation.
   firstAt: timestamptz('first_at').notNull(),
   // The earliest message.received, and its customer and channel: the start when it is also
-  // the earliest message.* event (a customer-initiated conversation, SPEC 7).
+  // the earliest message.* event (a customer-initiated conversation).
   startedAt: timestamptz('started_at'),
   customer: uhugeint('customer'),
   channel: varchar('channel', { length: 16 }),
@@ -136,7 +136,7 @@ const messageFactColumns = () => ({
   sender: varchar('sender', { length: 16 }),
   category: varchar('category', { length: 32 }),
   template: varchar('template', { length: 512 }),
-  // A message.delivered or message.read event exists (read implies delivered, SPEC 7).
+  // A message.delivered or message.read event exists (read implies delivered).
   delivered: boolean('delivered').notNull(),
   read: boolean('read').notNull(),
   // The category a status reported (the platform's billing category; it corrects the send's).
@@ -260,7 +260,7 @@ export const webhookIntakeProblems = pgTable(
   (t) => [primaryKey({ columns: [t.business, t.channel, t.kind] })],
 );
 
-// Dashboard users (SPEC 5). Passwords are scrypt hashes; sessions are kept as the SHA-256 of the
+// Dashboard users. Passwords are scrypt hashes; sessions are kept as the SHA-256 of the
 // cookie's random token, so a copy of the database cannot be used to log in.
 export const users = pgTable(
   'users',

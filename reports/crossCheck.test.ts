@@ -6,7 +6,7 @@ import { pricingBreakdown } from './metrics/pricingBreakdown';
 import { business, openEventsDb, type EventsDb, type TestEvent } from './testing/eventsDb';
 import { insertPlatformEvents, type PlatformEvent } from './testing/platformEvents';
 
-// A seeded random event set, and a deliberately naive second implementation of SPEC 7/8 written
+// A seeded random event set, and a deliberately naive second implementation of the metric and residency definitions (docs/metrics.md) written
 // straight from the text (loops over all events, minute-by-minute business hours). The engine
 // must agree with it on every figure.
 
@@ -87,7 +87,7 @@ function withPlatformFormats(events: TestEvent[], seed: number): PlatformEvent[]
   return out;
 }
 
-// ---- the naive reference, from SPEC 7 and 8 ----
+// ---- the naive reference, from the definitions ----
 const at = (e: TestEvent) => Date.parse(e.at);
 const inPeriod = (e: TestEvent) => at(e) >= START && at(e) < END;
 const distinct = (xs: (string | null | undefined)[]) => new Set(xs).size;

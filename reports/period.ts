@@ -1,5 +1,5 @@
 /**
- * Report periods (SPEC 7): `from`..`to` are UTC calendar dates, both inclusive, so a period
+ * Report periods: `from`..`to` are UTC calendar dates, both inclusive, so a period
  * covers the instants [from 00:00Z, to+1 00:00Z). Days are counted as whole UTC days since the
  * epoch ("day numbers"), which lets SQL and TypeScript bucket the same way without any
  * time-zone setting of the database session.

@@ -10,7 +10,7 @@ import { templateBreakdown, type TemplateRow } from './metrics/templateBreakdown
 import { pricingBreakdown, type PricingRow } from './metrics/pricingBreakdown';
 
 /**
- * The three reports of SPEC 9, as plain objects. The report API serves them as JSON; the exports
+ * The three reports, as plain objects. The report API serves them as JSON; the exports
  * (CSV/JSON/PDF/Parquet, later) must render these same objects, so a file and the screen can
  * never disagree. Each takes the registry once and reads events through a ReportSource.
  */

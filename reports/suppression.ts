@@ -1,5 +1,5 @@
 /**
- * Small-cohort suppression (SPEC 9), one rule for the report API and every export: a figure
+ * Small-cohort suppression, one rule for the report API and every export: a figure
  * computed from at least 1 but fewer than k (MIN_COHORT) distinct customers is replaced by null
  * and its path is named in the row's `suppressed` list. A figure from no customer at all is not
  * suppressed (a count is 0, a rate or a time is null already). Which customers count for each

@@ -6,7 +6,7 @@ import { BoundedCache, ScopedBoundedCache } from './boundedCache';
 import { parsePhoneIdentity, phoneIdentity } from './customerIdentity';
 import { Pseudonymiser } from './pseudonym';
 
-/** SPEC 4 written out: HMAC-SHA256(key, business \0 kind \0 value), UTF-8, lower-case hex. */
+/** The pseudonym written out: HMAC-SHA256(key, business \0 kind \0 value), UTF-8, lower-case hex. */
 const spec = (key: Buffer, business: string, kind: string, value: string) =>
   createHmac('sha256', key).update(`${business}\u0000${kind}\u0000${value}`, 'utf8').digest('hex');
 const KINDS = ['customer', 'conversation', 'message', 'event'] as const;
@@ -22,7 +22,7 @@ describe('Pseudonymiser', () => {
     expect(long.pseudonym('acme', 'conversation', 'thread-81')).toBe('5e3b9f66165cde42b5c6eee66d5666538a962d31f52e972ede9e5cdd6233cfca');
   });
 
-  it('follows SPEC 4, cached or not', () => {
+  it('follows the pseudonym formula, cached or not', () => {
     const key = randomBytes(32);
     const p = new Pseudonymiser(key);
     for (let round = 0; round < 2; round++) {
@@ -37,7 +37,7 @@ describe('Pseudonymiser', () => {
     expect(new Pseudonymiser(randomBytes(32)).pseudonym('acme', 'customer', '+393331234567')).not.toBe(spec(key, 'acme', 'customer', '+393331234567'));
   });
 
-  it('follows SPEC 4 for every key length, values around the block boundaries, unicode and lone surrogates', () => {
+  it('follows the pseudonym formula for every key length, values around the block boundaries, unicode and lone surrogates', () => {
     for (const keyLength of [32, 48, 64, 65, 100]) {
       const key = randomBytes(keyLength);
       const p = new Pseudonymiser(key);
@@ -50,7 +50,7 @@ describe('Pseudonymiser', () => {
     }
   });
 
-  it('follows SPEC 4 on random keys, businesses and values (property)', () => {
+  it('follows the pseudonym formula on random keys, businesses and values (property)', () => {
     fc.assert(fc.property(
       fc.uint8Array({ minLength: 32, maxLength: 130 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom(...KINDS), fc.string({ unit: 'binary', maxLength: 300 }),
       (key, business, kind, value) => new Pseudonymiser(Buffer.from(key)).pseudonym(business, kind, value) === spec(Buffer.from(key), business, kind, value),

@@ -12,7 +12,7 @@ export type IdentifierKind = 'customer' | 'conversation' | 'message' | 'event';
 const CACHE_GENERATION = 40_000;
 
 /**
- * Keyed pseudonyms (SPEC 4): HMAC-SHA256(key, business \0 kind \0 value) in hex. Never a plain
+ * Keyed pseudonyms: HMAC-SHA256(key, business \0 kind \0 value) in hex. Never a plain
  * hash: every phone number can be hashed by enumeration. The business is part of the input, so
  * one person gets unrelated pseudonyms at two businesses.
  */
@@ -60,7 +60,7 @@ export class Pseudonymiser {
     return pseudonym;
   }
 
-  /** SPEC 4's HMAC-SHA256 in lower-case hex, by node:crypto (some 2 µs for an identifier). */
+  /** The pseudonym's HMAC-SHA256 in lower-case hex, by node:crypto (some 2 µs for an identifier). */
   private hmac(business: string, kind: IdentifierKind, value: string): string {
     return createHmac('sha256', this.key).update(`${business}\u0000${kind}\u0000${value}`, 'utf8').digest('hex');
   }

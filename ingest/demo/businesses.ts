@@ -54,7 +54,7 @@ export interface DemoBusiness {
   marketing: MarketingProfile;
   /**
    * Conversations processed outside the primary location (processed_in), by country. A country
-   * not among `locations` shows up as undeclared processing in the residency report (SPEC 8).
+   * not among `locations` shows up as undeclared processing in the residency report.
    */
   processedElsewhere: [string, number][];
   /** WhatsApp webhooks give wa_id without "+": some integrations pass it on as is. */

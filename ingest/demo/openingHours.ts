@@ -68,7 +68,7 @@ type Interval = readonly [number, number];
 
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-/** A business's opening hours (SPEC 5 business_hours) in its time zone. */
+/** A business's opening hours (business_hours) in its time zone. */
 export class OpeningHours {
   readonly #days: Interval[][];
 

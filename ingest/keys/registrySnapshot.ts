@@ -4,7 +4,7 @@ import { UNKNOWN_REGION } from '../../db/countries';
 import { hashIngestKey } from './ingestKeys';
 
 export interface KnownBusiness {
-  /** Where this business's data is processed when an event does not say (SPEC 3). */
+  /** Where this business's data is processed when an event does not say. */
   primaryProcessingCountry: string;
 }
 

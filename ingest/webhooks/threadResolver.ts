@@ -7,7 +7,7 @@ import type { MappedEvent, WebhookChannel } from './mappedEvent';
 export const THREAD_GAP_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Which thread a message at `atMs` joins (SPEC 6: the customer's thread, a new one after 24
+ * Which thread a message at `atMs` joins (the customer's thread, a new one after 24
  * hours without a message, in either direction). Threads are keyed by the time they started
  * (as first seen), and that key never changes once events carry it:
  * - within 24 h after the customer's previous recorded message: that message's thread;

@@ -4,7 +4,7 @@ import { dayNumber, isIsoDate } from '../period';
 import { LOCATION_STATUSES } from '../residency/locationStatus';
 import { CHANNELS } from '../vocabulary';
 
-/** Query and reply schemas of the report API (SPEC 9), shared by the route contracts. */
+/** Query and reply schemas of the report API, shared by the route contracts. */
 
 /** Longest period a report covers: beyond the retention window (400 days) nothing is kept anyway. */
 export const MAX_PERIOD_DAYS = 731;

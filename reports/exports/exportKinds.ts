@@ -25,7 +25,7 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   parquet: 'application/vnd.apache.parquet',
 };
 
-/** Written into every file besides the report itself (SPEC 9). */
+/** Written into every file besides the report itself. */
 export interface ExportMeta {
   /** RFC 3339, UTC. */
   generatedAt: string;

@@ -2,7 +2,7 @@ import type { BusinessHours } from '../../db/registry';
 import { DAY_MS } from '../period';
 
 /**
- * Business-hours durations (SPEC 7, the `frt_bh_*` variant): the seconds of [start, end) that fall
+ * Business-hours durations (the `frt_bh_*` variant): the seconds of [start, end) that fall
  * inside a business's weekly opening intervals, read as wall-clock times in its IANA time zone.
  *
  * The opening intervals are computed in TypeScript rather than in SQL: a local opening time is

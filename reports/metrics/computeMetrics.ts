@@ -12,7 +12,7 @@ import {
 import { CONVERSATION_METRICS, METRICS, type ConversationMetric, type MetricId } from './definitions';
 import { rowsByBusinessOf } from './perBusiness';
 
-/** The metrics of one row: SPEC 9's overview fields, with the small-cohort ones null and named. */
+/** The metrics of one row: the overview's fields, with the small-cohort ones null and named. */
 export type MetricValues = { [K in MetricId]: K extends 'very_responsive' ? boolean : number | null };
 export type MetricRow = MetricValues & { suppressed: string[] };
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CATEGORIES, EVENT_TYPES, MESSAGE_TYPES, SENDERS } from '../vocabulary';
 
 /**
- * Every metric of the reports (SPEC 7), defined once, as data. The report API, the dashboard and
+ * Every metric of the reports, defined once, as data. The report API, the dashboard and
  * the exports all compute from this list, so a figure means the same everywhere. Each definition
  * is validated at load (zod) and compiled to SQL (events metrics, ./compileSql.ts) or
  * aggregated over per-conversation facts (conversation metrics, ./conversationMetricsSql.ts) by
@@ -18,7 +18,7 @@ import { CATEGORIES, EVENT_TYPES, MESSAGE_TYPES, SENDERS } from '../vocabulary';
  * - `conversations`: the customer-initiated conversations whose start falls in the period, with
  *   their first response (see ./conversationMetricsSql.ts).
  *
- * Suppression (SPEC 9): each metric names the customers it is computed from (its cohort):
+ * Suppression: each metric names the customers it is computed from (its cohort):
  * for a rate, the customers of its denominator; for a count of conversations, the customers in
  * them; for FRT, the customers of the answered conversations. See ../suppression.ts.
  */
@@ -136,7 +136,7 @@ const attempted = (extra: Pick<EventFilter, 'status' | 'limited'> = {}): Distinc
 /** Meta's marketing categories: marketing_lite (Marketing Messages Lite API) is marketing too. */
 const MARKETING: EventFilter['categories'] = ['marketing', 'marketing_lite'];
 
-/** In the order of the overview row (SPEC 9). The whitelist: nothing else is computed or served. */
+/** In the order of the overview row. The whitelist: nothing else is computed or served. */
 const DEFINITIONS = [
   {
     id: 'conversations', source: 'events', kind: 'count', label: 'Conversations',
@@ -279,7 +279,7 @@ export const EVENT_METRICS = METRICS.filter((m): m is EventMetric => m.source ==
 export const CONVERSATION_METRICS = METRICS.filter((m): m is ConversationMetric => m.source === 'conversations');
 
 /**
- * The customers a metric is computed from, for the events source (SPEC 9). A rate over messages
+ * The customers a metric is computed from, for the events source. A rate over messages
  * takes the customers sent a message in the period: the activity days know who was sent one, not
  * what became of it (its status, whether it was limited), and a message that only failed reached
  * nobody, so it adds no one (docs/counting.md). readEventMetric bounds that cohort by the

@@ -3,7 +3,7 @@ import { business, openEventsDb, WEEKDAY_9_TO_17, type EventsDb, type TestEvent 
 import { computeMetricGroupings, computeMetrics, type MetricRow } from './computeMetrics';
 import { compileBadgeInputs, FIGURE_METRICS } from './conversationMetricsSql';
 
-// Hand-made event sets; every expected number is worked out in the comments from SPEC 7, not by
+// Hand-made event sets; every expected number is worked out in the comments from the definitions, not by
 // the code under test. Period: Mon 2026-03-02 .. Sun 2026-03-08 (UTC). k = 1 (no suppression)
 // except where suppression is the point.
 const PERIOD = { from: '2026-03-02', to: '2026-03-08' };
@@ -174,7 +174,7 @@ describe('customer and message rates', () => {
   it('divides by the right denominators', async () => {
     const row = await rowOf('rates');
     // Messaged customers in the period: u1, u2, u3, u4 = 4.
-    // Blocked in the period: u1, u6 = 2 -> 0.5 (u6 was not messaged: SPEC 7 divides the blocked by the messaged as written).
+    // Blocked in the period: u1, u6 = 2 -> 0.5 (u6 was not messaged: the rate divides the blocked by the messaged as written).
     expect(row.block_rate).toBe(0.5);
     // Muted in the period: u2 -> 1/4.
     expect(row.mute_rate).toBe(0.25);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import data from './adequacy-decisions.json' with { type: 'json' };
 
 /**
- * The adequacy list (SPEC 8), loaded from the versioned data file beside this module and
+ * The adequacy list, loaded from the versioned data file beside this module and
  * validated at start, so a bad edit of the file fails the process (and the tests) at once rather
  * than silently changing a DPO's report. Update the file, its `version` and `as_of` when the
  * Commission adopts, renews or withdraws a decision.

@@ -3,7 +3,7 @@ import { adequacyDecisionFor } from './adequacy';
 import { isEeaCountry } from './regionClass';
 
 /**
- * A processing location's status for EEA customers' data (SPEC 8):
+ * A processing location's status for EEA customers' data:
  *   country in the EEA                                     -> ok
  *   country with an adequacy decision, within its scope    -> ok
  *     (US: only with mechanism `dpf`; Canada: commercial organisations, which every declared

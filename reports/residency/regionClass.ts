@@ -1,7 +1,7 @@
 import { ADEQUATE_COUNTRIES } from './adequacy';
 
 /**
- * Customer region classes (SPEC 8), from the stored `customer_region` (the region of the phone
+ * Customer region classes, from the stored `customer_region` (the region of the phone
  * number itself, so +1 876 is JM and +44 1481 is GG, or the declared customer_country, or ZZ).
  */
 
@@ -11,8 +11,8 @@ export const EU_COUNTRIES = [
   'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
 ] as const;
 /**
- * EU outermost regions with ISO codes of their own count as EU (SPEC 8). The others (Azores,
- * Madeira, Canary Islands) share PT/ES codes already. The list is SPEC 8's, exactly: AX (Åland),
+ * EU outermost regions with ISO codes of their own count as EU. The others (Azores,
+ * Madeira, Canary Islands) share PT/ES codes already. The list is exactly: AX (Åland),
  * which libphonenumber can return for +358 18 numbers, is not on it and so falls in `third`.
  */
 export const EU_OUTERMOST_REGIONS = ['GP', 'GF', 'MQ', 'RE', 'YT', 'MF'] as const;

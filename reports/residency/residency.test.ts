@@ -9,7 +9,7 @@ import { classBit, classBitsOf, classedRegionsSql } from './residencySql';
 import { computeResidency, computeResidencyFlags } from './residency';
 
 describe('the adequacy data file', () => {
-  it('holds every decision of SPEC 8 with its number and the list date', () => {
+  it('holds every adequacy decision with its number and the list date', () => {
     expect(ADEQUACY.as_of).toBe('2026-01-26');
     const byKey = Object.fromEntries(ADEQUACY.decisions.map((d) => [d.country ?? d.organisation!, d.decision]));
     expect(byKey).toEqual({

@@ -8,7 +8,7 @@ import { REGION_CLASSES, regionClass, type RegionClass } from './regionClass';
 import { processingKeysSql, residencyCountsSql } from './residencySql';
 
 /**
- * Residency per business and period (SPEC 8): customers by region class, each processing
+ * Residency per business and period: customers by region class, each processing
  * location with the EEA customers whose events were processed there and its status, the flag
  * and the exposure.
  *

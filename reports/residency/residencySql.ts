@@ -5,7 +5,7 @@ import type { Channel } from '../vocabulary';
 import { CLASSED_REGIONS, REGION_CLASSES, type RegionClass } from './regionClass';
 
 /**
- * Residency queries (SPEC 8). Pure builders. A customer is counted per event: the class is that
+ * Residency queries. Pure builders. A customer is counted per event: the class is that
  * of the event's stored region, and an EEA customer's data was processed where that event was
  * processed. They read customer_days (db/activityDays.ts): per UTC day, the distinct (business,
  * channel, processing country, region, customer) of the events, with integer customer keys, so

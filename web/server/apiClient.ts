@@ -71,7 +71,7 @@ export interface ApiTarget {
 }
 
 /**
- * SPEC 1: a CLI opens the database itself when no server runs, and otherwise talks to the
+ * A CLI opens the database itself when no server runs, and otherwise talks to the
  * server that holds the file, through its API. Either way the same handlers do the work.
  */
 export async function openApiTarget(config: Config): Promise<ApiTarget> {

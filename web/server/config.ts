@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_MEMORY_LIMIT } from '../../db/duckdb';
 
-/** The process's configuration, from the environment (SPEC 2). */
+/** The process's configuration, from the environment. */
 export interface Config {
   port: number;
   host: string;

@@ -8,7 +8,7 @@ import { DASHBOARD_DIR } from './dashboard';
 import { inlineScriptHashes } from './http/securityHeaders';
 import { startTestRuntime, TEST_ADMIN_TOKEN, type TestRuntime } from './testing/testRuntime';
 
-// Isolation and access (issue 7): one business's key never writes or reads another's data, ingest
+// Isolation and access: one business's key never writes or reads another's data, ingest
 // keys read nothing, roles are enforced by the API, secrets never come back, failed logins are
 // slowed, and every reply carries the security headers. `tried` counts the isolation cases.
 

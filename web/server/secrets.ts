@@ -9,7 +9,7 @@ export interface Secret {
   path?: string;
 }
 
-/** Decodes a key given as hex or base64; SPEC 2 asks for 32+ random bytes. */
+/** Decodes a key given as hex or base64; it must hold 32+ random bytes. */
 export function decodeKey(text: string): Buffer {
   const trimmed = text.trim();
   const bytes = /^[0-9a-fA-F]+$/.test(trimmed) && trimmed.length % 2 === 0

@@ -8,7 +8,7 @@ import { formatCustomers, NO_DATA, suppressedText } from './figures';
 import { dataTable, figureCell, heading, note, reportDocument, subheading } from './pdfLayout';
 
 /**
- * The residency report as a document a DPO can file (SPEC 8): per business its flag, exposure and
+ * The residency report as a document a DPO can file: per business its flag, exposure and
  * customers by region class, and each processing location with its transfer mechanism and
  * status; then the adequacy decisions the statuses rest on, with their sources.
  */

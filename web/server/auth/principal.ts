@@ -43,7 +43,7 @@ export async function resolvePrincipal(c: Context, deps: AuthDeps): Promise<Prin
 export const hasRole = (principal: Principal, least: Role) => RANK[principal.role] >= RANK[least];
 
 /**
- * The API's access rule (SPEC 5): marketing reads engagement reports; dpo also residency and the
+ * The API's access rule: marketing reads engagement reports; dpo also residency and the
  * audit log; admin also the registry, keys and users. Enforced here, not only in the pages.
  */
 export function requireRole(least: Role, deps: AuthDeps): MiddlewareHandler {

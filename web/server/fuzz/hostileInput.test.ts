@@ -6,7 +6,7 @@ import { APP_SECRET, bytesContaining, cellsContaining, fixture, registerWithWebh
 import { startTestRuntime, TEST_ADMIN_TOKEN, type TestRuntime } from '../testing/testRuntime';
 
 /**
- * Hostile input (issue 7): random and malformed bodies, headers and field values against every
+ * Hostile input: random and malformed bodies, headers and field values against every
  * public endpoint, through the real app on a real DuckDB file. Properties: never a 5xx (nor an
  * "unhandled error" log line); events are stored only when acknowledged; no generated raw value
  * (marker strings "QXMRK…", phone numbers "+4915999…") reaches the database, its file or a log

@@ -1,6 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-/** The one error shape of the API (SPEC 10): {"error": {"code", "message", "details"}}. */
+/** The one error shape of the API: {"error": {"code", "message", "details"}}. */
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown[] };
 }

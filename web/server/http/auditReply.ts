@@ -10,7 +10,7 @@ export interface ReplyAudit {
 }
 
 /**
- * Audits a JSON report reply (the residency report read, SPEC 9): after the handler, hashes the
+ * Audits a JSON report reply (the residency report read): after the handler, hashes the
  * exact body bytes and records them; the reply goes out only once that record is written (503
  * otherwise). Error replies are not report reads and are not recorded.
  */

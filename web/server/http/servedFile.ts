@@ -23,7 +23,7 @@ export interface ServedRecord {
 }
 
 /**
- * Records that these exact bytes are about to be served (SPEC 9). The record is written before the
+ * Records that these exact bytes are about to be served. The record is written before the
  * reply: when it cannot be written, nothing is served and the caller gets 503, so no export or
  * residency read ever goes unrecorded.
  */

@@ -42,7 +42,7 @@ export const erasureRoute = createRoute({
   },
 });
 
-/** POST /v1/privacy/erasure (SPEC 11). */
+/** POST /v1/privacy/erasure. */
 export function privacyRoutes(deps: ErasureDeps & AuthDeps) {
   const router = createRouter();
   router.use('/v1/privacy/*', requireRole('dpo', deps));

@@ -17,7 +17,7 @@ export interface RetentionDeps {
 }
 
 /**
- * RETENTION_DAYS (SPEC 11): deletes events that happened more than that many days ago and what
+ * RETENTION_DAYS: deletes events that happened more than that many days ago and what
  * was derived from them, and expired sessions. Runs in the writer's queue with the admin store
  * held, like erasure, and logs the counts (never a value).
  */

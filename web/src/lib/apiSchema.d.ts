@@ -1384,7 +1384,7 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Metrics of SPEC 7 and the residency flag, one row per business (role marketing or higher)
+         * The metrics and the residency flag, one row per business (role marketing or higher)
          * @description Period: UTC dates from..to inclusive. Figures from 1..k-1 distinct customers are null and named in `suppressed`.
          */
         get: {
@@ -1539,7 +1539,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Residency and GDPR transfer flags per business (SPEC 8; role dpo or higher) */
+        /** Residency and GDPR transfer flags per business (role dpo or higher) */
         get: {
             parameters: {
                 query: {

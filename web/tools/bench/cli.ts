@@ -9,7 +9,7 @@ const USAGE = `Usage: npm run bench -- [--events N] [--clients N] [--batch N] [-
                         [--http-seconds S] [--end YYYY-MM-DD] [--skip-postgres] [--keep]
                         [--database PATH]
 
-Measures the product against DuckDB's own limits and against PostgreSQL 15 (issue 6), on a
+Measures the product against DuckDB's own limits and against PostgreSQL 15, on a
 temporary database: DuckDB bulk-load (Appender, read_json) and scan rates; N demo events loaded
 in-process; the real server started on them; report latencies (cold and warm); HTTP ingest;
 reports under ingest at 80% of its maximum; peak RSS and database size; the same reports on

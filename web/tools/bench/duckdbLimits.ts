@@ -7,7 +7,7 @@ import { migrate } from '../../../db/migrate';
 import { ProgressBar } from '../../../ingest/demo/progress';
 
 /**
- * DuckDB's own limits on this machine, for our event rows (issue 6, "the limit"): how fast it
+ * DuckDB's own limits on this machine, for our event rows: how fast it
  * bulk-loads them into a fresh `events` table (created by our migrations, in a fresh file-backed
  * database opened with the server's settings), and how fast it scans the table in one pass.
  * Nothing of the product runs here: no validation, no pseudonyms, no idempotency.

@@ -1,5 +1,5 @@
 /**
- * The three reports as the straightforward PostgreSQL a team would write for SPEC 7 and 8: one
+ * The three reports as the straightforward PostgreSQL a team would write for the metric and residency definitions: one
  * table of raw events with B-tree indexes, CTEs, DISTINCT ON for each conversation's first
  * message, a correlated subquery (index lookup) for its first reply, count(DISTINCT ...) with
  * FILTER for the customer rates, percentile_cont for the FRT quantiles, and a SQL function for
@@ -132,7 +132,7 @@ const STATUS = `CASE WHEN c.eea THEN 'ok'
             WHEN l.mechanism IN ('scc', 'bcr', 'derogation') THEN 'safeguarded'
             ELSE 'exposed' END`;
 
-/** Customers by region class, per business (SPEC 8). */
+/** Customers by region class, per business. */
 export const CUSTOMERS_BY_CLASS_SQL = `SELECT e.business,
   CASE WHEN r.eea THEN 'eea' WHEN r.adequate THEN 'adequate' WHEN e.customer_region = 'ZZ' THEN 'unknown' ELSE 'third' END AS class,
   count(DISTINCT e.customer) AS customers

@@ -43,7 +43,7 @@ export interface BenchOptions {
   fromDatabase?: string;
 }
 
-/** Share of the measured maximum ingest rate the loader keeps up while reports run (issue 6 item 3). */
+/** Share of the measured maximum ingest rate the loader keeps up while reports run. */
 const UNDER_INGEST_FRACTION = 0.8;
 const LIMIT_SAMPLE_ROWS = 500_000;
 const MAX_SLICE_EVENTS = 2_000_000;

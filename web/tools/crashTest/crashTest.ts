@@ -10,7 +10,7 @@ import { businessBody } from '../../server/testing/testRuntime';
 import { freePort, startServerProcess, waitForHealth, type ServerProcess } from '../../server/testing/serverProcess';
 
 /**
- * The crash test (issue 7): a loader sends batches continuously, retrying each until it is
+ * The crash test: a loader sends batches continuously, retrying each until it is
  * acknowledged (200); meanwhile the server process is killed with SIGKILL at random moments and
  * restarted. At the end (after a graceful SIGTERM stop) the database file is opened and checked:
  * every event ever acknowledged is stored, and none is stored twice.

@@ -11,7 +11,7 @@ export interface AuditRouteDeps {
   now: () => number;
 }
 
-/** GET /v1/audit (SPEC 9): dpo and admin only. */
+/** GET /v1/audit: dpo and admin only. */
 export function auditRoutes(deps: AuditRouteDeps) {
   const router = createRouter();
   router.use('/v1/audit', requireRole('dpo', deps));

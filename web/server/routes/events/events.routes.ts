@@ -4,7 +4,7 @@ import { EventBatch, IngestReply } from '../../../../ingest/events/eventSchema';
 
 const errorContent = { 'application/json': { schema: ErrorBodySchema } };
 
-/** The contract of POST /v1/events (SPEC 3), for the OpenAPI document. */
+/** The contract of POST /v1/events, for the OpenAPI document. */
 export const postEventsRoute = createRoute({
   method: 'post',
   path: '/v1/events',

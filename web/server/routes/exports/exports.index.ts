@@ -23,7 +23,7 @@ export interface ExportDeps {
 
 /**
  * GET /v1/exports/{overview|residency|business/:id}.{csv,json,pdf} and /v1/exports/overview.parquet
- * (SPEC 9): the report built exactly as the report API builds it, rendered, recorded in the audit
+ *: the report built exactly as the report API builds it, rendered, recorded in the audit
  * log, then served. Overview and business exports need marketing or higher, residency dpo.
  */
 export function exportRoutes(deps: ExportDeps) {

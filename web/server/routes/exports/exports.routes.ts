@@ -3,7 +3,7 @@ import { errorResponses } from '../../http/openapiSchemas';
 import { BusinessReportQuery, OverviewQuery, PeriodQuery } from '../../../../reports/api/reportSchemas';
 import { CONTENT_TYPES, FORMATS_OF, type ExportFormat } from '../../../../reports/exports/exportKinds';
 
-// Bearer ADMIN_TOKEN or a dashboard session (SPEC 5).
+// Bearer ADMIN_TOKEN or a dashboard session.
 const security = [{ adminToken: [] }];
 const file = z.string().openapi({ format: 'binary' });
 const contentOf = (formats: readonly ExportFormat[]) =>

@@ -8,7 +8,7 @@ beforeAll(async () => {
 afterAll(async () => rt.stop());
 
 describe('GET /v1/reports/adequacy', () => {
-  it('lists every decision of SPEC 8 with its number, date and source, and the list\'s date', async () => {
+  it('lists every adequacy decision with its number, date and source, and the list\'s date', async () => {
     const res = await rt.admin('GET', '/v1/reports/adequacy');
     expect(res.status).toBe(200);
     const list = (await res.json()) as { as_of: string; decisions: { country: string | null; decision: string; date: string; source: string }[] };

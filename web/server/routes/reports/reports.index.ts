@@ -23,9 +23,9 @@ export interface ReportDeps {
 }
 
 /**
- * GET /v1/reports/overview, /v1/reports/businesses/:id, /v1/reports/residency (SPEC 9), and the
+ * GET /v1/reports/overview, /v1/reports/businesses/:id, /v1/reports/residency, and the
  * adequacy list the residency flags rest on.
- * Engagement reports need the marketing role or higher, residency the dpo role (SPEC 5). Every
+ * Engagement reports need the marketing role or higher, residency the dpo role. Every
  * residency read is written to the audit log with the SHA-256 of the body served.
  */
 export function reportRoutes(deps: ReportDeps) {

@@ -3,12 +3,12 @@ import { errorResponses } from '../../http/openapiSchemas';
 import { BusinessIdParam, BusinessReportQuery, BusinessReportReply, OverviewQuery, OverviewReply, PeriodQuery, ResidencyReply } from '../../../../reports/api/reportSchemas';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-// Bearer ADMIN_TOKEN or a dashboard session (SPEC 5).
+// Bearer ADMIN_TOKEN or a dashboard session.
 const security = [{ adminToken: [] }];
 
 export const overviewRoute = createRoute({
   method: 'get', path: '/v1/reports/overview', tags: ['Reports'], security,
-  summary: 'Metrics of SPEC 7 and the residency flag, one row per business (role marketing or higher)',
+  summary: 'The metrics and the residency flag, one row per business (role marketing or higher)',
   description: 'Period: UTC dates from..to inclusive. Figures from 1..k-1 distinct customers are null and named in `suppressed`.',
   request: { query: OverviewQuery },
   responses: { 200: { description: 'The overview', content: json(OverviewReply) }, ...errorResponses(400, 401, 403) },
@@ -23,7 +23,7 @@ export const businessReportRoute = createRoute({
 
 export const residencyRoute = createRoute({
   method: 'get', path: '/v1/reports/residency', tags: ['Reports'], security,
-  summary: 'Residency and GDPR transfer flags per business (SPEC 8; role dpo or higher)',
+  summary: 'Residency and GDPR transfer flags per business (role dpo or higher)',
   request: { query: PeriodQuery },
   responses: { 200: { description: 'The residency report', content: json(ResidencyReply) }, ...errorResponses(400, 401, 403) },
 });

@@ -56,7 +56,7 @@ afterAll(async () => {
 });
 
 describe('GET /v1/reports/overview', () => {
-  it('answers one row per business with the SPEC 9 fields', async () => {
+  it('answers one row per business with the overview fields', async () => {
     const res = await get(rt, `/v1/reports/overview?${Q}`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { from: string; to: string; k: number; businesses: Record<string, unknown>[] };

@@ -12,7 +12,7 @@ export const WebhookReply = z.object({
 
 const params = z.object({ business: BusinessId });
 
-/** The contracts of the webhook endpoints (SPEC 6), for the OpenAPI document. */
+/** The contracts of the webhook endpoints, for the OpenAPI document. */
 export const webhookRouteContracts = WEBHOOK_SOURCES.flatMap(({ channel, name }) => [
   createRoute({
     method: 'get',
