@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EventRow } from '../../db/eventStore';
 import { useMigratedMemoryDatabase } from '../../db/testing/migratedMemoryDatabase';
+import { DuckDbEventStore } from '../../db/duckdbEventStore';
 import { EventWriter } from './eventWriter';
 
 const T0 = Date.UTC(2026, 10, 2, 9, 0) * 1000;
@@ -25,7 +26,7 @@ describe('the event writer folds the facts parts into the facts', () => {
 
   it('once enough rows were committed since the last time', async () => {
     const connection = db();
-    const writer = await EventWriter.open(connection, { compactAfterRows: 3, compactWhenIdleMs: 60_000 });
+    const writer = await EventWriter.open(new DuckDbEventStore(connection), { compactAfterRows: 3, compactWhenIdleMs: 60_000 });
     await writer.submit([received('c1'), received('c2')]);
     // Below the threshold: the parts wait, the facts are empty.
     expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([2, 0]);
@@ -37,11 +38,11 @@ describe('the event writer folds the facts parts into the facts', () => {
 
   it('once a share of the stored events was committed, when that is more than the rows', async () => {
     const connection = db();
-    const first = await EventWriter.open(connection, { compactAfterRows: 1, compactWhenIdleMs: 60_000 });
+    const first = await EventWriter.open(new DuckDbEventStore(connection), { compactAfterRows: 1, compactWhenIdleMs: 60_000 });
     await first.submit(['c1', 'c2', 'c3', 'c4', 'c5', 'c6'].map((c) => received(c)));
     await first.drain();
     // 7 stored after the next commit: a quarter of them is 1.75 rows, more than the 1-row minimum.
-    const writer = await EventWriter.open(connection, { compactAfterRows: 1, compactAfterShare: 0.25, compactWhenIdleMs: 60_000 });
+    const writer = await EventWriter.open(new DuckDbEventStore(connection), { compactAfterRows: 1, compactAfterShare: 0.25, compactWhenIdleMs: 60_000 });
     await writer.submit([received('c7')]);
     expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([1, 6]);
     // 2 rows of 8 stored: due.
@@ -52,7 +53,7 @@ describe('the event writer folds the facts parts into the facts', () => {
 
   it('when the queue has been idle for a while, and at the next start after a drain', async () => {
     const connection = db();
-    const writer = await EventWriter.open(connection, { compactAfterRows: 1_000, compactWhenIdleMs: 20, idleCompactionShare: 1 });
+    const writer = await EventWriter.open(new DuckDbEventStore(connection), { compactAfterRows: 1_000, compactWhenIdleMs: 20, idleCompactionShare: 1 });
     await writer.submit([received('c1')]);
     // Polled on the writer's own connection, so a poll can land inside the compaction's open
     // transaction (facts inserted, parts not yet deleted): wait for both counts together.
@@ -65,19 +66,19 @@ describe('the event writer folds the facts parts into the facts', () => {
     // Shutting down: the part stays (it is durable, and readers combine it)...
     expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([1, 1]);
     // ...and the next start folds it.
-    await EventWriter.open(connection, { compactWhenIdleMs: 60_000 });
+    await EventWriter.open(new DuckDbEventStore(connection), { compactWhenIdleMs: 60_000 });
     expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([0, 2]);
   });
 
   it('waits after an idle compaction until it is a small share of the time', async () => {
     const connection = db();
     // A share so small that the next idle compaction waits for hours after one taking ~1 ms.
-    const writer = await EventWriter.open(connection, { compactAfterRows: 1_000, compactWhenIdleMs: 20, idleCompactionShare: 1e-9 });
+    const writer = await EventWriter.open(new DuckDbEventStore(connection), { compactAfterRows: 1_000, compactWhenIdleMs: 20, idleCompactionShare: 1e-9 });
     await writer.submit([received('c1')]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([1, 0]);
     // The same with a share of 1: the compaction at open took no longer than the wait.
-    const eager = await EventWriter.open(connection, { compactAfterRows: 1_000, compactWhenIdleMs: 20, idleCompactionShare: 1 });
+    const eager = await EventWriter.open(new DuckDbEventStore(connection), { compactAfterRows: 1_000, compactWhenIdleMs: 20, idleCompactionShare: 1 });
     await eager.submit([received('c2')]);
     await vi.waitFor(async () =>
       expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([0, 2]), { timeout: 2_000 });

@@ -1,6 +1,6 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LinkWrite } from '../../db/customerLinks';
-import { commitEvents, compactFacts, countEvents, findStoredEventIds, forEachEventIdPrefix, type EventRow } from '../../db/eventStore';
+import type { EventRow } from '../../db/eventStore';
+import type { EventStore } from '../../db/eventStorePort';
 import { EventIdIndex } from './eventIdIndex';
 
 export class WriteQueueFullError extends Error {
@@ -54,7 +54,7 @@ interface Submission {
 /** Work that needs the events table to itself (erasure, retention purge), in queue order. */
 interface Operation {
   kind: 'operation';
-  run: (connection: DuckDBConnection) => Promise<void>;
+  run: (store: EventStore) => Promise<void>;
 }
 
 /** setTimeout's longest delay: a longer one fires at once. */
@@ -72,7 +72,7 @@ const DEFAULTS: EventWriterOptions = {
  * in the index.
  */
 export class EventWriter {
-  readonly #connection: DuckDBConnection;
+  readonly #store: EventStore;
   readonly #index: EventIdIndex;
   readonly #options: EventWriterOptions;
   readonly #queue: (Submission | Operation)[] = [];
@@ -86,8 +86,8 @@ export class EventWriter {
   /** When the last compaction ended, and how long it took (performance.now() ms). */
   #lastCompaction = { endedAt: -Infinity, ms: 0 };
 
-  private constructor(connection: DuckDBConnection, index: EventIdIndex, storedRows: number, options: EventWriterOptions) {
-    this.#connection = connection;
+  private constructor(store: EventStore, index: EventIdIndex, storedRows: number, options: EventWriterOptions) {
+    this.#store = store;
     this.#index = index;
     this.#storedRows = storedRows;
     this.#options = options;
@@ -97,14 +97,14 @@ export class EventWriter {
    * Opens the writer, rebuilding the idempotency index from the stored events, and folds the
    * parts left by the last run (a stop does not wait for the idle compaction).
    */
-  static async open(connection: DuckDBConnection, options: Partial<EventWriterOptions> = {}): Promise<EventWriter> {
+  static async open(store: EventStore, options: Partial<EventWriterOptions> = {}): Promise<EventWriter> {
     // One table sized for what is stored plus a twentieth; ingest beyond that adds a table.
-    const storedRows = await countEvents(connection);
+    const storedRows = await store.countEvents();
     const index = EventIdIndex.forCount(Math.max(storedRows, 800_000));
-    await forEachEventIdPrefix(connection, (high, low) => {
+    await store.forEachEventIdPrefix((high, low) => {
       for (let i = 0; i < high.length; i++) index.addHalves(high[i]!, low[i]!);
     });
-    const writer = new EventWriter(connection, index, storedRows, { ...DEFAULTS, ...options });
+    const writer = new EventWriter(store, index, storedRows, { ...DEFAULTS, ...options });
     await writer.#compact();
     return writer;
   }
@@ -130,19 +130,19 @@ export class EventWriter {
   }
 
   /**
-   * Runs fn on the writer's own connection, alone: after every submission queued before it is
+   * Runs fn on the writer's own store, alone: after every submission queued before it is
    * committed and before any queued after it. Deletions of events (erasure, retention) go
    * through here, so they can never race an insert or the idempotency check of a group.
    * Never refused for a full queue. The index keeps the prefixes of deleted events; that only
    * costs a database check when such an id is sent again (which then stores it anew).
    */
-  exclusive<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  exclusive<T>(fn: (store: EventStore) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({
         kind: 'operation',
-        run: async (connection) => {
+        run: async (store) => {
           try {
-            resolve(await fn(connection));
+            resolve(await fn(store));
           } catch (error) {
             reject(error);
           }
@@ -224,7 +224,7 @@ export class EventWriter {
     const rows = this.#uncompactedRows;
     const started = performance.now();
     try {
-      await compactFacts(this.#connection);
+      await this.#store.compactFacts();
       this.#uncompactedRows -= rows;
     } catch (error) {
       this.#options.onCompactionFailed?.(error);
@@ -239,7 +239,7 @@ export class EventWriter {
       const head = this.#queue[0]!;
       if (head.kind === 'operation') {
         this.#queue.shift();
-        await head.run(this.#connection);
+        await head.run(this.#store);
         continue;
       }
       const group = this.#takeGroup();
@@ -295,12 +295,12 @@ export class EventWriter {
       }
       outcomes.push(first);
     }
-    const stored = maybeStored.length > 0 ? await findStoredEventIds(this.#connection, maybeStored) : undefined;
+    const stored = maybeStored.length > 0 ? await this.#store.storedEventIds(maybeStored) : undefined;
     const isStored = (row: EventRow) =>
       stored !== undefined && (stored.has(row.eventId) || (row.previousEventId !== undefined && stored.has(row.previousEventId)));
     const fresh = stored === undefined ? candidates : candidates.filter((row) => !isStored(row));
     const links = group.flatMap((submission) => submission.links);
-    if (fresh.length > 0 || links.length > 0) await commitEvents(this.#connection, fresh, links);
+    if (fresh.length > 0 || links.length > 0) await this.#store.commit(fresh, links);
     this.#noteCommitted(fresh.length);
     for (const row of fresh) this.#index.add(row.eventId);
     if (stored !== undefined) {

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
-  applyPersons, businessesWithLinks, loadPersons, NO_REWRITE, saveLinks, type IdentityRecord, type LinkWrite, type PersonRewrite,
+  businessesWithLinks, loadPersons, NO_REWRITE, saveLinks, type IdentityRecord, type LinkWrite, type PersonRewrite,
 } from '../../db/customerLinks';
 import type { EventRow } from '../../db/eventStore';
 import type { EventWriter } from '../buffer/eventWriter';
@@ -92,7 +92,7 @@ export class PersonResolver {
       // Stored events change: on the writer's connection, after what is queued, in one transaction.
       const extra = options.followUp && plan.moves.length > 0 ? await options.followUp(plan) : { conversations: [], threads: [] };
       const rewrite: PersonRewrite = { ...NO_REWRITE, moves: plan.moves, regions: plan.regions, ...extra };
-      await this.writer.exclusive((connection) => applyPersons(connection, business, plan.records, rewrite));
+      await this.writer.exclusive((store) => store.applyPersons(business, plan.records, rewrite));
     } else if (plan.records.length > 0 && options.holdLinks) {
       links = [{ business, records: plan.records }];
       for (const record of plan.records) this.#pending.set(key(business, record.identity), record);

@@ -3,6 +3,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { isDatabaseInvalidated, openDatabase } from '../../db/duckdb';
 import { migrate } from '../../db/migrate';
 import { SerialStore } from '../../db/store';
+import { DuckDbEventStore } from '../../db/duckdbEventStore';
 import type { ClusteredBlock } from '../../db/clustering';
 import type { PurgeCounts } from '../../db/lifecycle';
 import { Pseudonymiser } from '../../ingest/anonymise/pseudonym';
@@ -66,7 +67,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const failed = (error: unknown) => {
     if (isDatabaseInvalidated(error)) options.onDatabaseInvalidated?.(error);
   };
-  const writer = await EventWriter.open(await connect(), {
+  const writer = await EventWriter.open(new DuckDbEventStore(await connect()), {
     commitDelayMs: config.testCommitDelayMs,
     onCommitFailed: (error, rows) => {
       logger.error({ rows, error: redactedErrorMessage(error) }, 'events could not be committed');

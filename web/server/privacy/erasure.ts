@@ -1,5 +1,4 @@
-import { appendAuditOn } from '../../../db/auditLog';
-import { eraseCustomers, type ErasureCounts, type ErasureTarget } from '../../../db/lifecycle';
+import type { ErasureCounts, ErasureTarget } from '../../../db/lifecycle';
 import type { SerialStore } from '../../../db/store';
 import { customerIdentity, forgetCachedPhoneNumbers } from '../../../ingest/anonymise/customerIdentity';
 import type { PreviousPseudonymKey, Pseudonymiser } from '../../../ingest/anonymise/pseudonym';
@@ -70,25 +69,21 @@ export async function erasePerson(deps: ErasureDeps, request: ErasureRequest, ac
 function eraseTargets(deps: ErasureDeps, request: ErasureRequest, targets: ErasureTarget[], actor: string): Promise<ErasureCounts> {
   // The intake's order: admin store, then persons, then the writer (a webhook holds the first two).
   return deps.store.exclusive(() => deps.persons.exclusive(() =>
-    deps.writer.exclusive((connection) =>
-      eraseCustomers(connection, targets, (counts) =>
-        appendAuditOn(connection, {
-          actor,
-          action: 'privacy.erasure',
-          target: targets.map((t) => t.business).join(','),
-          // What was asked and what it did; the identifier itself (and its pseudonyms) is not kept.
-          filters: {
-            businesses: targets.map((t) => t.business),
-            ...(request.channel ? { channel: request.channel } : {}),
-            deleted_events: counts.events,
-            deleted_webhook_messages: counts.webhookMessages,
-            deleted_webhook_watermarks: counts.webhookWatermarks,
-            deleted_customer_links: counts.customerLinks,
-          },
-          rowCount: counts.events,
-          atMs: deps.now(),
-        }),
-      ),
-    )),
-  );
+    deps.writer.exclusive((store) =>
+      store.eraseCustomers(targets, (counts) => ({
+        actor,
+        action: 'privacy.erasure',
+        target: targets.map((t) => t.business).join(','),
+        // What was asked and what it did; the identifier itself (and its pseudonyms) is not kept.
+        filters: {
+          businesses: targets.map((t) => t.business),
+          ...(request.channel ? { channel: request.channel } : {}),
+          deleted_events: counts.events,
+          deleted_webhook_messages: counts.webhookMessages,
+          deleted_webhook_watermarks: counts.webhookWatermarks,
+          deleted_customer_links: counts.customerLinks,
+        },
+        rowCount: counts.events,
+        atMs: deps.now(),
+      })))));
 }

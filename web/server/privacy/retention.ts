@@ -1,4 +1,4 @@
-import { purgeExpired, type PurgeCounts } from '../../../db/lifecycle';
+import type { PurgeCounts } from '../../../db/lifecycle';
 import type { SerialStore } from '../../../db/store';
 import type { EventWriter } from '../../../ingest/buffer/eventWriter';
 import type { PersonResolver } from '../../../ingest/identity/personResolver';
@@ -26,7 +26,7 @@ export async function purgeRetention(deps: RetentionDeps): Promise<PurgeCounts> 
   const cutoffMs = nowMs - deps.retentionDays * DAY_MS;
   // The intake's order: admin store, then persons, then the writer.
   const counts = await deps.store.exclusive(() =>
-    deps.persons.exclusive(() => deps.writer.exclusive((connection) => purgeExpired(connection, cutoffMs, nowMs))));
+    deps.persons.exclusive(() => deps.writer.exclusive((store) => store.purgeExpired(cutoffMs, nowMs))));
   deps.logger.info({ retentionDays: deps.retentionDays, cutoff: new Date(cutoffMs).toISOString(), deleted: counts }, 'retention purge');
   return counts;
 }

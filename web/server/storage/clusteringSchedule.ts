@@ -1,4 +1,4 @@
-import { clusterNextBlock, settledThroughDay, type ClusteredBlock } from '../../../db/clustering';
+import { settledThroughDay, type ClusteredBlock } from '../../../db/clustering';
 import type { EventWriter } from '../../../ingest/buffer/eventWriter';
 import { dateOfDay } from '../../../reports/period';
 import { redactedErrorMessage, type Logger } from '../logger';
@@ -26,7 +26,7 @@ async function clusterSettledDays(deps: ClusteringDeps, stopped: () => boolean, 
   while (!stopped()) {
     const settled = settledThroughDay(deps.now());
     const started = performance.now();
-    const block = await deps.writer.exclusive((connection) => clusterNextBlock(connection, settled));
+    const block = await deps.writer.exclusive((store) => store.clusterNextBlock(settled));
     if (!block) break;
     blocks.push(block);
     onBlock?.(block);

@@ -1,4 +1,3 @@
-import { commitEvents } from '../../../db/eventStore';
 import type { Demo } from '../../../ingest/demo/generateDemo';
 import { ProgressBar } from '../../../ingest/demo/progress';
 import { loadConfig } from '../../server/config';
@@ -37,8 +36,8 @@ export async function registerBusinesses(runtime: Runtime, demo: Demo): Promise<
 }
 
 /**
- * Loads the data set in-process: demo events -> validate -> anonymise -> db/eventStore
- * commitEvents, in the writer's queue (so whatever commitEvents maintains in the same
+ * Loads the data set in-process: demo events -> validate -> anonymise -> the event store's
+ * commit, in the writer's queue (so whatever a commit maintains in the same
  * transaction is maintained here too), with the facts compacted when the writer would. No HTTP
  * and no idempotency check: the demo's ids are unique, and this only prepares the data the HTTP
  * and report figures are measured on.
@@ -50,7 +49,7 @@ export async function bulkLoad(runtime: Runtime, demo: Demo): Promise<BulkLoadFi
   const started = performance.now();
   let loaded = 0;
   for (const batch of rows) {
-    await deps.writer.exclusive((connection) => commitEvents(connection, batch));
+    await deps.writer.exclusive((store) => store.commit(batch));
     await deps.writer.committedElsewhere(batch.length);
     loaded += batch.length;
     progress.update(loaded);

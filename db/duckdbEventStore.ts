@@ -1,0 +1,23 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { appendAuditOn } from './auditLog';
+import { clusterNextBlock } from './clustering';
+import { applyPersons } from './customerLinks';
+import { commitEvents, compactFacts, countEvents, findStoredEventIds, forEachEventIdPrefix } from './eventStore';
+import type { EventStore } from './eventStorePort';
+import { eraseCustomers, purgeExpired } from './lifecycle';
+
+/** The event store on one DuckDB connection (the writer's own). */
+export class DuckDbEventStore implements EventStore {
+  constructor(readonly connection: DuckDBConnection) {}
+
+  commit: EventStore['commit'] = (rows, links = []) => commitEvents(this.connection, rows, links);
+  compactFacts: EventStore['compactFacts'] = () => compactFacts(this.connection);
+  countEvents: EventStore['countEvents'] = () => countEvents(this.connection);
+  storedEventIds: EventStore['storedEventIds'] = (ids) => findStoredEventIds(this.connection, ids);
+  forEachEventIdPrefix: EventStore['forEachEventIdPrefix'] = (onChunk) => forEachEventIdPrefix(this.connection, onChunk);
+  purgeExpired: EventStore['purgeExpired'] = (cutoffMs, nowMs) => purgeExpired(this.connection, cutoffMs, nowMs);
+  eraseCustomers: EventStore['eraseCustomers'] = (targets, audit) =>
+    eraseCustomers(this.connection, targets, (counts) => appendAuditOn(this.connection, audit(counts)));
+  applyPersons: EventStore['applyPersons'] = (business, records, rewrite) => applyPersons(this.connection, business, records, rewrite);
+  clusterNextBlock: EventStore['clusterNextBlock'] = (settled) => clusterNextBlock(this.connection, settled);
+}
