@@ -2,6 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryPlainRows } from '../../db/duckdb';
 import type { BusinessRecord } from '../../db/registry';
 import type { SqlQuery } from '../metrics/sqlText';
+import { DUCKDB_REPORT_QUERIES } from './duckdbReportQueries';
+import type { ReportQueries } from './reportQueries';
 
 /**
  * What the report functions read from: SQL over the events (read-only) and the registry. The
@@ -11,6 +13,8 @@ import type { SqlQuery } from '../metrics/sqlText';
 export interface ReportSource {
   query<T = Record<string, unknown>>(query: SqlQuery): Promise<T[]>;
   businesses(): Promise<BusinessRecord[]>;
+  /** The store's query builders (its engine's SQL). */
+  queries: ReportQueries;
 }
 
 /**
@@ -70,6 +74,6 @@ export class ReadQueue {
   }
 }
 
-export function reportSource(reads: ReadQueue, businesses: () => Promise<BusinessRecord[]>): ReportSource {
-  return { query: (q) => reads.query(q), businesses };
+export function reportSource(reads: ReadQueue, businesses: () => Promise<BusinessRecord[]>, queries: ReportQueries = DUCKDB_REPORT_QUERIES): ReportSource {
+  return { query: (q) => reads.query(q), businesses, queries };
 }

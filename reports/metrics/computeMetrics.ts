@@ -3,10 +3,10 @@ import type { ReportSource } from '../db/reportSource';
 import { bucketsOf, DAY_MS, periodBounds, trailingWindow, type Bucket, type Granularity, type Period, type PeriodBounds } from '../period';
 import { Suppressor } from '../suppression';
 import { CHANNELS, type Channel } from '../vocabulary';
-import { compileEventMetrics, compileRowsPerBusiness, readEventMetric, type CompiledEventMetrics, type EventGrouping } from './compileSql';
+import { readEventMetric, type CompiledEventMetrics, type EventGrouping } from './compileSql';
 import { BusinessCalendar } from './businessHours';
 import {
-  cohortColumn, compileBadgeInputs, compileConversationMetrics, FIGURE_METRICS, LATEST_REPLY_COLUMN, valueColumn,
+  cohortColumn, FIGURE_METRICS, LATEST_REPLY_COLUMN, valueColumn,
   type BadgeWindow, type ConversationMetricsScope, type FigureMetric,
 } from './conversationMetricsSql';
 import { CONVERSATION_METRICS, METRICS, type ConversationMetric, type MetricId } from './definitions';
@@ -90,13 +90,13 @@ export async function computeMetricGroupings(
   // ms), which decide how it groups customers (./perBusiness.ts); the conversations query goes
   // meanwhile. One business is grouped alone, whatever its rows. The small badge query waits too,
   // so that the events query is ahead of it for the next free connection.
-  const counted = request.business === undefined ? source.query(compileRowsPerBusiness(eventScope)) : Promise.resolve([]);
+  const counted = request.business === undefined ? source.query(source.queries.rowsPerBusiness(eventScope)) : Promise.resolve([]);
   const conversationsRead = conversationMetricRows(source, scope, scoped, k, sets);
   const eventsRead = counted.then(async (rows) => {
-    const compiled = compileEventMetrics({ ...eventScope, rowsByBusiness: rowsByBusinessOf(rows) }, sets);
+    const compiled = source.queries.eventMetrics({ ...eventScope, rowsByBusiness: rowsByBusinessOf(rows) }, sets);
     return { compiled, rows: await source.query(compiled) };
   });
-  const badgeRead = counted.then(() => (BADGE ? source.query(compileBadgeInputs(scope, badgeGroupings, badgeInputs)) : []));
+  const badgeRead = counted.then(() => (BADGE ? source.query(source.queries.badgeInputs(scope, badgeGroupings, badgeInputs)) : []));
   const [{ compiled, rows: eventRows }, conversationRows, badgeRows] = await Promise.all([eventsRead, conversationsRead, badgeRead]);
   const badgeRowsByGrouping = groupings.map((_, i) => badgeRows.filter((r) => Number(r.grouping) === i));
   const eventsByKey = rowsByGroup(eventRows);
@@ -169,11 +169,11 @@ function conversationScopeOf(
 async function conversationMetricRows(
   source: ReportSource, scope: ConversationMetricsScope, scoped: readonly BusinessRecord[], k: number, sets: readonly EventGrouping[],
 ): Promise<Record<string, unknown>[]> {
-  const rows = await source.query(compileConversationMetrics(scope, k, sets));
+  const rows = await source.query(source.queries.conversationMetrics(scope, k, sets));
   const latestMs = Math.max(...rows.map((r) => Number(r[LATEST_REPLY_COLUMN] ?? 0)));
   if (!(latestMs > scope.hoursUntilMs)) return rows;
   const reaching = conversationScopeOf(scoped, scope, scope, [], Math.ceil(latestMs));
-  return source.query(compileConversationMetrics(reaching, k, sets));
+  return source.query(source.queries.conversationMetrics(reaching, k, sets));
 }
 
 export interface GroupRows {

@@ -85,7 +85,7 @@ export function pricingRow(counts: PricingCounts, k: number): PricingRow {
 }
 
 export async function pricingBreakdown(source: ReportSource, scope: PricingScope, k: number): Promise<PricingRow[]> {
-  const rows = await source.query<Record<string, unknown>>(compilePricingBreakdown(scope));
+  const rows = await source.query<Record<string, unknown>>(source.queries.pricingBreakdown(scope));
   const numbers = (r: Record<string, unknown>) =>
     Object.fromEntries([...PRICING_FIGURES, 'customers', 'without_customer'].map((c) => [c, Number(r[c])])) as Omit<PricingCounts, 'category'>;
   return rows.map((r) => pricingRow({ category: String(r.category), ...numbers(r) }, k));

@@ -93,7 +93,7 @@ export function templateRow(counts: TemplateCounts, k: number): TemplateRow {
 }
 
 export async function templateBreakdown(source: ReportSource, scope: TemplateScope, k: number): Promise<TemplateRow[]> {
-  const rows = await source.query<Record<string, unknown>>(compileTemplateBreakdown(scope));
+  const rows = await source.query<Record<string, unknown>>(source.queries.templateBreakdown(scope));
   return rows.map((r) => templateRow({
     category: String(r.category),
     template: r.template === null ? null : String(r.template),

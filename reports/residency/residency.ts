@@ -5,7 +5,6 @@ import { Suppressor } from '../suppression';
 import type { Channel } from '../vocabulary';
 import { locationStatus, worseStatus, type LocationStatus, type Mechanism } from './locationStatus';
 import { REGION_CLASSES, regionClass, type RegionClass } from './regionClass';
-import { processingKeysSql, residencyCountsSql } from './residencySql';
 
 /**
  * Residency per business and period: customers by region class, each processing
@@ -58,13 +57,13 @@ export async function computeResidency(
   const { scope, scoped } = scopeOf(businesses, request);
   // Where each business's events were processed, and for which regions: enough to draft its
   // locations and their statuses, so the one counting pass knows which countries are exposed.
-  const keys = await source.query<{ business: string; country: string; region: string; rows: number }>(processingKeysSql(scope));
+  const keys = await source.query<{ business: string; country: string; region: string; rows: number }>(source.queries.processingKeys(scope));
   const drafts = scoped.map((business) => draftLocations(business, countriesSeen(keys, business.id)));
   const exposedCountries = new Map(drafts.map((d) => [d.business, [...new Set(d.locations.filter((l) => l.status === 'exposed').map((l) => l.country))]]));
   const eeaCountries = [...new Set(keys.filter((k) => regionClass(k.region) === 'eea').map((k) => k.country))].sort();
   const rowsByBusiness = new Map<string, number>();
   for (const key of keys) rowsByBusiness.set(key.business, (rowsByBusiness.get(key.business) ?? 0) + Number(key.rows));
-  const counting = residencyCountsSql({ ...scope, rowsByBusiness }, eeaCountries, exposedCountries);
+  const counting = source.queries.residencyCounts({ ...scope, rowsByBusiness }, eeaCountries, exposedCountries);
   const counts = await source.query<Record<string, unknown>>(counting);
   const countOf = (business: string, column: string) => Number(counts.find((r) => r.business === business)?.[column] ?? 0);
 
@@ -96,7 +95,7 @@ export async function computeResidencyFlags(
   request: ResidencyRequest,
 ): Promise<{ business: string; flag: LocationStatus }[]> {
   const { scope, scoped } = scopeOf(businesses, request);
-  const keys = await source.query<{ business: string; country: string; region: string }>(processingKeysSql(scope));
+  const keys = await source.query<{ business: string; country: string; region: string }>(source.queries.processingKeys(scope));
   return scoped.map((business) => ({ business: business.id, flag: flagOf(draftLocations(business, countriesSeen(keys, business.id)).locations) }));
 }
 
