@@ -27,3 +27,7 @@ export function metricColumns(entries: readonly MetricEntry[], ids: readonly str
 
 /** A metric's short label, or its id until the catalogue is loaded. */
 export const shortLabel = (entries: readonly MetricEntry[], id: string) => entries.find((m) => m.id === id)?.short_label ?? id;
+
+/** The ids of the catalogue's metrics in these groups, in catalogue order (flags aside: they are no column). */
+export const metricsOfGroups = (entries: readonly MetricEntry[], groups: readonly string[]) =>
+  entries.filter((m) => groups.includes(m.group) && m.unit !== 'flag').map((m) => m.id);
