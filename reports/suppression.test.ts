@@ -62,7 +62,7 @@ describe('suppression of metrics at k-1 and k', () => {
     const row = await rowOf('nine');
     expect(row.suppressed).toEqual([
       'conversations', 'customer_initiated', 'frt_median_s', 'frt_p90_s', 'frt_bh_median_s', 'frt_bh_p90_s', 'response_rate_24h',
-      'block_rate', 'mute_rate', 'report_rate', 'delivery_rate', 'read_rate', 'limited_rate',
+      'block_rate', 'mute_rate', 'report_rate', 'negative_feedback_rate', 'delivery_rate', 'read_rate', 'limited_rate',
     ]);
     for (const name of row.suppressed) expect(row[name as keyof typeof row]).toBeNull();
     // No marketing message: the opt-out rate has no customers at all -> null, not suppressed.
@@ -87,7 +87,7 @@ describe('suppression of metrics at k-1 and k', () => {
     const row = await rowOf('tenone');
     expect(row.response_rate_24h).toBeCloseTo(0.9, 12);
     expect(row.frt_median_s).toBeNull();
-    expect(row.suppressed).toEqual(['frt_median_s', 'frt_p90_s', 'frt_bh_median_s', 'frt_bh_p90_s', 'block_rate', 'mute_rate', 'report_rate', 'delivery_rate', 'read_rate', 'limited_rate']);
+    expect(row.suppressed).toEqual(['frt_median_s', 'frt_p90_s', 'frt_bh_median_s', 'frt_bh_p90_s', 'block_rate', 'mute_rate', 'report_rate', 'negative_feedback_rate', 'delivery_rate', 'read_rate', 'limited_rate']);
   });
 
   it('counts customers, not conversations, when customers have many conversations each', async () => {

@@ -15,7 +15,7 @@ describe('metric definitions', () => {
   it('lists every overview metric once, in the overview order', () => {
     expect(METRIC_IDS).toEqual([
       'conversations', 'customer_initiated', 'frt_median_s', 'frt_p90_s', 'frt_bh_median_s', 'frt_bh_p90_s', 'response_rate_24h',
-      'very_responsive', 'block_rate', 'mute_rate', 'report_rate', 'opt_out_rate', 'delivery_rate', 'read_rate', 'limited_rate',
+      'very_responsive', 'block_rate', 'mute_rate', 'report_rate', 'negative_feedback_rate', 'opt_out_rate', 'delivery_rate', 'read_rate', 'limited_rate',
     ]);
     expect(EVENT_METRICS.length + CONVERSATION_METRICS.length).toBe(METRIC_IDS.length);
   });

@@ -211,6 +211,13 @@ const DEFINITIONS = [
     numerator: customersWith('customer.reported'), denominator: sentTo(),
   },
   {
+    id: 'negative_feedback_rate', source: 'events', kind: 'rate', label: 'Negative feedback rate',
+    shortLabel: 'Negative feedback', unit: 'rate', group: 'audience',
+    description: 'Share of the customers sent a message who blocked, muted or reported the business (each customer once).',
+    formula: 'count(DISTINCT customer with customer.blocked, customer.muted or customer.reported) / count(DISTINCT customer with message.sent)',
+    numerator: { distinct: 'customer', where: { types: ['customer.blocked', 'customer.muted', 'customer.reported'] } }, denominator: sentTo(),
+  },
+  {
     id: 'opt_out_rate', source: 'events', kind: 'rate', label: 'Opt-out rate',
     shortLabel: 'Opt-out rate', unit: 'rate', group: 'audience',
     description: 'Share of the customers sent marketing who opted out of marketing messages.',

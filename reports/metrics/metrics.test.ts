@@ -164,7 +164,8 @@ describe('conversation metrics', () => {
     const [group] = await computeMetrics(db.source(REGISTRY), REGISTRY, { period: { from: '2026-01-01', to: '2026-01-02' }, business: 'acme' }, 10);
     expect(group!.metrics).toEqual({
       conversations: 0, customer_initiated: 0, frt_median_s: null, frt_p90_s: null, frt_bh_median_s: null, frt_bh_p90_s: null,
-      response_rate_24h: null, very_responsive: false, block_rate: null, mute_rate: null, report_rate: null, opt_out_rate: null,
+      response_rate_24h: null, very_responsive: false, block_rate: null, mute_rate: null, report_rate: null, negative_feedback_rate: null,
+      opt_out_rate: null,
       delivery_rate: null, read_rate: null, limited_rate: null, suppressed: [],
     });
   });
@@ -179,6 +180,8 @@ describe('customer and message rates', () => {
     // Muted in the period: u2 -> 1/4.
     expect(row.mute_rate).toBe(0.25);
     expect(row.report_rate).toBe(0);
+    // Blocked, muted or reported, each customer once: u1 (blocked), u2 (muted), u6 (blocked, not messaged) = 3 -> 3/4.
+    expect(row.negative_feedback_rate).toBe(0.75);
     // Opt-out denominator: customers sent MARKETING in the period: u3, u4 = 2 (not the 4 messaged). Opted out: u3 -> 1/2.
     expect(row.opt_out_rate).toBe(0.5);
     // Sent messages: m1, m2, m3, m4, the id-less one, m6 = 6. Delivered or read: m1, m2, m3, m6 = 4. Read: m1, m3 = 2.

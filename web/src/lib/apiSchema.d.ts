@@ -2710,7 +2710,7 @@ export type components = {
              * @description The field of the overview and business reports (and CSV column) that holds the figure.
              * @enum {string}
              */
-            id: "conversations" | "customer_initiated" | "frt_median_s" | "frt_p90_s" | "frt_bh_median_s" | "frt_bh_p90_s" | "response_rate_24h" | "very_responsive" | "block_rate" | "mute_rate" | "report_rate" | "opt_out_rate" | "delivery_rate" | "read_rate" | "limited_rate";
+            id: "conversations" | "customer_initiated" | "frt_median_s" | "frt_p90_s" | "frt_bh_median_s" | "frt_bh_p90_s" | "response_rate_24h" | "very_responsive" | "block_rate" | "mute_rate" | "report_rate" | "negative_feedback_rate" | "opt_out_rate" | "delivery_rate" | "read_rate" | "limited_rate";
             label: string;
             /** @description The column header, the same on the dashboard and in the exports. */
             short_label: string;
@@ -2760,6 +2760,8 @@ export type components = {
             mute_rate: number | null;
             /** @description Report rate: count(DISTINCT customer with customer.reported) / count(DISTINCT customer with message.sent) */
             report_rate: number | null;
+            /** @description Negative feedback rate: count(DISTINCT customer with customer.blocked, customer.muted or customer.reported) / count(DISTINCT customer with message.sent) */
+            negative_feedback_rate: number | null;
             /** @description Opt-out rate: count(DISTINCT customer with customer.opted_out) / count(DISTINCT customer sent a marketing or marketing_lite message, by the send's category or the one a delivered/read status reported) */
             opt_out_rate: number | null;
             /** @description Delivery rate: count(DISTINCT attempted message not limited, with a delivered or read status) / count(DISTINCT attempted message not limited). Attempted: a message.sent or message.failed, in the period of its earliest send, else (no send) of its earliest failure; a failure alone does not tell the channel, so with a channel filter or per channel only messages with a send count. Limited: failed with 131049 or 130472 (the platform capped marketing messages to the customer: not a failure to deliver) */
@@ -2808,6 +2810,8 @@ export type components = {
                 mute_rate: number | null;
                 /** @description Report rate: count(DISTINCT customer with customer.reported) / count(DISTINCT customer with message.sent) */
                 report_rate: number | null;
+                /** @description Negative feedback rate: count(DISTINCT customer with customer.blocked, customer.muted or customer.reported) / count(DISTINCT customer with message.sent) */
+                negative_feedback_rate: number | null;
                 /** @description Opt-out rate: count(DISTINCT customer with customer.opted_out) / count(DISTINCT customer sent a marketing or marketing_lite message, by the send's category or the one a delivered/read status reported) */
                 opt_out_rate: number | null;
                 /** @description Delivery rate: count(DISTINCT attempted message not limited, with a delivered or read status) / count(DISTINCT attempted message not limited). Attempted: a message.sent or message.failed, in the period of its earliest send, else (no send) of its earliest failure; a failure alone does not tell the channel, so with a channel filter or per channel only messages with a send count. Limited: failed with 131049 or 130472 (the platform capped marketing messages to the customer: not a failure to deliver) */
@@ -2846,6 +2850,8 @@ export type components = {
                 mute_rate: number | null;
                 /** @description Report rate: count(DISTINCT customer with customer.reported) / count(DISTINCT customer with message.sent) */
                 report_rate: number | null;
+                /** @description Negative feedback rate: count(DISTINCT customer with customer.blocked, customer.muted or customer.reported) / count(DISTINCT customer with message.sent) */
+                negative_feedback_rate: number | null;
                 /** @description Opt-out rate: count(DISTINCT customer with customer.opted_out) / count(DISTINCT customer sent a marketing or marketing_lite message, by the send's category or the one a delivered/read status reported) */
                 opt_out_rate: number | null;
                 /** @description Delivery rate: count(DISTINCT attempted message not limited, with a delivered or read status) / count(DISTINCT attempted message not limited). Attempted: a message.sent or message.failed, in the period of its earliest send, else (no send) of its earliest failure; a failure alone does not tell the channel, so with a channel filter or per channel only messages with a send count. Limited: failed with 131049 or 130472 (the platform capped marketing messages to the customer: not a failure to deliver) */
@@ -2882,6 +2888,8 @@ export type components = {
                 mute_rate: number | null;
                 /** @description Report rate: count(DISTINCT customer with customer.reported) / count(DISTINCT customer with message.sent) */
                 report_rate: number | null;
+                /** @description Negative feedback rate: count(DISTINCT customer with customer.blocked, customer.muted or customer.reported) / count(DISTINCT customer with message.sent) */
+                negative_feedback_rate: number | null;
                 /** @description Opt-out rate: count(DISTINCT customer with customer.opted_out) / count(DISTINCT customer sent a marketing or marketing_lite message, by the send's category or the one a delivered/read status reported) */
                 opt_out_rate: number | null;
                 /** @description Delivery rate: count(DISTINCT attempted message not limited, with a delivered or read status) / count(DISTINCT attempted message not limited). Attempted: a message.sent or message.failed, in the period of its earliest send, else (no send) of its earliest failure; a failure alone does not tell the channel, so with a channel filter or per channel only messages with a send count. Limited: failed with 131049 or 130472 (the platform capped marketing messages to the customer: not a failure to deliver) */

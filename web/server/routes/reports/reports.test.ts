@@ -65,7 +65,7 @@ describe('GET /v1/reports/overview', () => {
     const acme = body.businesses[0]!;
     expect(Object.keys(acme)).toEqual([
       'business', 'name', 'verified', 'conversations', 'customer_initiated', 'frt_median_s', 'frt_p90_s', 'frt_bh_median_s', 'frt_bh_p90_s',
-      'response_rate_24h', 'very_responsive', 'block_rate', 'mute_rate', 'report_rate', 'opt_out_rate', 'delivery_rate', 'read_rate',
+      'response_rate_24h', 'very_responsive', 'block_rate', 'mute_rate', 'report_rate', 'negative_feedback_rate', 'opt_out_rate', 'delivery_rate', 'read_rate',
       'limited_rate', 'residency_flag', 'suppressed',
     ]);
     // a1..a6 all customer-initiated; only a1 answered, after 300 s (Tue 10:00 UTC = 11:00 Berlin, in hours).
