@@ -1,7 +1,14 @@
+import type { components } from './apiSchema';
+
 /** The report period and filters, kept in the URL so a view can be shared. */
 
 export const PRESETS = [7, 30, 90] as const;
-export const CHANNELS = ['whatsapp', 'messenger', 'instagram', 'sms', 'rcs', 'webchat'] as const;
+/** The channels to filter by: exactly the API's (checked against its OpenAPI types below). */
+export const CHANNELS = ['whatsapp', 'messenger', 'instagram', 'sms', 'rcs', 'webchat'] as const satisfies readonly ApiChannel[];
+type ApiChannel = NonNullable<components['schemas']['BusinessReport']['channel']>;
+// A channel the API gained and this list lacks fails the type check here.
+const everyChannelListed: Exclude<ApiChannel, (typeof CHANNELS)[number]> extends never ? true : never = true;
+void everyChannelListed;
 
 export interface Filters {
   from: string;
