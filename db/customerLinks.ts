@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { daySql, rebuildActivityDays } from './activityDays';
+import { appendRows, appendTimestamp } from './appenderValues';
 import { rebuildConversationFacts } from './conversationFacts';
 import { queryRows } from './duckdb';
 import { rebuildMessageFacts } from './messageFacts';
@@ -32,6 +33,11 @@ const HEX_ID = /^[0-9a-f]{64}$/;
 // Our own HMAC hex digests, checked here, so they can be inlined safely.
 const inlineList = (values: Iterable<string>) => [...new Set(values)].filter((v) => HEX_ID.test(v)).map((v) => `'${v}'`).join(',');
 
+// An identifier's record in force: its row with the highest version.
+const LATEST = `SELECT business, identity, arg_max(person, version) AS person, arg_max(kind, version) AS kind,
+       arg_max(region, version) AS region, arg_max(first_at, version) AS first_at
+FROM customer_links`;
+
 /**
  * The records of these identifiers and of every other identifier of their persons, by business.
  * One query for every business of a batch: identifiers are pseudonyms keyed by their business, so
@@ -41,10 +47,18 @@ export async function loadPersons(connection: DuckDBConnection, identities: read
   const byBusiness = new Map<string, IdentityRecord[]>();
   const list = inlineList(identities);
   if (!list) return byBusiness;
+  // Candidates: these identifiers and every identifier that any version of theirs shares a person
+  // with; of each, the latest record; kept where its person is still one of these identifiers'.
   const rows = await queryRows<IdentityRecord & { business: string }>(
     connection,
-    `SELECT business, identity, person, kind, region, epoch_us(first_at)::DOUBLE AS "firstAtMicros" FROM customer_links
-     WHERE person IN (SELECT person FROM customer_links WHERE identity IN (${list}))`,
+    `WITH ids AS (
+  SELECT DISTINCT business, identity FROM customer_links
+  WHERE identity IN (${list}) OR person IN (SELECT person FROM customer_links WHERE identity IN (${list}))
+), candidates AS (
+  ${LATEST} SEMI JOIN ids USING (business, identity) GROUP BY business, identity
+)
+SELECT business, identity, person, kind, region, epoch_us(first_at)::DOUBLE AS "firstAtMicros" FROM candidates
+WHERE person IN (SELECT person FROM candidates WHERE identity IN (${list}))`,
   );
   for (const { business, ...record } of rows) {
     if (!byBusiness.has(business)) byBusiness.set(business, []);
@@ -58,21 +72,26 @@ export async function businessesWithLinks(connection: DuckDBConnection): Promise
   return (await queryRows<{ business: string }>(connection, 'SELECT DISTINCT business FROM customer_links')).map((r) => r.business);
 }
 
-/** Saves link records (new or changed), a few hundred per statement. */
-export async function saveLinks(connection: DuckDBConnection, business: string, records: readonly IdentityRecord[]): Promise<void> {
-  for (let start = 0; start < records.length; start += 500) {
-    const chunk = records.slice(start, start + 500);
-    const params: (string | number)[] = [business];
-    const rows = chunk.map((r) => {
-      params.push(r.identity, r.person, r.kind, r.region, Math.round(r.firstAtMicros));
-      const at = params.length;
-      return `($1, $${at - 4}, $${at - 3}, $${at - 2}, $${at - 1}, make_timestamptz($${at}::BIGINT))`;
-    });
-    await connection.run(
-      `INSERT OR REPLACE INTO customer_links (business, identity, person, kind, region, first_at) VALUES ${rows.join(', ')}`,
-      params,
-    );
-  }
+// Versions increase within the process and across restarts (a start is later than any version
+// written before it, a microsecond clock being ahead of the records' count).
+let lastVersion = 0;
+const nextVersion = () => (lastVersion = Math.max(lastVersion + 1, Date.now() * 1000));
+
+/**
+ * Saves link records (new or changed) of any businesses by appending them, each with a new
+ * version: no key lookup at write time, so a commit pays an append, not a merge.
+ */
+export async function saveLinks(connection: DuckDBConnection, links: readonly LinkWrite[]): Promise<void> {
+  const rows = links.flatMap(({ business, records }) => records.map((record) => ({ business, record })));
+  await appendRows(connection, 'customer_links', rows, (appender, { business, record: r }) => {
+    appender.appendVarchar(business);
+    appender.appendVarchar(r.identity);
+    appender.appendVarchar(r.person);
+    appender.appendVarchar(r.kind);
+    appender.appendVarchar(r.region);
+    appendTimestamp(appender, Math.round(r.firstAtMicros));
+    appender.appendBigInt(BigInt(nextVersion()));
+  });
 }
 
 /** What one resolution changes in stored data besides the link records. */
@@ -110,7 +129,7 @@ export async function applyPersons(
   connection: DuckDBConnection, business: string, records: readonly IdentityRecord[], rewrite: PersonRewrite,
 ): Promise<void> {
   await inTransaction(connection, async () => {
-    await saveLinks(connection, business, records);
+    await saveLinks(connection, [{ business, records }]);
     if (isEmpty(rewrite)) return;
     await tempPairs(connection, 'moved_customers', ['from_customer', 'to_customer'], rewrite.moves.map((m) => [m.from, m.to]));
     await tempPairs(connection, 'person_regions', ['person', 'region'], rewrite.regions.map((r) => [r.person, r.region]));
@@ -182,13 +201,15 @@ export async function webhookMessagesOf(connection: DuckDBConnection, business: 
   );
 }
 
-/** Erasure: the link records of these persons' identifiers. */
+/** Erasure: every record of these identifiers' persons; the count of identifiers forgotten. */
 export async function deleteLinks(connection: DuckDBConnection, business: string, identities: readonly string[]): Promise<number> {
-  const list = inlineList(identities);
+  const records = (await loadPersons(connection, identities)).get(business) ?? [];
+  const persons = inlineList(records.map((r) => r.person));
+  const list = inlineList([...records.map((r) => r.identity), ...identities]);
   if (!list) return 0;
-  const result = await connection.run(
-    `DELETE FROM customer_links WHERE business = $1 AND person IN (SELECT person FROM customer_links WHERE business = $1 AND identity IN (${list}))`,
+  await connection.run(
+    `DELETE FROM customer_links WHERE business = $1 AND (identity IN (${list})${persons ? ` OR person IN (${persons})` : ''})`,
     [business],
   );
-  return result.rowsChanged;
+  return records.length;
 }

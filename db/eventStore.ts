@@ -74,7 +74,7 @@ export function appendEventRow(appender: DuckDBAppender, row: EventRow): void {
 export async function commitEvents(connection: DuckDBConnection, rows: readonly EventRow[], links: readonly LinkWrite[] = []): Promise<void> {
   await inTransaction(connection, async () => {
     // The identity links the rows' persons rest on: durable exactly when the rows are.
-    for (const link of links) await saveLinks(connection, link.business, link.records);
+    await saveLinks(connection, links);
     const appender = await connection.createAppender('events');
     try {
       for (const row of rows) appendEventRow(appender, row);

@@ -5,7 +5,7 @@ CREATE TABLE "customer_links" (
 	"kind" varchar(8) NOT NULL,
 	"region" varchar(2) NOT NULL,
 	"first_at" timestamp with time zone NOT NULL,
-	CONSTRAINT "customer_links_business_identity_pk" PRIMARY KEY("business","identity")
+	"version" bigint NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "events" ALTER COLUMN "category" SET DATA TYPE varchar(32);--> statement-breakpoint

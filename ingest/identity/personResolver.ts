@@ -4,6 +4,7 @@ import {
 } from '../../db/customerLinks';
 import type { EventRow } from '../../db/eventStore';
 import type { EventWriter } from '../buffer/eventWriter';
+import { PersonCache } from './personCache';
 import { planPersons, type IdentityClaim, type PersonOf, type PersonPlan } from './planPersons';
 
 /** Extra rewrites a caller derives from a plan before it is applied (the webhook intake's threads). */
@@ -32,6 +33,7 @@ export class PersonResolver {
   #tail: Promise<unknown> = Promise.resolve();
   /** Links handed to the writer and not yet committed, by business and identity. */
   readonly #pending = new Map<string, IdentityRecord>();
+  readonly #cache = new PersonCache();
 
   private constructor(
     /** A connection of its own, used only inside exclusive(), so a resolution never waits for the admin store. */
@@ -85,8 +87,9 @@ export class PersonResolver {
   ): Promise<Resolution> {
     if (!this.#mayLink(business, claims)) return { personOf: new Map(), links: [] };
     const identities = claims.flatMap(identitiesOf);
-    const stored = options.stored ?? (await loadPersons(this.connection, identities)).get(business) ?? [];
-    const plan = planPersons(claims, this.#withPending(business, stored, identities));
+    const stored = options.stored ?? await this.#storedRecords(business, identities);
+    const known = this.#withPending(business, stored, identities);
+    const plan = planPersons(claims, known);
     let links: LinkWrite[] = [];
     if (plan.moves.length > 0 || plan.regions.length > 0) {
       // Stored events change: on the writer's connection, after what is queued, in one transaction.
@@ -97,9 +100,10 @@ export class PersonResolver {
       links = [{ business, records: plan.records }];
       for (const record of plan.records) this.#pending.set(key(business, record.identity), record);
     } else if (plan.records.length > 0) {
-      await saveLinks(this.connection, business, plan.records);
+      await saveLinks(this.connection, [{ business, records: plan.records }]);
     }
     if (plan.records.length > 0) this.linked.add(business);
+    this.#cache.remember(business, plan.personOf.keys(), finalRecords(known, plan));
     return { personOf: plan.personOf, links };
   }
 
@@ -128,9 +132,13 @@ export class PersonResolver {
     const links: LinkWrite[] = [];
     if (byBusiness.size === 0) return links;
     const claims = new Map([...byBusiness].map(([business, list]) => [business, list.map(claimOf)]));
-    const stored = await loadPersons(this.connection, [...claims.values()].flat().flatMap(identitiesOf));
+    // What the cache knows, and one database read for all businesses' other identifiers.
+    const cached = new Map([...claims].map(([business, list]) => [business, this.#cache.lookup(business, list.flatMap(identitiesOf))]));
+    const unknown = [...cached.values()].flatMap((c) => c.unknown);
+    const loaded = unknown.length > 0 ? await loadPersons(this.connection, unknown) : new Map<string, IdentityRecord[]>();
     for (const [business, list] of byBusiness) {
-      const resolution = await this.resolve(business, claims.get(business)!, { holdLinks: true, stored: stored.get(business) ?? [] });
+      const stored = [...cached.get(business)!.records, ...(loaded.get(business) ?? [])];
+      const resolution = await this.resolve(business, claims.get(business)!, { holdLinks: true, stored });
       links.push(...resolution.links);
       for (const row of list) {
         const person = resolution.personOf.get(row.customer);
@@ -142,12 +150,32 @@ export class PersonResolver {
     return links;
   }
 
+  /** The stored records of these identifiers' persons: from the cache, else from the database. */
+  async #storedRecords(business: string, identities: readonly string[]): Promise<IdentityRecord[]> {
+    const { records, unknown } = this.#cache.lookup(business, identities);
+    if (unknown.length === 0) return records;
+    return [...records, ...((await loadPersons(this.connection, unknown)).get(business) ?? [])];
+  }
+
+  /** Erasure and retention deleted links: what the cache knew may be gone. Call inside exclusive(). */
+  forgetCached(): void {
+    this.#cache.clear();
+  }
+
   #mayLinkRow(row: EventRow): boolean {
     return this.linked.has(row.business) || (row.aliases?.length ?? 0) > 0 || row.customerKind === 'bsuid';
   }
 }
 
 const identitiesOf = (claim: IdentityClaim) => [claim.identity, ...claim.linked.map((l) => l.identity)];
+
+/** Every record of the resolved persons after the plan: the known ones, with the plan's changes over them. */
+function finalRecords(known: readonly IdentityRecord[], plan: PersonPlan): IdentityRecord[] {
+  const byIdentity = new Map(known.map((r) => [r.identity, r]));
+  for (const record of plan.records) byIdentity.set(record.identity, record);
+  const moved = new Map(plan.moves.map((m) => [m.from, m.to]));
+  return [...byIdentity.values()].map((r) => (moved.has(r.person) ? { ...r, person: moved.get(r.person)! } : r));
+}
 
 export function claimOf(row: EventRow): IdentityClaim {
   return {

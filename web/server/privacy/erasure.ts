@@ -69,8 +69,9 @@ export async function erasePerson(deps: ErasureDeps, request: ErasureRequest, ac
 function eraseTargets(deps: ErasureDeps, request: ErasureRequest, targets: ErasureTarget[], actor: string): Promise<ErasureCounts> {
   // The intake's order: admin store, then persons, then the writer (a webhook holds the first two).
   return deps.store.exclusive(() => deps.persons.exclusive(() =>
-    deps.writer.exclusive((store) =>
-      store.eraseCustomers(targets, (counts) => ({
+    deps.writer.exclusive(async (store) => {
+      deps.persons.forgetCached();
+      return store.eraseCustomers(targets, (counts) => ({
         actor,
         action: 'privacy.erasure',
         target: targets.map((t) => t.business).join(','),
@@ -85,5 +86,6 @@ function eraseTargets(deps: ErasureDeps, request: ErasureRequest, targets: Erasu
         },
         rowCount: counts.events,
         atMs: deps.now(),
-      })))));
+      }));
+    })));
 }

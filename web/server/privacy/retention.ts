@@ -26,7 +26,10 @@ export async function purgeRetention(deps: RetentionDeps): Promise<PurgeCounts> 
   const cutoffMs = nowMs - deps.retentionDays * DAY_MS;
   // The intake's order: admin store, then persons, then the writer.
   const counts = await deps.store.exclusive(() =>
-    deps.persons.exclusive(() => deps.writer.exclusive((store) => store.purgeExpired(cutoffMs, nowMs))));
+    deps.persons.exclusive(() => deps.writer.exclusive((store) => {
+      deps.persons.forgetCached();
+      return store.purgeExpired(cutoffMs, nowMs);
+    })));
   deps.logger.info({ retentionDays: deps.retentionDays, cutoff: new Date(cutoffMs).toISOString(), deleted: counts }, 'retention purge');
   return counts;
 }
