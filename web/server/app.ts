@@ -14,6 +14,7 @@ import { mountDashboard } from './dashboard';
 import { mountDocs } from './docs';
 import { onError, onNotFound } from './http/errorHandling';
 import { securityHeaders } from './http/securityHeaders';
+import { requestBodyLimit } from './http/bodyLimit';
 import { privacyRoutes } from './privacy/privacyRoutes';
 import { requestLog } from './http/requestLog';
 import type { ReadQueue } from '../../reports/db/reportSource';
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
   app.use('*', requestLog(deps.logger));
   app.use('*', securityHeaders());
+  app.use('*', requestBodyLimit());
   app.get('/v1/health', (c) => c.json({ status: 'ok' }));
   app.route('/', eventsRoutes(deps));
   app.route('/', authRoutes(deps));
