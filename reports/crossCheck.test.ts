@@ -4,7 +4,7 @@ import { computeMetrics } from './metrics/computeMetrics';
 import { computeResidency } from './residency/residency';
 import { pricingBreakdown } from './metrics/pricingBreakdown';
 import { business, openEventsDb, type EventsDb, type TestEvent } from './testing/eventsDb';
-import { insertPlatformEvents, type PlatformEvent } from './testing/platformEvents';
+type PlatformEvent = TestEvent;
 
 // A seeded random event set, and a deliberately naive second implementation of the metric and residency definitions (docs/metrics.md) written
 // straight from the text (loops over all events, minute-by-minute business hours). The engine
@@ -241,7 +241,7 @@ beforeAll(async () => {
   const seed = Number(process.env.XCHECK_SEED ?? 20260406);
   events = withPlatformFormats(generate(seed), seed + 1);
   db = await openEventsDb();
-  await insertPlatformEvents(db, events);
+  await db.insert(events);
 });
 afterAll(() => db.close());
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compactFacts } from '../../db/eventStore';
 import { businessReport } from '../reports';
 import { business, openEventsDb, type EventsDb } from '../testing/eventsDb';
-import { insertPlatformEvents, type PlatformEvent } from '../testing/platformEvents';
+import type { TestEvent as PlatformEvent } from '../testing/eventsDb';
 import { computeMetricGroupings, computeMetrics, type MetricRow } from './computeMetrics';
 import { pricingBreakdown } from './pricingBreakdown';
 import { templateBreakdown } from './templateBreakdown';
@@ -60,10 +60,10 @@ const REGISTRY = [business('limits'), business('failonly'), business('corrected'
 let db: EventsDb;
 beforeAll(async () => {
   db = await openEventsDb();
-  await insertPlatformEvents(db, [...LIMITS, ...FAIL_ONLY, ...CORRECTED_SENDS]);
+  await db.insert([...LIMITS, ...FAIL_ONLY, ...CORRECTED_SENDS]);
   // Folded into message_facts: the status correcting m1's category meets a stored fact, not a part.
   await compactFacts(db.connection);
-  await insertPlatformEvents(db, CORRECTED_LATER);
+  await db.insert(CORRECTED_LATER);
 });
 afterAll(() => db.close());
 
@@ -167,7 +167,7 @@ describe('charged and free messages', () => {
     failed('billing', 'u13', 'b13', 131026),
     sent('billing', 'u14', 'b14', 'marketing', { pricing: 'regular', at: '2026-02-20T10:00:00Z' }),
   ];
-  beforeAll(() => insertPlatformEvents(db, BILLING));
+  beforeAll(() => db.insert(BILLING));
 
   it('counts per category what was charged, free in each window, and not reported', async () => {
     const rows = await pricingBreakdown(db.source(REGISTRY), { ...PERIOD, business: 'billing' }, 1);

@@ -26,6 +26,9 @@ export interface TestEvent {
   category?: string | null;
   template?: string | null;
   processedIn?: string;
+  /** A failure's error code, and the platform's pricing type of a send or status. */
+  errorCode?: number;
+  pricing?: string;
 }
 
 export interface EventsDb {
@@ -45,7 +48,7 @@ function eventRow(e: TestEvent): EventRow {
     business: e.business ?? 'acme', eventId: e.id ?? `e${counter}`, type: e.type, channel: e.channel ?? 'whatsapp',
     customer: e.customer, customerRegion: e.region ?? 'DE', conversation: e.conversation ?? null, message: e.message ?? null,
     occurredAtMicros: micros, receivedAtMicros: micros, sender: e.sender ?? null, category: e.category ?? null,
-    template: e.template ?? null, processedIn: e.processedIn ?? 'DE', errorCode: null, pricing: null, source: null,
+    template: e.template ?? null, processedIn: e.processedIn ?? 'DE', errorCode: e.errorCode ?? null, pricing: e.pricing ?? null, source: null,
   };
 }
 

@@ -1,25 +1,17 @@
 import type { Context } from 'hono';
-import type { Logger } from 'pino';
-import type { SerialStore } from '../../../../db/store';
 import { requireRole } from '../../auth/principal';
 import { notFound } from '../../http/apiError';
 import { createRouter } from '../../http/router';
 import { reportContext } from '../../../../reports/api/reportContext';
-import type { ReadQueue } from '../../../../reports/db/reportSource';
 import { serveAuditedFile } from '../../http/servedFile';
 import { businessReport, overviewReport, residencyReport } from '../../../../reports/reports';
 import { CONTENT_TYPES, exportMeta, fileNameOf, rowCountOf, type ExportFormat, type ExportInput } from '../../../../reports/exports/exportKinds';
 import { businessExportRoute, overviewExportRoutes, parseBusinessFile, residencyExportRoutes } from './exports.routes';
 import { renderExport } from '../../../../reports/exports/render';
+import type { ReportDeps } from '../reports/reports.index';
 
-export interface ExportDeps {
-  store: SerialStore;
-  reads: ReadQueue;
-  minCohort: number;
-  adminToken: string;
-  now: () => number;
-  logger?: Logger;
-}
+/** What the exports need is what the reports need: they are the reports, rendered. */
+export type ExportDeps = ReportDeps;
 
 /**
  * GET /v1/exports/{overview|residency|business/:id}.{csv,json,pdf} and /v1/exports/overview.parquet
