@@ -12,3 +12,12 @@ describe('DUCKDB_MEMORY_LIMIT', () => {
     expect(() => loadConfig({ DUCKDB_MEMORY_LIMIT: '768' })).toThrow(/DUCKDB_MEMORY_LIMIT/);
   });
 });
+
+describe('MIN_COHORT', () => {
+  it('is at least 5 unless small cohorts are allowed on purpose', () => {
+    expect(loadConfig({}).minCohort).toBe(10);
+    expect(loadConfig({ MIN_COHORT: '5' }).minCohort).toBe(5);
+    expect(() => loadConfig({ MIN_COHORT: '1' })).toThrow(/MIN_COHORT below 5 .* ALLOW_SMALL_COHORTS=1/);
+    expect(loadConfig({ MIN_COHORT: '1', ALLOW_SMALL_COHORTS: '1' }).minCohort).toBe(1);
+  });
+});

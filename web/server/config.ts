@@ -21,6 +21,9 @@ export interface Config {
   testCommitDelayMs: number;
 }
 
+/** The smallest k allowed without ALLOW_SMALL_COHORTS=1. */
+export const MIN_SAFE_COHORT = 5;
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -31,6 +34,7 @@ const EnvSchema = z.object({
   PSEUDONYM_KEY_PREVIOUS: z.string().min(1).optional(),
   PSEUDONYM_KEY_PREVIOUS_UNTIL: z.iso.date({ error: 'a date (YYYY-MM-DD): the end of the rotation overlap' }).optional(),
   MIN_COHORT: z.coerce.number().int().min(1).default(10),
+  ALLOW_SMALL_COHORTS: z.enum(['0', '1']).default('0'),
   RETENTION_DAYS: z.coerce.number().int().min(1).default(400),
   DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 768MB or 2GB').default(DEFAULT_MEMORY_LIMIT),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
@@ -38,6 +42,10 @@ const EnvSchema = z.object({
 }).refine((e) => (e.PSEUDONYM_KEY_PREVIOUS === undefined) === (e.PSEUDONYM_KEY_PREVIOUS_UNTIL === undefined), {
   path: ['PSEUDONYM_KEY_PREVIOUS_UNTIL'],
   message: 'PSEUDONYM_KEY_PREVIOUS and PSEUDONYM_KEY_PREVIOUS_UNTIL go together (the old key and the end of its overlap)',
+}).refine((e) => e.MIN_COHORT >= MIN_SAFE_COHORT || e.ALLOW_SMALL_COHORTS === '1', {
+  path: ['MIN_COHORT'],
+  // A k of 1 or 2 publishes single people's figures: only on purpose (tests, a controller's own data).
+  message: `MIN_COHORT below ${MIN_SAFE_COHORT} shows figures of a handful of people: set ALLOW_SMALL_COHORTS=1 to mean it`,
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -1,3 +1,5 @@
+import type { WebhookChannel } from '../../../ingest/webhooks/mappedEvent';
+import { WEBHOOK_SOURCES } from '../../../ingest/webhooks/sources';
 import { getBusiness } from '../../../db/registry';
 import { listIntakeProblems, listPolicyEvents, setWebhookSecrets } from '../../../db/webhookState';
 import type { SerialStore } from '../../../db/store';
@@ -10,7 +12,9 @@ export interface WebhookAdminDeps extends AuthDeps {
   store: SerialStore;
 }
 
-const callbackUrls = (id: string) => ({ whatsapp: `/v1/webhooks/whatsapp/${id}`, messenger: `/v1/webhooks/messenger/${id}` });
+// One callback path per webhook source.
+const callbackUrls = (id: string) =>
+  Object.fromEntries(WEBHOOK_SOURCES.map((s) => [s.channel, `/v1/webhooks/${s.channel}/${id}`])) as Record<WebhookChannel, string>;
 
 async function config(deps: WebhookAdminDeps, id: string) {
   const business = await getBusiness(deps.store, id);

@@ -7,13 +7,14 @@ const adminSecurity = [{ adminToken: [] }];
 
 export const WebhookSecretsPut = z.strictObject({
   app_secret: z.string().min(1).max(256).openapi({ description: 'The Meta app\'s App Secret (signs X-Hub-Signature-256).' }),
-  verify_token: z.string().min(1).max(256).openapi({ description: 'The token you type into the platform\'s webhook settings.' }),
+  // Meta echoes nothing of it back; a short token could be guessed to subscribe a stranger's webhook.
+  verify_token: z.string().min(16, { error: 'verify_token must be at least 16 characters' }).max(256).openapi({ description: 'The token you type into the platform\'s webhook settings.' }),
 }).openapi('WebhookSecretsPut');
 
 export const WebhookConfig = z.object({
   business: z.string(),
   webhooks_configured: z.boolean(),
-  callback_urls: z.object({ whatsapp: z.string(), messenger: z.string() }).openapi({ description: 'Paths to give the platform (prefix your public origin).' }),
+  callback_urls: z.object({ whatsapp: z.string(), messenger: z.string(), instagram: z.string() }).openapi({ description: 'Paths to give the platform (prefix your public origin).' }),
 }).openapi('WebhookConfig');
 
 export const IntakeProblems = z.object({

@@ -31,7 +31,7 @@ interface AuditEntry { actor: string; action: string; filters: Record<string, un
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mpa-report-cli-'));
-  env = { DATABASE_PATH: join(dir, 'test.duckdb'), ADMIN_TOKEN: TEST_ADMIN_TOKEN, PSEUDONYM_KEY: TEST_PSEUDONYM_KEY, MIN_COHORT: '1', LOG_LEVEL: 'warn' };
+  env = { DATABASE_PATH: join(dir, 'test.duckdb'), ADMIN_TOKEN: TEST_ADMIN_TOKEN, PSEUDONYM_KEY: TEST_PSEUDONYM_KEY, MIN_COHORT: '1', ALLOW_SMALL_COHORTS: '1', LOG_LEVEL: 'warn' };
   const rt = await startTestRuntime({ dir, env: { MIN_COHORT: '1' } });
   await rt.registerBusiness('acme', {
     processing_locations: [

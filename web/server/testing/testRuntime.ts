@@ -49,6 +49,8 @@ export async function startTestRuntime(options: RuntimeOptions & { dir?: string;
     DATABASE_PATH: databasePath,
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
+    // Tests count a few customers on purpose (MIN_COHORT=1).
+    ALLOW_SMALL_COHORTS: '1',
     ...options.env,
   });
   const runtime = await openRuntime(config, createLogger('info', sink), options);

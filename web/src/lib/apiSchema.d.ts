@@ -2672,6 +2672,7 @@ export type components = {
             callback_urls: {
                 whatsapp: string;
                 messenger: string;
+                instagram: string;
             };
         };
         WebhookSecretsPut: {

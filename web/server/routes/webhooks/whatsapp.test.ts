@@ -175,21 +175,25 @@ describe('WhatsApp webhook intake (real app, real DuckDB file)', () => {
     expect((await Promise.resolve(runtime.app.request('/v1/businesses/wa-admin/webhooks', {
       method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_secret: 'x', verify_token: 'y' }),
     }))).status).toBe(401);
-    const put = await runtime.admin('PUT', '/v1/businesses/wa-admin/webhooks', { app_secret: 'first-secret', verify_token: 'first-token' });
+    const put = await runtime.admin('PUT', '/v1/businesses/wa-admin/webhooks', { app_secret: 'first-secret', verify_token: 'first-verify-token' });
     expect(put.status).toBe(200);
     expect(await put.json()).toMatchObject({ webhooks_configured: true, callback_urls: { whatsapp: '/v1/webhooks/whatsapp/wa-admin' } });
     const body = fixture('whatsapp-text');
     expect((await postWebhook(runtime, 'whatsapp', 'wa-admin', body, hubSignature(body, 'first-secret'))).status).toBe(200);
-    await runtime.admin('PUT', '/v1/businesses/wa-admin/webhooks', { app_secret: 'second-secret', verify_token: 'second-token' });
+    await runtime.admin('PUT', '/v1/businesses/wa-admin/webhooks', { app_secret: 'second-secret', verify_token: 'second-verify-token' });
     expect((await postWebhook(runtime, 'whatsapp', 'wa-admin', body, hubSignature(body, 'first-secret'))).status).toBe(401);
     expect((await postWebhook(runtime, 'whatsapp', 'wa-admin', body, hubSignature(body, 'second-secret'))).status).toBe(200);
     for (const path of ['/v1/businesses/wa-admin', '/v1/businesses', '/v1/businesses/wa-admin/webhooks']) {
       const text = await (await runtime.admin('GET', path)).text();
       expect(text).not.toContain('second-secret');
-      expect(text).not.toContain('second-token');
+      expect(text).not.toContain('second-verify-token');
     }
-    expect((await runtime.admin('PUT', '/v1/businesses/nobody/webhooks', { app_secret: 'a', verify_token: 'b' })).status).toBe(404);
+    expect((await runtime.admin('PUT', '/v1/businesses/nobody/webhooks', { app_secret: 'a', verify_token: 'b-long-enough-token' })).status).toBe(404);
     expect((await runtime.admin('PUT', '/v1/businesses/wa-admin/webhooks', { app_secret: '' })).status).toBe(400);
+    // A verify token short enough to guess is refused.
+    const short = await runtime.admin('PUT', '/v1/businesses/wa-admin/webhooks', { app_secret: 'third-secret', verify_token: 'short-token' });
+    expect(short.status).toBe(400);
+    expect(await short.json()).toMatchObject({ error: { details: [{ field: 'verify_token', error: 'verify_token must be at least 16 characters' }] } });
   });
 
   it('lists the webhook endpoints in the OpenAPI document', async () => {
