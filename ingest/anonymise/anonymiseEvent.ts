@@ -2,7 +2,7 @@ import type { EventRow } from '../../db/eventStore';
 import type { IngestEvent, Rejection } from '../events/eventSchema';
 import { parseRfc3339Micros } from '../events/eventSchema';
 import { identityOf } from '../identity/rawClaim';
-import { customerIdentity, identityKind } from './customerIdentity';
+import { customerIdentity } from './customerIdentity';
 import type { Pseudonymiser } from './pseudonym';
 
 const MICROS_PER_MINUTE = 60_000_000;
@@ -74,7 +74,7 @@ export function anonymiseEvent(event: IngestEvent, index: number, context: Intak
     errorCode: event.error_code ?? null,
     pricing: event.pricing ?? null,
     source: event.source ?? null,
-    customerKind: identityKind(event.channel, event.customer),
+    customerKind: customer.kind,
   };
   if (event.customer_aliases) row.aliases = aliasesOf(event, pseudonymiser);
   if (context.previousPseudonymiser) row.previousEventId = context.previousPseudonymiser.pseudonym(business, 'event', event.id);

@@ -17,6 +17,8 @@ export interface CustomerIdentity {
   canonical: string;
   /** ISO 3166-1 alpha-2 region, or ZZ when unknown. */
   region: string;
+  /** A phone number, a WhatsApp business-scoped user id, or another id. */
+  kind: IdentityKind;
 }
 
 /**
@@ -30,12 +32,6 @@ const BSUID = /^([A-Z]{2})\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
 export function bsuidCountry(value: string): string | undefined {
   const match = BSUID.exec(value);
   return match && isCountryCode(match[1]!) ? match[1] : undefined;
-}
-
-/** Which kind of identifier a customer value is: a phone number, a WhatsApp BSUID, or another id. */
-export function identityKind(channel: Channel, customer: string): IdentityKind {
-  if (isPhoneIdentifier(channel, customer)) return 'phone';
-  return channel === 'whatsapp' && BSUID.test(customer) ? 'bsuid' : 'other';
 }
 
 // Digits with the usual separators. WhatsApp's newer user ids (for customers who hide their
@@ -78,8 +74,8 @@ export function parsePhoneIdentity(raw: string): CustomerIdentity {
   const international = digits.startsWith('+') ? digits : digits.startsWith('00') ? `+${digits.slice(2)}` : `+${digits}`;
   const parsed = parsePhoneNumberFromString(international);
   // Frozen: one object is handed to every caller that sends this number.
-  if (!parsed) return Object.freeze({ canonical: international, region: UNKNOWN_REGION });
-  return Object.freeze({ canonical: parsed.number, region: phoneRegion(parsed) });
+  if (!parsed) return Object.freeze({ canonical: international, region: UNKNOWN_REGION, kind: 'phone' as const });
+  return Object.freeze({ canonical: parsed.number, region: phoneRegion(parsed), kind: 'phone' as const });
 }
 
 function phoneRegion(parsed: PhoneNumber): string {
@@ -101,6 +97,7 @@ export function customerIdentity(channel: Channel, customer: string, customerCou
     return phone;
   }
   // A BSUID names its country; an id that does not may come with a declared one.
-  const region = (channel === 'whatsapp' ? bsuidCountry(customer) : undefined) ?? customerCountry ?? UNKNOWN_REGION;
-  return { canonical: customer, region };
+  const bsuid = channel === 'whatsapp' ? BSUID.exec(customer) : null;
+  const country = bsuid && isCountryCode(bsuid[1]!) ? bsuid[1] : undefined;
+  return { canonical: customer, region: country ?? customerCountry ?? UNKNOWN_REGION, kind: bsuid ? 'bsuid' : 'other' };
 }

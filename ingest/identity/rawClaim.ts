@@ -1,12 +1,12 @@
 import type { Channel } from '../events/eventSchema';
-import { customerIdentity, identityKind } from '../anonymise/customerIdentity';
+import { customerIdentity } from '../anonymise/customerIdentity';
 import type { Pseudonymiser } from '../anonymise/pseudonym';
 import type { IdentityClaim } from './planPersons';
 
 /** One raw identifier as the person store knows it: its pseudonym, kind and own region. */
 export function identityOf(pseudonymiser: Pseudonymiser, business: string, channel: Channel, raw: string, country?: string) {
   const identity = customerIdentity(channel, raw, country);
-  return { identity: pseudonymiser.pseudonym(business, 'customer', identity.canonical), kind: identityKind(channel, raw), region: identity.region };
+  return { identity: pseudonymiser.pseudonym(business, 'customer', identity.canonical), kind: identity.kind, region: identity.region };
 }
 
 /** A claim from raw identifiers (a webhook payload's): pseudonymised here, the raw values dropped. */

@@ -114,10 +114,10 @@ describe('keyed pseudonyms', () => {
 describe('which customer ids are phone numbers', () => {
   it('treats numbers on phone channels and any "+" value as phones, and WhatsApp user ids as opaque', async () => {
     const { customerIdentity } = await import('../../../../ingest/anonymise/customerIdentity');
-    expect(customerIdentity('whatsapp', '393331234567', undefined)).toEqual({ canonical: '+393331234567', region: 'IT' });
+    expect(customerIdentity('whatsapp', '393331234567', undefined)).toEqual({ canonical: '+393331234567', region: 'IT', kind: 'phone' });
     expect(customerIdentity('messenger', '+393331234567', undefined).region).toBe('IT');
-    expect(customerIdentity('whatsapp', 'US.13491208655302741918', 'US')).toEqual({ canonical: 'US.13491208655302741918', region: 'US' });
-    expect(customerIdentity('messenger', '24681357902468135', 'FR')).toEqual({ canonical: '24681357902468135', region: 'FR' });
+    expect(customerIdentity('whatsapp', 'US.13491208655302741918', 'US')).toEqual({ canonical: 'US.13491208655302741918', region: 'US', kind: 'bsuid' });
+    expect(customerIdentity('messenger', '24681357902468135', 'FR')).toEqual({ canonical: '24681357902468135', region: 'FR', kind: 'other' });
     expect(customerIdentity('webchat', 'visitor-77', undefined).region).toBe('ZZ');
   });
 });
