@@ -201,9 +201,13 @@ export async function webhookMessagesOf(connection: DuckDBConnection, business: 
   );
 }
 
-/** Erasure: every record of these identifiers' persons; the count of identifiers forgotten. */
-export async function deleteLinks(connection: DuckDBConnection, business: string, identities: readonly string[]): Promise<number> {
-  const records = (await loadPersons(connection, identities)).get(business) ?? [];
+/**
+ * Erasure: every record of these identifiers' persons (`records`, their persons' records as
+ * loadPersons read them); the count of identifiers forgotten.
+ */
+export async function deleteLinks(
+  connection: DuckDBConnection, business: string, identities: readonly string[], records: readonly IdentityRecord[],
+): Promise<number> {
   const persons = inlineList(records.map((r) => r.person));
   const list = inlineList([...records.map((r) => r.identity), ...identities]);
   if (!list) return 0;

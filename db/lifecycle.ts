@@ -5,10 +5,6 @@ import { rebuildMessageFacts } from './messageFacts';
 import { inTransaction } from './transaction';
 import { deleteLinks, loadPersons } from './customerLinks';
 
-async function personsOf(connection: DuckDBConnection, business: string, identities: readonly string[]): Promise<string[]> {
-  return [...new Set(((await loadPersons(connection, identities)).get(business) ?? []).map((r) => r.person))];
-}
-
 // Deletions of the data lifecycle: retention and erasure. Both run on the event
 // writer's connection (EventWriter.exclusive) while the admin store is held too, so no insert
 // of events or of webhook state can interleave; each is one transaction.
@@ -106,11 +102,12 @@ export async function eraseCustomers(
     const counts: ErasureCounts = { events: 0, webhookMessages: 0, webhookWatermarks: 0, customerLinks: 0 };
     for (const target of targets) {
       // The person behind any of the identifiers: its events are stored under the person's pseudonym.
-      const persons = await personsOf(connection, target.business, target.customers);
+      const records = (await loadPersons(connection, target.customers)).get(target.business) ?? [];
+      const persons = records.map((r) => r.person);
       // Our own HMAC hex digests, checked here, so they can be inlined safely.
       const list = [...new Set([...target.customers, ...persons])].filter((c) => HEX_ID.test(c)).map((c) => `'${c}'`).join(',');
       if (!list) continue;
-      counts.customerLinks += await deleteLinks(connection, target.business, target.customers);
+      counts.customerLinks += await deleteLinks(connection, target.business, target.customers, records);
       const where = `business = $1 AND customer IN (${list})`;
       counts.events += await deleteEvents(connection, where, [target.business]);
       counts.webhookMessages += await changed(connection, `DELETE FROM webhook_messages WHERE ${where}`, [target.business]);
