@@ -14,6 +14,11 @@ export interface Principal {
   role: Role;
   /** For the audit log: the user's email, or "admin" for the built-in admin. */
   actor: string;
+  /**
+   * The businesses this principal may see: null for every business (admins, single-company
+   * deployments), else the registered ids a user is scoped to.
+   */
+  businesses: readonly string[] | null;
 }
 
 declare module 'hono' {
@@ -32,12 +37,12 @@ export const sessionTokenHash = (token: string) => createHash('sha256').update(t
 
 export async function resolvePrincipal(c: Context, deps: AuthDeps): Promise<Principal | undefined> {
   const bearer = bearerToken(c);
-  if (bearer !== undefined) return secretsEqual(bearer, deps.adminToken) ? { role: 'admin', actor: 'admin' } : undefined;
+  if (bearer !== undefined) return secretsEqual(bearer, deps.adminToken) ? { role: 'admin', actor: 'admin', businesses: null } : undefined;
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return undefined;
   const session = await findSession(deps.store, sessionTokenHash(token));
   if (!session || Date.parse(session.expiresAt) <= deps.now()) return undefined;
-  return { role: session.role, actor: session.email };
+  return { role: session.role, actor: session.email, businesses: null };
 }
 
 export const hasRole = (principal: Principal, least: Role) => RANK[principal.role] >= RANK[least];
