@@ -271,6 +271,9 @@ export const users = pgTable(
     passwordHash: varchar('password_hash', { length: 200 }).notNull(),
     role: varchar('role', { length: 16 }).notNull(),
     createdAt: timestamptz('created_at').notNull(),
+    // The business ids the user may see, as a JSON array; NULL: every business (admins,
+    // single-company deployments).
+    businesses: json('businesses'),
   },
   (t) => [check('users_role', sql`${t.role} IN ('marketing', 'dpo', 'admin')`)],
 );
@@ -279,9 +282,15 @@ export const sessions = pgTable('sessions', {
   tokenHash: varchar('token_hash', { length: 64 }).primaryKey(),
   // The built-in admin (ADMIN_TOKEN) has no users row: its sessions have user_id NULL.
   userId: varchar('user_id', { length: 40 }),
+  // A user's session re-reads the role and scope from `users` on every request; this column
+  // is what the session was created with, kept for the built-in admin's sessions.
   role: varchar('role', { length: 16 }).notNull(),
   createdAt: timestamptz('created_at').notNull(),
   expiresAt: timestamptz('expires_at').notNull(),
+  // Built-in admin only: HMAC-SHA256 of the ADMIN_TOKEN keyed with the cookie's token (hex),
+  // so a session ends when the token is rotated, and a copy of the database cannot be used to
+  // test guesses of the token (the cookie's token is not stored).
+  adminTokenProof: varchar('admin_token_proof', { length: 64 }),
 });
 
 // What each customer and each conversation did on each UTC day (db/activityDays.ts), appended in

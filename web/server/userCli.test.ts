@@ -39,7 +39,7 @@ describe('npm run user', () => {
     await waitForHealth(server);
     const online = await userCli(env, 'add', '--email', 'mia@example.com', '--role', 'marketing', '--password', 'marketing-password-1');
     expect(online.stderr).toMatch(/held by another process/);
-    expect(online.stdout).toMatch(/created mia@example.com \(marketing\)/);
+    expect(online.stdout).toMatch(/created mia@example.com \(marketing, all businesses\)/);
 
     expect((await signIn(server.url, 'dana@example.com', password!)).status).toBe(200);
     expect((await signIn(server.url, 'mia@example.com', 'marketing-password-1')).status).toBe(200);
@@ -47,4 +47,16 @@ describe('npm run user', () => {
       stderr: expect.stringMatching(/409 a user with this email exists/),
     });
   });
+
+  it('changes a role, resets a password, lists and deletes users', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mpa-user-'));
+    const env = { DATABASE_PATH: join(dir, 'db.duckdb'), ADMIN_TOKEN: 'user-cli-admin-token-123', SEED_DEMO: '0', PORT: String(await freePort()) };
+    await userCli(env, 'add', '--email', 'dana@example.com', '--role', 'dpo', '--password', 'first-password-123');
+    expect((await userCli(env, 'set', '--email', 'Dana@example.com', '--role', 'marketing')).stdout).toMatch(/changed dana@example.com \(marketing, all businesses\); their sessions ended/);
+    const reset = await userCli(env, 'password', '--email', 'dana@example.com');
+    expect(reset.stdout).toMatch(/password \(shown once\): \S{12,}/);
+    expect((await userCli(env, 'delete', '--email', 'dana@example.com')).stdout).toMatch(/deleted dana@example.com/);
+    expect((await userCli(env, 'list')).stdout).toBe('');
+    // Each call opens the database in a process of its own: slow on a busy machine.
+  }, 180_000);
 });

@@ -4,12 +4,15 @@ import {
   type BusinessRecord,
 } from '../../../db/registry';
 import type { SerialStore } from '../../../db/store';
+import type { SecretBox } from '../../../db/secretBox';
 import { generateIngestKey } from '../../../ingest/keys/ingestKeys';
 import { notFound } from '../http/apiError';
 import type { Business, BusinessPut, KeyCreate, KeyCreated, KeySummary } from './businessSchemas';
 
 export interface RegistryDeps {
   store: SerialStore;
+  /** Seals the webhook secrets a business PUT carries. */
+  secretBox: SecretBox;
   /** Called after every change, so the intake's in-memory view follows. */
   onRegistryChanged: () => Promise<void>;
 }
@@ -30,7 +33,7 @@ export function toBusinessJson(b: BusinessRecord): z.infer<typeof Business> {
 }
 
 export async function putBusinessFromApi(deps: RegistryDeps, id: string, body: z.infer<typeof BusinessPut>) {
-  const created = await putBusiness(deps.store, {
+  const created = await putBusiness(deps.store, deps.secretBox, {
     id,
     name: body.name,
     sector: body.sector,

@@ -46,7 +46,7 @@ describe('users and sessions', () => {
     const cookie = cookieOf(res);
 
     const me = await rt.app.request('/v1/session', { headers: { cookie } });
-    expect(await me.json()).toEqual({ email: 'mia@example.com', role: 'marketing' });
+    expect(await me.json()).toEqual({ email: 'mia@example.com', role: 'marketing', businesses: null });
     // Marketing may not use the registry.
     expect((await rt.app.request('/v1/businesses', { headers: { cookie } })).status).toBe(403);
 

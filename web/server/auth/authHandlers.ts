@@ -1,66 +1,120 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { deleteSession, findUserByEmail, insertSession, insertUser, listUsers, type Role } from '../../../db/users';
+import { deleteSession, findUserByEmail, insertSession, type Role } from '../../../db/users';
 import { ApiError, unauthorized } from '../http/apiError';
 import { secretsEqual } from '../http/bearer';
+import { recordAction } from './auditAction';
+import { accountOf, type LoginThrottle } from './loginThrottle';
 import { hashPassword, verifyPassword } from './passwords';
-import { resolvePrincipal, SESSION_COOKIE, sessionTokenHash, type AuthDeps } from './principal';
+import { adminTokenProof, BUILT_IN_ADMIN, resolvePrincipal, resolveSession, sessionTokenHash, type AuthDeps } from './principal';
+import { transportOf } from './requestTransport';
+import { clearSessionCookies, readSessionToken, setSessionCookie } from './sessionCookie';
 
 export const SESSION_HOURS = 12;
-export const BUILT_IN_ADMIN = 'admin';
+export { BUILT_IN_ADMIN };
 
 // Verifying against a real hash when the email is unknown keeps the timing the same.
 const DUMMY_HASH = hashPassword(randomBytes(16).toString('hex'));
 
-async function checkCredentials(deps: AuthDeps, email: string, password: string): Promise<{ userId: string | null; role: Role; email: string } | undefined> {
-  if (email === BUILT_IN_ADMIN) return secretsEqual(password, deps.adminToken) ? { userId: null, role: 'admin', email } : undefined;
-  const user = await findUserByEmail(deps.store, email.toLowerCase());
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH));
-  return user && ok ? { userId: user.id, role: user.role, email: user.email } : undefined;
+interface SignedIn {
+  userId: string | null;
+  email: string;
+  role: Role;
+  businesses: string[] | null;
 }
 
-export async function login(c: Context, deps: AuthDeps, email: string, password: string) {
-  const who = await checkCredentials(deps, email.trim(), password);
-  if (!who) throw unauthorized('wrong email or password');
+/**
+ * What a sign-in's audit record names: the account, when there is one. What was typed for an
+ * email that is no account could be anything (a phone number, a password typed in the wrong
+ * field), so it is never stored.
+ */
+export const UNKNOWN_ACCOUNT = 'unknown account';
+
+interface Checked {
+  signedIn: SignedIn | undefined;
+  /** The account for the audit log: its email, "admin", or UNKNOWN_ACCOUNT. */
+  actor: string;
+}
+
+async function checkCredentials(deps: AuthDeps, account: string, password: string): Promise<Checked> {
+  if (account === BUILT_IN_ADMIN) {
+    const ok = secretsEqual(password, deps.adminToken);
+    return { signedIn: ok ? { userId: null, email: BUILT_IN_ADMIN, role: 'admin', businesses: null } : undefined, actor: BUILT_IN_ADMIN };
+  }
+  const user = await findUserByEmail(deps.store, account);
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH));
+  return {
+    signedIn: user && ok ? { userId: user.id, email: user.email, role: user.role, businesses: user.businesses } : undefined,
+    actor: user ? user.email : UNKNOWN_ACCOUNT,
+  };
+}
+
+async function actorOf(deps: AuthDeps, account: string): Promise<string> {
+  if (account === BUILT_IN_ADMIN) return BUILT_IN_ADMIN;
+  return (await findUserByEmail(deps.store, account)) ? account : UNKNOWN_ACCOUNT;
+}
+
+async function startSession(c: Context, deps: AuthDeps, who: SignedIn) {
   const token = randomBytes(32).toString('base64url');
   const now = new Date(deps.now());
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
-  await insertSession(deps.store, { tokenHash: sessionTokenHash(token), userId: who.userId, role: who.role, expiresAt: expiresAt.toISOString() }, now);
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'Strict',
-    path: '/',
-    secure: new URL(c.req.url).protocol === 'https:',
-    maxAge: SESSION_HOURS * 3600,
-  });
-  return { email: who.email, role: who.role, expires_at: expiresAt.toISOString() };
+  await insertSession(deps.store, {
+    tokenHash: sessionTokenHash(token),
+    userId: who.userId,
+    role: who.role,
+    expiresAt: expiresAt.toISOString(),
+    adminTokenProof: who.userId === null ? adminTokenProof(token, deps.adminToken) : null,
+  }, now);
+  setSessionCookie(c, token, SESSION_HOURS * 3600);
+  return { email: who.email, role: who.role, businesses: who.businesses, expires_at: expiresAt.toISOString() };
+}
+
+/**
+ * Sign-in: the throttle counts the attempt before the password is hashed (./loginThrottle.ts);
+ * every outcome goes to the audit log under the account's email (as typed, trimmed and
+ * lower-cased, when it names an account), never the password.
+ */
+export async function login(c: Context, deps: AuthDeps, throttle: LoginThrottle, email: string, password: string) {
+  const account = accountOf(email);
+  const attempt = throttle.admit(account, transportOf(c).address);
+  if (!attempt.admitted) {
+    // One record per run of refusals, so a flood of requests cannot flood the log.
+    if (attempt.first) {
+      await recordAction(deps, { actor: await actorOf(deps, account), action: 'auth.sign_in_throttled', filters: { limit: attempt.limit } });
+    }
+    throw new ApiError(429, 'too_many_attempts', 'too many sign-in attempts; wait before trying again', undefined, {
+      'Retry-After': String(Math.max(1, Math.ceil(attempt.retryAfterMs / 1000))),
+    });
+  }
+  let checked: Checked;
+  try {
+    checked = await checkCredentials(deps, account, password);
+  } catch (error) {
+    attempt.released();
+    throw error;
+  }
+  const who = checked.signedIn;
+  if (!who) {
+    attempt.failed();
+    await recordAction(deps, { actor: checked.actor, action: 'auth.sign_in_failed' });
+    throw unauthorized('wrong email or password');
+  }
+  attempt.succeeded();
+  await recordAction(deps, { actor: who.email, action: 'auth.sign_in', target: who.userId });
+  return startSession(c, deps, who);
 }
 
 export async function currentSession(c: Context, deps: AuthDeps) {
   const principal = await resolvePrincipal(c, deps);
   if (!principal) throw unauthorized('not signed in');
-  return { email: principal.actor, role: principal.role };
+  return { email: principal.actor, role: principal.role, businesses: principal.businesses === null ? null : [...principal.businesses] };
 }
 
 export async function logout(c: Context, deps: AuthDeps) {
-  const token = getCookie(c, SESSION_COOKIE);
-  if (token) await deleteSession(deps.store, sessionTokenHash(token));
-  deleteCookie(c, SESSION_COOKIE, { path: '/' });
-}
-
-export async function createUser(deps: AuthDeps, input: { email: string; password: string; role: Role }) {
-  const user = {
-    id: randomUUID(),
-    email: input.email.toLowerCase(),
-    passwordHash: await hashPassword(input.password),
-    role: input.role,
-    createdAt: new Date(deps.now()).toISOString(),
-  };
-  if (!(await insertUser(deps.store, user))) throw new ApiError(409, 'conflict', 'a user with this email exists');
-  return { id: user.id, email: user.email, role: user.role, created_at: user.createdAt };
-}
-
-export async function usersForApi(deps: AuthDeps) {
-  return { users: (await listUsers(deps.store)).map((u) => ({ id: u.id, email: u.email, role: u.role, created_at: u.createdAt })) };
+  const token = readSessionToken(c);
+  if (!token) return;
+  const principal = await resolveSession(c, deps);
+  await deleteSession(deps.store, sessionTokenHash(token));
+  clearSessionCookies(c);
+  if (principal) await recordAction(deps, { actor: principal.actor, action: 'auth.sign_out' });
 }

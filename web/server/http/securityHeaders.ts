@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { transportOf } from '../auth/requestTransport';
 
 /** The API's replies are data, never documents: nothing may load, run or frame them. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -31,6 +32,8 @@ export function pageCsp(html = ''): string {
   ].join('; ');
 }
 
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
 /**
  * Security headers on every reply. A route that serves a page with inline scripts sets its own
  * Content-Security-Policy (pageCsp(html)); any other HTML reply gets pageCsp() and everything
@@ -50,5 +53,8 @@ export function securityHeaders(): MiddlewareHandler {
     headers.set('cross-origin-opener-policy', 'same-origin');
     headers.set('cross-origin-resource-policy', 'same-origin');
     headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+    // Only over https (PUBLIC_URL, or a trusted proxy's X-Forwarded-Proto): the browser then
+    // refuses plain http to this host for a year, so the Secure cookie is never asked for over it.
+    if (transportOf(c).https) headers.set('strict-transport-security', HSTS);
   };
 }

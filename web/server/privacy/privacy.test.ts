@@ -109,7 +109,7 @@ describe('POST /v1/privacy/erasure', () => {
     expect(await conversations(rt, 'globex')).toBe(1);
 
     const audit = await queryRows<{ actor: string; action: string; target: string; filters: string; row_count: number }>(
-      rt.deps.store.connection, 'SELECT actor, action, target, filters::VARCHAR AS filters, row_count FROM audit_log',
+      rt.deps.store.connection, "SELECT actor, action, target, filters::VARCHAR AS filters, row_count FROM audit_log WHERE action LIKE 'privacy.%'",
     );
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: 'privacy.erasure', target: 'acme', row_count: 3 });
