@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { and, desc, gte, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { auditLog } from './schema';
 import type { SerialStore } from './store';
 
@@ -67,6 +67,10 @@ export interface AuditQuery {
   /** Instants, inclusive / exclusive. */
   since?: Date;
   until?: Date;
+  /** Only this actor's entries (exact). */
+  actor?: string;
+  /** Only actions starting with this (e.g. `report.`, `export.business.`). */
+  actionPrefix?: string;
   limit: number;
 }
 
@@ -75,6 +79,8 @@ export async function listAudit(store: SerialStore, query: AuditQuery): Promise<
   const conditions: SQL[] = [];
   if (query.since) conditions.push(gte(auditLog.at, query.since.toISOString()));
   if (query.until) conditions.push(lt(auditLog.at, query.until.toISOString()));
+  if (query.actor !== undefined) conditions.push(eq(auditLog.actor, query.actor));
+  if (query.actionPrefix !== undefined) conditions.push(sql`starts_with(${auditLog.action}, ${query.actionPrefix})`);
   const rows = await store.exclusive((db) =>
     db.select().from(auditLog).where(and(...conditions)).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(query.limit),
   );

@@ -28,7 +28,11 @@ export interface ServedRecord {
  * residency read ever goes unrecorded.
  */
 export async function recordServed(c: Context, deps: AuditDeps, what: ServedRecord, bytes: Uint8Array): Promise<void> {
-  const entry = { ...what, actor: principalOf(c).actor, sha256: sha256Hex(bytes), atMs: deps.now() };
+  const { actor, businesses } = principalOf(c);
+  // A scoped reader's report held only their businesses: the record says which (the audit view
+  // shows a scoped user the entries about their businesses only, ../routes/audit/).
+  const filters = businesses === null ? what.filters : { ...what.filters, scope: [...businesses] };
+  const entry = { ...what, filters, actor, sha256: sha256Hex(bytes), atMs: deps.now() };
   try {
     await appendAudit(deps.store, entry);
   } catch (error) {

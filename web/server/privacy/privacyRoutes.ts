@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { listBusinesses } from '../../../db/registry';
 import { CHANNELS } from '../../../ingest/events/eventSchema';
 import { BusinessId } from '../admin/businessSchemas';
+import { visibleTo } from '../auth/businessScope';
 import { principalOf, requireRole, type AuthDeps } from '../auth/principal';
 import { ApiError } from '../http/apiError';
 import { errorResponses } from '../http/openapiSchemas';
@@ -48,12 +49,14 @@ export function privacyRoutes(deps: ErasureDeps & AuthDeps) {
   router.use('/v1/privacy/*', requireRole('dpo', deps));
   router.openapi(erasureRoute, async (c) => {
     const body = c.req.valid('json');
-    const registered = new Set((await listBusinesses(deps.store)).map((b) => b.id));
-    const unknown = body.businesses.filter((b) => !registered.has(b));
+    // A business outside the caller's scope is refused as an unregistered one.
+    const principal = principalOf(c);
+    const known = new Set(visibleTo(principal, await listBusinesses(deps.store), (b) => b.id).map((b) => b.id));
+    const unknown = body.businesses.filter((b) => !known.has(b));
     if (unknown.length > 0) {
       throw new ApiError(400, 'validation_failed', 'unknown businesses', unknown.map((b) => ({ field: 'businesses', error: `${b} is not registered` })));
     }
-    const counts = await erasePerson(deps, body, principalOf(c).actor);
+    const counts = await erasePerson(deps, body, principal.actor);
     return c.json({
       deleted_events: counts.events,
       deleted_webhook_messages: counts.webhookMessages,

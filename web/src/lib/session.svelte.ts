@@ -4,6 +4,8 @@ export type Role = 'marketing' | 'dpo' | 'admin';
 export interface SessionInfo {
   email: string;
   role: Role;
+  /** The businesses this account may see; null: every business. */
+  businesses: string[] | null;
 }
 
 const RANK: Record<Role, number> = { marketing: 1, dpo: 2, admin: 3 };

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { requireRole } from '../../auth/principal';
-import { notFound } from '../../http/apiError';
 import { createRouter } from '../../http/router';
-import { reportContext } from '../../../../reports/api/reportContext';
+import { narrowedTo, reportContext } from '../../../../reports/api/reportContext';
+import { scopeOf, unknownBusiness } from '../../auth/businessScope';
 import { serveAuditedFile } from '../../http/servedFile';
 import { businessReport, overviewReport, residencyReport } from '../../../../reports/reports';
 import { CONTENT_TYPES, exportMeta, fileNameOf, rowCountOf, type ExportFormat, type ExportInput } from '../../../../reports/exports/exportKinds';
@@ -21,6 +21,8 @@ export type ExportDeps = ReportDeps;
 export function exportRoutes(deps: ExportDeps) {
   const router = createRouter();
   const ctx = reportContext(deps);
+  // A scoped user's files hold only their businesses; another id is 404, as an unregistered one.
+  const visible = (c: Context) => narrowedTo(ctx, scopeOf(c));
   const run = (sql: string) => deps.reads.query({ sql, params: [] });
 
   const serve = async (c: Context, input: ExportInput, format: ExportFormat, filters: Record<string, unknown>) => {
@@ -39,20 +41,20 @@ export function exportRoutes(deps: ExportDeps) {
   for (const { format, route } of overviewExportRoutes) {
     router.openapi(route, async (c) => {
       const query = c.req.valid('query');
-      return serve(c, { kind: 'overview', report: await overviewReport(ctx, query) }, format, { ...query });
+      return serve(c, { kind: 'overview', report: await overviewReport(visible(c), query) }, format, { ...query });
     });
   }
   for (const { format, route } of residencyExportRoutes) {
     router.openapi(route, async (c) => {
       const query = c.req.valid('query');
-      return serve(c, { kind: 'residency', report: await residencyReport(ctx, query) }, format, { ...query });
+      return serve(c, { kind: 'residency', report: await residencyReport(visible(c), query) }, format, { ...query });
     });
   }
   router.openapi(businessExportRoute, async (c) => {
     const { id, format } = parseBusinessFile(c.req.valid('param').file)!;
     const query = c.req.valid('query');
-    const report = await businessReport(ctx, id, query);
-    if (!report) throw notFound(`business ${id} is not registered`);
+    const report = await businessReport(visible(c), id, query);
+    if (!report) throw unknownBusiness(id);
     return serve(c, { kind: 'business', report }, format, { business: id, ...query });
   });
   return router;

@@ -12,7 +12,8 @@ const contentOf = (formats: readonly ExportFormat[]) =>
 const DESCRIPTION =
   'The same figures as the matching report API reply, with the period, k, the adequacy list\'s date and the generation time in the ' +
   'file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row\'s `suppressed` column). ' +
-  'Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be.';
+  'Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be. ' +
+  'A user scoped to some businesses gets theirs only; another business answers 404 exactly as an unregistered id.';
 
 export const overviewExportRoutes = FORMATS_OF.overview.map((format) => ({
   format,

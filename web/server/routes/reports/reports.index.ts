@@ -1,13 +1,14 @@
+import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { SerialStore } from '../../../../db/store';
 import { requireRole } from '../../auth/principal';
-import { notFound } from '../../http/apiError';
 import { createRouter } from '../../http/router';
 import { auditReply } from '../../http/auditReply';
 import { businessReport, overviewReport, residencyReport, type ResidencyReport } from '../../../../reports/reports';
 import { ADEQUACY } from '../../../../reports/residency/adequacy';
 import { adequacyRoute } from './adequacy.routes';
-import { reportContext } from '../../../../reports/api/reportContext';
+import { narrowedTo, reportContext } from '../../../../reports/api/reportContext';
+import { scopeOf, unknownBusiness } from '../../auth/businessScope';
 import type { ReadQueue } from '../../../../reports/db/reportSource';
 import { businessReportRoute, overviewRoute, residencyRoute } from './reports.routes';
 
@@ -26,30 +27,46 @@ export interface ReportDeps {
  * GET /v1/reports/overview, /v1/reports/businesses/:id, /v1/reports/residency, and the
  * adequacy list the residency flags rest on.
  * Engagement reports need the marketing role or higher, residency the dpo role. Every
- * residency read is written to the audit log with the SHA-256 of the body served.
+ * report read is written to the audit log with the SHA-256 of the body served. A user scoped
+ * to some businesses sees only those: others are left out of the lists and answer 404 as an
+ * unregistered id does.
  */
 export function reportRoutes(deps: ReportDeps) {
   const router = createRouter();
   const ctx = reportContext(deps);
+  const visible = (c: Context) => narrowedTo(ctx, scopeOf(c));
 
   router.use('/v1/reports/overview', requireRole('marketing', deps));
   router.use('/v1/reports/businesses/*', requireRole('marketing', deps));
   router.use('/v1/reports/residency', requireRole('dpo', deps));
   router.use('/v1/reports/adequacy', requireRole('marketing', deps));
+  // Every report read is audited, not only exports: differencing attacks (the same report for
+  // periods a day apart, or overlapping filters) leave their trail in the log (docs/threat-model.md).
+  router.use('/v1/reports/overview', auditReply(deps, {
+    action: 'report.overview',
+    filters: (query) => ({ from: query.from, to: query.to, channel: query.channel }),
+    rowCount: (body) => (body as { businesses: unknown[] }).businesses.length,
+  }));
+  router.use('/v1/reports/businesses/*', auditReply(deps, {
+    action: 'report.business',
+    target: (path) => decodeURIComponent(path.split('/')[4] ?? ''),
+    filters: (query) => ({ from: query.from, to: query.to, channel: query.channel, granularity: query.granularity }),
+    rowCount: () => 1,
+  }));
   router.use('/v1/reports/residency', auditReply(deps, {
     action: 'report.residency',
     filters: (query) => ({ from: query.from, to: query.to }),
     rowCount: (body) => (body as ResidencyReport).businesses.reduce((n, b) => n + 1 + b.locations.length, 0),
   }));
 
-  router.openapi(overviewRoute, async (c) => c.json(await overviewReport(ctx, c.req.valid('query')), 200));
+  router.openapi(overviewRoute, async (c) => c.json(await overviewReport(visible(c), c.req.valid('query')), 200));
   router.openapi(businessReportRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const report = await businessReport(ctx, id, c.req.valid('query'));
-    if (!report) throw notFound(`business ${id} is not registered`);
+    const report = await businessReport(visible(c), id, c.req.valid('query'));
+    if (!report) throw unknownBusiness(id);
     return c.json(report, 200);
   });
-  router.openapi(residencyRoute, async (c) => c.json(await residencyReport(ctx, c.req.valid('query')), 200));
+  router.openapi(residencyRoute, async (c) => c.json(await residencyReport(visible(c), c.req.valid('query')), 200));
   router.openapi(adequacyRoute, (c) => c.json(ADEQUACY, 200));
   return router;
 }

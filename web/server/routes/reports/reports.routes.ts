@@ -9,7 +9,8 @@ const security = [{ adminToken: [] }];
 export const overviewRoute = createRoute({
   method: 'get', path: '/v1/reports/overview', tags: ['Reports'], security,
   summary: 'The metrics and the residency flag, one row per business (role marketing or higher)',
-  description: 'Period: UTC dates from..to inclusive. Figures from 1..k-1 distinct customers are null and named in `suppressed`.',
+  description: 'Period: UTC dates from..to inclusive. Figures from 1..k-1 distinct customers are null and named in `suppressed`. ' +
+    'A user scoped to some businesses gets their rows only.',
   request: { query: OverviewQuery },
   responses: { 200: { description: 'The overview', content: json(OverviewReply) }, ...errorResponses(400, 401, 403) },
 });
@@ -17,6 +18,7 @@ export const overviewRoute = createRoute({
 export const businessReportRoute = createRoute({
   method: 'get', path: '/v1/reports/businesses/{id}', tags: ['Reports'], security,
   summary: 'One business: totals, a day/week series and per-channel rows (role marketing or higher)',
+  description: 'A business outside the caller\'s scope answers 404 exactly as an unregistered id.',
   request: { params: BusinessIdParam, query: BusinessReportQuery },
   responses: { 200: { description: 'The business report', content: json(BusinessReportReply) }, ...errorResponses(400, 401, 403, 404) },
 });
@@ -24,6 +26,7 @@ export const businessReportRoute = createRoute({
 export const residencyRoute = createRoute({
   method: 'get', path: '/v1/reports/residency', tags: ['Reports'], security,
   summary: 'Residency and GDPR transfer flags per business (role dpo or higher)',
+  description: 'A user scoped to some businesses gets their rows only.',
   request: { query: PeriodQuery },
   responses: { 200: { description: 'The residency report', content: json(ResidencyReply) }, ...errorResponses(400, 401, 403) },
 });
