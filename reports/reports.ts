@@ -8,6 +8,7 @@ import type { LocationStatus } from './residency/locationStatus';
 import type { Channel } from './vocabulary';
 import { templateBreakdown, type TemplateRow } from './metrics/templateBreakdown';
 import { pricingBreakdown, type PricingRow } from './metrics/pricingBreakdown';
+import { suppressBusinessFigures } from './replySuppression';
 
 /**
  * The three reports, as plain objects. The report API serves them as JSON; the exports
@@ -26,7 +27,8 @@ export interface OverviewQuery extends Period {
 }
 
 export type OverviewRow = { business: string; name: string; verified: boolean } & Omit<MetricRow, 'suppressed'> & {
-  residency_flag: LocationStatus;
+  /** null: withheld with the EEA customers it rests on (named `residency_flag` in `suppressed`). */
+  residency_flag: LocationStatus | null;
   suppressed: string[];
 };
 
@@ -43,7 +45,7 @@ export async function overviewReport(ctx: ReportContext, query: OverviewQuery): 
   const businesses = await ctx.source.businesses();
   const [groups, residency] = await Promise.all([
     computeMetrics(ctx.source, businesses, { period, channel: query.channel }, ctx.k),
-    computeResidencyFlags(ctx.source, businesses, { period, channel: query.channel }),
+    computeResidencyFlags(ctx.source, businesses, { period, channel: query.channel }, ctx.k),
   ]);
   return {
     from: query.from,
@@ -53,7 +55,7 @@ export async function overviewReport(ctx: ReportContext, query: OverviewQuery): 
     businesses: businesses.map((b) => {
       const { suppressed, ...metrics } = groups.find((g) => g.business === b.id)!.metrics;
       const flag = residency.find((r) => r.business === b.id)!.flag;
-      return { business: b.id, name: b.name, verified: b.verified, ...metrics, residency_flag: flag, suppressed };
+      return { business: b.id, name: b.name, verified: b.verified, ...metrics, residency_flag: flag, suppressed: withFlagSuppressed(suppressed, flag) };
     }),
   };
 }
@@ -100,11 +102,19 @@ export async function businessReport(ctx: ReportContext, id: string, query: Busi
   const messageScope = { ...period, business: id, channel: query.channel };
   const [[[totals], series, channels], [residency], templates, pricing] = await Promise.all([
     computeMetricGroupings(ctx.source, businesses, base, groupings, ctx.k) as Promise<[MetricGroup[], MetricGroup[], MetricGroup[]]>,
-    computeResidencyFlags(ctx.source, businesses, base),
+    computeResidencyFlags(ctx.source, businesses, base, ctx.k),
     templateBreakdown(ctx.source, messageScope, ctx.k),
     pricingBreakdown(ctx.source, messageScope, ctx.k),
   ]);
   const { suppressed, ...totalMetrics } = totals!.metrics;
+  // Within the reply, no withheld figure may be the difference of shown ones (./replySuppression.ts).
+  const figures = suppressBusinessFigures({
+    totals: { ...totalMetrics, residency_flag: residency!.flag, suppressed: withFlagSuppressed(suppressed, residency!.flag) },
+    series: series.map((g) => ({ from: g.bucket!.from, to: g.bucket!.to, ...g.metrics })),
+    channels: channels.map((g) => ({ channel: g.channel!, ...g.metrics })),
+    templates,
+    pricing,
+  });
   return {
     from: query.from,
     to: query.to,
@@ -115,11 +125,7 @@ export async function businessReport(ctx: ReportContext, id: string, query: Busi
     name: business.name,
     verified: business.verified,
     timezone: business.timezone,
-    totals: { ...totalMetrics, residency_flag: residency!.flag, suppressed },
-    series: series.map((g) => ({ from: g.bucket!.from, to: g.bucket!.to, ...g.metrics })),
-    channels: channels.map((g) => ({ channel: g.channel!, ...g.metrics })),
-    templates,
-    pricing,
+    ...figures,
   };
 }
 
@@ -147,3 +153,6 @@ export async function residencyReport(ctx: ReportContext, query: Period): Promis
     businesses: rows.map(({ business, ...rest }) => ({ business, name: businesses.find((b) => b.id === business)!.name, ...rest })),
   };
 }
+
+/** A withheld residency flag is named after the metrics, where its field comes. */
+const withFlagSuppressed = (suppressed: string[], flag: LocationStatus | null) => (flag === null ? [...suppressed, 'residency_flag'] : suppressed);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeMetricGroupings, computeMetrics } from './metrics/computeMetrics';
-import { isSmallCohort, Suppressor } from './suppression';
+import { complementarySuppression, isSmallCohort, Suppressor } from './suppression';
 import { business, openEventsDb, type EventsDb, type TestEvent } from './testing/eventsDb';
 
 describe('the suppression rule', () => {
@@ -11,6 +11,41 @@ describe('the suppression rule', () => {
     expect(s.figure('b', 0.5, 9)).toBeNull();
     expect(s.figure('c.d', 3, 10)).toBe(3);
     expect(s.suppressed).toEqual(['b']);
+  });
+});
+
+describe('complementary suppression', () => {
+  const days = ['d0', 'd1', 'd2', 'd3'];
+  const group = { total: 'total', parts: days };
+  const shown = (values: Record<string, number>) => new Map(Object.entries(values));
+
+  it('hides the smallest other non-zero part, the first of equal ones, when one part alone is hidden', () => {
+    // total 20 = 4 (hidden) + 0 + 8 + 8: without d2, total - shown would give d0's 4.
+    expect(complementarySuppression(shown({ total: 20, d1: 0, d2: 8, d3: 8 }), new Set(['d0']), [group])).toEqual(['d2']);
+  });
+
+  it('hides nothing when two parts or the total are hidden already', () => {
+    expect(complementarySuppression(shown({ total: 20, d2: 8, d3: 8 }), new Set(['d0', 'd1']), [group])).toEqual([]);
+    expect(complementarySuppression(shown({ d1: 3, d2: 8, d3: 8 }), new Set(['total', 'd0']), [group])).toEqual([]);
+  });
+
+  it('hides the total when no other part has anything, and that settles groups sharing it', () => {
+    const channels = { total: 'total', parts: ['whatsapp', 'messenger'] };
+    const values = shown({ total: 4, d1: 0, d2: 0, d3: 0, messenger: 3 });
+    expect(complementarySuppression(values, new Set(['d0', 'whatsapp']), [group, channels])).toEqual(['total']);
+  });
+
+  it('repeats until no group has exactly one hidden part under a shown total', () => {
+    // Hiding messenger for the channels hides the categories' total: that group needs nothing more.
+    const channels = { total: 'total', parts: ['whatsapp', 'messenger'] };
+    const categories = { total: 'messenger', parts: ['a', 'b'] };
+    const values = shown({ total: 10, messenger: 6, a: 2, b: 4 });
+    expect(complementarySuppression(values, new Set(['whatsapp']), [categories, channels])).toEqual(['messenger']);
+    expect(complementarySuppression(values, new Set(['whatsapp', 'a']), [channels, categories])).toEqual(['messenger']);
+    // y is a part of two groups: hiding it for the first leaves it alone in the second.
+    const first = { total: 't', parts: ['x', 'y'] };
+    const second = { total: 'u', parts: ['y', 'z', 'w'] };
+    expect(complementarySuppression(shown({ t: 5, y: 3, u: 9, z: 4, w: 2 }), new Set(['x']), [first, second])).toEqual(['y', 'w']);
   });
 });
 

@@ -43,7 +43,9 @@ export const BusinessIdParam = z.object({
 });
 
 const Suppressed = z.array(z.string()).openapi({
-  description: 'Figures of this row computed from 1..k-1 distinct customers: null above and named here (nested ones by path).',
+  description: 'Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is ' +
+    'computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones ' +
+    '(complementary suppression, docs/metrics.md#suppression).',
 });
 
 /** Every metric of reports/metrics/definitions.ts, with its formula as the description. */
@@ -54,7 +56,9 @@ const metricShape = Object.fromEntries(
 const PricingCount = z.number().int().nullable();
 
 export const MetricFields = z.object({ ...metricShape, suppressed: Suppressed });
-const ResidencyFlag = z.enum(LOCATION_STATUSES);
+const ResidencyFlag = z.enum(LOCATION_STATUSES).nullable().openapi({
+  description: 'The worst status of a location holding EEA customers\' data; null: withheld with the EEA customers it rests on (1..k-1), named in `suppressed`.',
+});
 
 export const OverviewRow = z.object({
   business: z.string(),
@@ -88,13 +92,15 @@ export const BusinessReportReply = z.object({
   channels: z.array(z.object({ channel: z.enum(CHANNELS), ...metricShape, suppressed: Suppressed })),
   templates: z.array(z.object({
     category: z.string().openapi({ description: 'The category a delivered/read status reported, else the send\'s' }),
-    template: z.string().nullable().openapi({ description: 'null: sent without a template' }),
+    template: z.string().nullable().openapi({
+      description: 'null: sent without a template; "(other)": the category\'s messages of the templates beyond the 50 rows with the most sent messages',
+    }),
     sent: z.number().int().nullable().openapi({ description: 'Distinct messages of the period with a send' }),
     delivery_rate: z.number().nullable().openapi({ description: 'Of those the platform did not limit, the share with a delivered or read status' }),
     read_rate: z.number().nullable().openapi({ description: 'Of those the platform did not limit, the share with a read status' }),
     limited_rate: z.number().nullable().openapi({ description: 'Of those, the share that failed with 131049 or 130472 (the platform\'s cap on marketing messages)' }),
     suppressed: Suppressed,
-  })).openapi({ description: 'Delivery, read and limited rates by message category and template' }),
+  })).openapi({ description: 'Delivery, read and limited rates by message category and template; a row whose figures are all withheld is not listed' }),
   pricing: z.array(z.object({
     category: z.string().openapi({ description: 'The category a delivered/read status reported, else the send\'s' }),
     charged: PricingCount.openapi({ description: 'Messages with pricing type regular' }),
@@ -115,7 +121,7 @@ const Location = z.object({
   mechanism: z.enum(['eea', 'adequacy', 'dpf', 'scc', 'bcr', 'derogation', 'none']),
   primary: z.boolean(),
   declared: z.boolean(),
-  status: ResidencyFlag,
+  status: z.enum(LOCATION_STATUSES),
   eea_customers: z.number().int().nullable(),
 }).openapi('ResidencyLocation');
 

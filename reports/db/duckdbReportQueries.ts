@@ -2,7 +2,7 @@ import { compileBadgeInputs, compileConversationMetrics } from '../metrics/conve
 import { compileEventMetrics, compileRowsPerBusiness } from '../metrics/compileSql';
 import { compilePricingBreakdown } from '../metrics/pricingBreakdown';
 import { compileTemplateBreakdown } from '../metrics/templateBreakdown';
-import { processingKeysSql, residencyCountsSql } from '../residency/residencySql';
+import { flagBasisSql, processingKeysSql, residencyCountsSql } from '../residency/residencySql';
 import type { ReportQueries } from './reportQueries';
 
 /** The report queries in DuckDB's SQL, over the activity days and facts written with the events. */
@@ -13,6 +13,7 @@ export const DUCKDB_REPORT_QUERIES: ReportQueries = {
   badgeInputs: compileBadgeInputs,
   processingKeys: processingKeysSql,
   residencyCounts: residencyCountsSql,
+  flagBasis: flagBasisSql,
   templateBreakdown: compileTemplateBreakdown,
   pricingBreakdown: compilePricingBreakdown,
 };

@@ -2,7 +2,7 @@ import type { compileBadgeInputs, compileConversationMetrics } from '../metrics/
 import type { compileEventMetrics, compileRowsPerBusiness } from '../metrics/compileSql';
 import type { compilePricingBreakdown } from '../metrics/pricingBreakdown';
 import type { compileTemplateBreakdown } from '../metrics/templateBreakdown';
-import type { processingKeysSql, residencyCountsSql } from '../residency/residencySql';
+import type { flagBasisSql, processingKeysSql, residencyCountsSql } from '../residency/residencySql';
 
 /**
  * The report side of the store port: the queries the reports run, one builder per question, each
@@ -24,6 +24,8 @@ export interface ReportQueries {
   processingKeys: typeof processingKeysSql;
   /** Customers per region class and processing country, per business. */
   residencyCounts: typeof residencyCountsSql;
+  /** EEA customers processed in the countries behind each business's residency flag. */
+  flagBasis: typeof flagBasisSql;
   templateBreakdown: typeof compileTemplateBreakdown;
   pricingBreakdown: typeof compilePricingBreakdown;
 }

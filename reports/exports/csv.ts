@@ -14,7 +14,8 @@ import type { ExportInput, ExportMeta } from './exportKinds';
  */
 
 const SUPPRESSION_NOTE = (k: number) =>
-  `empty cell named in the suppressed column: figure from fewer than ${k} customers; empty cell not named: no data`;
+  `empty cell named in the suppressed column: figure from fewer than ${k} customers, or withheld so that no such figure ` +
+  'is the difference of figures in this file; empty cell not named: no data';
 
 function metaRecords(kind: string, report: { from: string; to: string; k: number }, meta: ExportMeta, extra: [string, Cell][] = []): [string, Cell][] {
   return [

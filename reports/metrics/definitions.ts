@@ -72,10 +72,23 @@ const common = {
   formula: z.string().min(1),
 };
 
+/**
+ * How a count's rows of one reply relate to its total (the series' days or weeks, the channel
+ * rows), for complementary suppression (../suppression.ts, docs/metrics.md#suppression):
+ * - `sum`: each thing counted falls in exactly one part, so the parts add up to the total;
+ * - `cover`: each falls in at least one part, possibly several (a conversation with messages on two
+ *   days), so the parts add up to the total or more, and total minus the other parts bounds a part
+ *   from below: exact whenever nothing spans it.
+ * Absent: not a count of things (a rate, a time, a flag) or a count whose parts do not cover it.
+ */
+export const ADDITIVITY = ['sum', 'cover'] as const;
+export type Additivity = (typeof ADDITIVITY)[number];
+
 const EventsCount = z.strictObject({
   ...common,
   source: z.literal('events'),
   kind: z.literal('count'),
+  additive: z.enum(ADDITIVITY).optional(),
   count: DistinctCount,
   /** Whose customers make the figure's cohort. */
   cohort: DistinctCount,
@@ -87,11 +100,18 @@ const EventsRate = z.strictObject({
   numerator: DistinctCount,
   denominator: DistinctCount,
 });
-const ConversationsCount = z.strictObject({ ...common, source: z.literal('conversations'), kind: z.literal('count') });
+const ConversationsCount = z.strictObject({
+  ...common, source: z.literal('conversations'), kind: z.literal('count'), additive: z.enum(ADDITIVITY).optional(),
+});
 const ConversationsRate = z.strictObject({
   ...common,
   source: z.literal('conversations'),
   kind: z.literal('rate'),
+  /**
+   * The published count this rate divides by. Rate times count is its numerator, which adds up like
+   * the count, so the rate is withheld wherever that count is.
+   */
+  denominatorMetric: Id.optional(),
   /** Answered at most this many seconds after the start (calendar time). */
   answeredWithinS: z.number().positive(),
 });
@@ -139,7 +159,7 @@ const MARKETING: EventFilter['categories'] = ['marketing', 'marketing_lite'];
 /** In the order of the overview row. The whitelist: nothing else is computed or served. */
 const DEFINITIONS = [
   {
-    id: 'conversations', source: 'events', kind: 'count', label: 'Conversations',
+    id: 'conversations', source: 'events', kind: 'count', additive: 'cover', label: 'Conversations',
     shortLabel: 'Conversations', unit: 'count', group: 'conversations',
     description: 'Conversations with a message in the period, in either direction.',
     formula: 'count(DISTINCT conversation) of message.* events in the period, message.failed aside (a failure reached nobody)',
@@ -147,7 +167,7 @@ const DEFINITIONS = [
     cohort: { distinct: 'customer', where: { types: MESSAGES } },
   },
   {
-    id: 'customer_initiated', source: 'conversations', kind: 'count', label: 'Customer-initiated conversations',
+    id: 'customer_initiated', source: 'conversations', kind: 'count', additive: 'sum', label: 'Customer-initiated conversations',
     shortLabel: 'Customer-initiated', unit: 'count', group: 'conversations',
     description: 'Conversations the customer started, counted in the period they started in.',
     formula: 'conversations whose earliest message.* event (over all time) is message.received, counted in the period their start falls in',
@@ -177,7 +197,8 @@ const DEFINITIONS = [
     formula: 'quantile_cont(seconds of [start, first response) inside opening hours in the business time zone, 0.9) over answered customer-initiated conversations',
   },
   {
-    id: 'response_rate_24h', source: 'conversations', kind: 'rate', answeredWithinS: 86_400, label: 'Answered within 24 hours',
+    id: 'response_rate_24h', source: 'conversations', kind: 'rate', answeredWithinS: 86_400, denominatorMetric: 'customer_initiated',
+    label: 'Answered within 24 hours',
     shortLabel: 'Answered within 24 h', unit: 'rate', group: 'conversations',
     description: 'Share of customer-initiated conversations answered by a person or a bot within 24 hours.',
     formula: 'customer-initiated conversations with first response - start <= 24 h / customer-initiated conversations',
@@ -273,6 +294,8 @@ function validate(definitions: readonly unknown[]): MetricDefinition[] {
   if (new Set(parsed.map((d) => d.shortLabel)).size !== parsed.length) throw new Error('metric short labels must be unique');
   for (const d of parsed) {
     if (d.kind === 'badge' && (!ids.has(d.responseRate) || !ids.has(d.medianFrt))) throw new Error(`${d.id}: unknown input metric`);
+    if (d.kind === 'rate' && d.source === 'conversations' && d.denominatorMetric !== undefined
+      && parsed.find((m) => m.id === d.denominatorMetric)?.kind !== 'count') throw new Error(`${d.id}: denominatorMetric must name a count`);
     if (d.source === 'events') {
       for (const c of d.kind === 'count' ? [d.count, d.cohort] : [d.numerator, d.denominator]) checkCount(d.id, c);
     }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEventsDb, type EventsDb } from '../testing/eventsDb';
-import { templateBreakdown } from './templateBreakdown';
+import { OTHER_TEMPLATES, TEMPLATE_ROWS_LIMIT, templateBreakdown } from './templateBreakdown';
 
 let db: EventsDb;
 beforeEach(async () => {
@@ -44,5 +44,24 @@ describe('delivery and read by category and template', () => {
       category: 'marketing', template: 'vip', sent: null, delivery_rate: null, read_rate: null, limited_rate: null,
       suppressed: ['sent', 'delivery_rate', 'read_rate', 'limited_rate'],
     });
+  });
+
+  it('lists the 50 rows with the most sent messages and groups the rest per category, ties by template name', async () => {
+    // 49 templates with 2 messages each, then tie_a and tie_b with 1 (tie_a wins the 50th place),
+    // and a utility template with 1: tie_b and it are grouped, each in its category's row.
+    const events = Array.from({ length: TEMPLATE_ROWS_LIMIT - 1 }, (_, i) => `top_${String(i).padStart(2, '0')}`)
+      .flatMap((name, i) => [sent(`a${i}`, `${name}-1`, 'marketing', name), sent(`b${i}`, `${name}-2`, 'marketing', name)]);
+    await db.insertBatch([...events, sent('x', 'ta', 'marketing', 'tie_a'), sent('y', 'tb', 'marketing', 'tie_b'), sent('z', 'u1', 'utility', 'zz_notice')]);
+    const rows = await templateBreakdown(db.source([]), { from: '2026-03-01', to: '2026-03-31', business: 'acme' }, 1);
+    expect(rows).toHaveLength(TEMPLATE_ROWS_LIMIT + 2);
+    expect(rows.filter((r) => r.template !== OTHER_TEMPLATES).map((r) => r.template)).toContain('tie_a');
+    expect(rows.map((r) => r.template)).not.toContain('tie_b');
+    expect(rows.slice(-2)).toEqual([
+      { category: 'marketing', template: OTHER_TEMPLATES, sent: 1, delivery_rate: 0, read_rate: 0, limited_rate: 0, suppressed: [] },
+      { category: 'utility', template: OTHER_TEMPLATES, sent: 1, delivery_rate: 0, read_rate: 0, limited_rate: 0, suppressed: [] },
+    ]);
+    // The grouped rows are suppressed by the same rule: one customer each.
+    const atTwo = await templateBreakdown(db.source([]), { from: '2026-03-01', to: '2026-03-31', business: 'acme' }, 2);
+    expect(atTwo.slice(-2).map((r) => [r.template, r.sent, r.suppressed.length])).toEqual([[OTHER_TEMPLATES, null, 4], [OTHER_TEMPLATES, null, 4]]);
   });
 });

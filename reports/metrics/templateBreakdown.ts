@@ -18,7 +18,7 @@ import { Params, type SqlQuery } from './sqlText';
  */
 export interface TemplateRow {
   category: string;
-  /** null: sent without a template (free-form replies). */
+  /** null: sent without a template (free-form replies); OTHER_TEMPLATES: the category's rows beyond the limit. */
   template: string | null;
   sent: number | null;
   delivery_rate: number | null;
@@ -51,22 +51,41 @@ const rateCounts = (id: TemplateRate) => {
   ];
 };
 
-export function compileTemplateBreakdown(scope: TemplateScope): SqlQuery {
+/**
+ * The most template rows a report lists: a client sending many distinct `template` values would
+ * otherwise grow every report and PDF of its business without bound. The rows (category and
+ * template) with the most sent messages are listed, ties by template then category; the others
+ * are grouped per category into one row, OTHER_TEMPLATES, suppressed by the same rules as any row.
+ */
+export const TEMPLATE_ROWS_LIMIT = 50;
+/** The grouped row's template: outside the template-name alphabet, so no real template is named so. */
+export const OTHER_TEMPLATES = '(other)';
+
+export function compileTemplateBreakdown(scope: TemplateScope, limit = TEMPLATE_ROWS_LIMIT): SqlQuery {
   const params = new Params();
   const { startMs, endMs } = periodBounds(scope);
   const business = params.add(scope.business);
   const channel = scope.channel === undefined ? '' : `\n    AND channel = ${params.add(scope.channel)}`;
   // message_facts: one row per message with its earliest send and its statuses (see
-  // compileSql.ts); sent messages of the period are those whose send falls in it.
-  const sql = `SELECT ${EFFECTIVE_CATEGORY_SQL} AS category, template,
+  // compileSql.ts); sent messages of the period are those whose send falls in it. Each message
+  // carries its row's place by sent messages; beyond the limit it counts in its category's
+  // grouped row, whose customers are then counted over all of its messages.
+  const sql = `WITH sent AS (
+  SELECT *, count(*) OVER (PARTITION BY ${EFFECTIVE_CATEGORY_SQL}, template) AS row_sent
+  FROM ${CURRENT_MESSAGE_FACTS} AS message_facts
+  WHERE business = ${business}
+    AND sent_at >= CAST(${params.add(isoOfMs(startMs))} AS TIMESTAMPTZ) AND sent_at < CAST(${params.add(isoOfMs(endMs))} AS TIMESTAMPTZ)${channel}
+), placed AS (
+  SELECT *, dense_rank() OVER (ORDER BY row_sent DESC, template NULLS FIRST, ${EFFECTIVE_CATEGORY_SQL}) > ${Number(limit)} AS grouped
+  FROM sent
+)
+SELECT ${EFFECTIVE_CATEGORY_SQL} AS category, CASE WHEN grouped THEN NULL ELSE template END AS template, grouped,
        CAST(count(*) AS INTEGER) AS sent,
        ${TEMPLATE_RATES.flatMap(rateCounts).join(',\n       ')},
        CAST(count(DISTINCT customer) AS INTEGER) AS customers
-FROM ${CURRENT_MESSAGE_FACTS} AS message_facts
-WHERE business = ${business}
-  AND sent_at >= CAST(${params.add(isoOfMs(startMs))} AS TIMESTAMPTZ) AND sent_at < CAST(${params.add(isoOfMs(endMs))} AS TIMESTAMPTZ)${channel}
+FROM placed AS message_facts
 GROUP BY ALL
-ORDER BY category, template NULLS FIRST`;
+ORDER BY grouped, category, template NULLS FIRST`;
   return { sql, params: params.values };
 }
 
@@ -96,7 +115,7 @@ export async function templateBreakdown(source: ReportSource, scope: TemplateSco
   const rows = await source.query<Record<string, unknown>>(source.queries.templateBreakdown(scope));
   return rows.map((r) => templateRow({
     category: String(r.category),
-    template: r.template === null ? null : String(r.template),
+    template: r.grouped === true ? OTHER_TEMPLATES : r.template === null ? null : String(r.template),
     ...(Object.fromEntries(COUNT_COLUMNS.map((c) => [c, Number(r[c])])) as Record<CountColumn, number>),
   }, k));
 }

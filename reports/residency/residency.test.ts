@@ -142,22 +142,28 @@ describe('residency per business', () => {
     expect([gamma.flag, gamma.exposure]).toEqual(['safeguarded', 0]);
   });
 
-  it('gives the overview the same flags without counting anyone', async () => {
-    const flags = await computeResidencyFlags(db.source(REGISTRY), REGISTRY, { period: PERIOD });
+  it('gives the overview the same flags, counting only the customers behind them', async () => {
+    const flags = await computeResidencyFlags(db.source(REGISTRY), REGISTRY, { period: PERIOD }, 1);
     expect(flags).toEqual([{ business: 'acme', flag: 'exposed' }, { business: 'beta', flag: 'ok' }, { business: 'gamma', flag: 'safeguarded' }]);
     const full = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD }, 1);
     expect(flags).toEqual(full.map((r) => ({ business: r.business, flag: r.flag })));
-    expect(await computeResidencyFlags(db.source(REGISTRY), REGISTRY, { period: PERIOD, business: 'gamma' })).toEqual([{ business: 'gamma', flag: 'safeguarded' }]);
+    expect(await computeResidencyFlags(db.source(REGISTRY), REGISTRY, { period: PERIOD, business: 'gamma' }, 1)).toEqual([{ business: 'gamma', flag: 'safeguarded' }]);
+    // One EEA customer behind each non-ok flag: withheld at k = 2, here as in the residency report.
+    const withheld = await computeResidencyFlags(db.source(REGISTRY), REGISTRY, { period: PERIOD }, 2);
+    expect(withheld).toEqual([{ business: 'acme', flag: null }, { business: 'beta', flag: 'ok' }, { business: 'gamma', flag: null }]);
+    const full2 = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD }, 2);
+    expect(withheld).toEqual(full2.map((r) => ({ business: r.business, flag: r.flag })));
   });
 
-  it('suppresses small counts by path, never the flag', async () => {
+  it('suppresses small counts by path, and the flag with the exposure it rests on', async () => {
     const [acme] = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD, business: 'acme' }, 2);
-    expect(acme!.flag).toBe('exposed');
+    // `exposed` would tell that 1..k-1 EEA customers were processed at an exposed location.
+    expect(acme!.flag).toBeNull();
     expect(acme!.exposure).toBeNull();
     expect(acme!.customers_by_class).toEqual({ eea: 3, adequate: 3, third: null, unknown: null });
     expect(acme!.locations.map((l) => l.eea_customers)).toEqual([null, null, null, 0]);
     expect(acme!.suppressed).toEqual([
-      'exposure', 'customers_by_class.third', 'customers_by_class.unknown',
+      'flag', 'exposure', 'customers_by_class.third', 'customers_by_class.unknown',
       'locations.0.eea_customers', 'locations.1.eea_customers', 'locations.2.eea_customers',
     ]);
     const [k4] = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD, business: 'acme' }, 4);

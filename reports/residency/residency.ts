@@ -1,7 +1,8 @@
 import type { BusinessRecord, ProcessingLocation } from '../../db/registry';
 import type { ReportSource } from '../db/reportSource';
 import { periodBounds, type Period } from '../period';
-import { Suppressor } from '../suppression';
+import { isSmallCohort, Suppressor } from '../suppression';
+import { withComplementarySuppression } from './residencySuppression';
 import type { Channel } from '../vocabulary';
 import { locationStatus, worseStatus, type LocationStatus, type Mechanism } from './locationStatus';
 import { REGION_CLASSES, regionClass, type RegionClass } from './regionClass';
@@ -35,7 +36,8 @@ export interface ResidencyLocation {
 
 export interface ResidencyRow {
   business: string;
-  flag: LocationStatus;
+  /** null: withheld with the count it rests on (see flagBasisCountries). */
+  flag: LocationStatus | null;
   exposure: number | null;
   customers_by_class: Record<RegionClass, number | null>;
   locations: ResidencyLocation[];
@@ -56,21 +58,26 @@ export async function computeResidency(
 ): Promise<ResidencyRow[]> {
   const { scope, scoped } = scopeOf(businesses, request);
   // Where each business's events were processed, and for which regions: enough to draft its
-  // locations and their statuses, so the one counting pass knows which countries are exposed.
+  // locations and their statuses, so the one counting pass knows which countries are behind the flag.
   const keys = await source.query<{ business: string; country: string; region: string; rows: number }>(source.queries.processingKeys(scope));
   const drafts = scoped.map((business) => draftLocations(business, countriesSeen(keys, business.id)));
-  const exposedCountries = new Map(drafts.map((d) => [d.business, [...new Set(d.locations.filter((l) => l.status === 'exposed').map((l) => l.country))]]));
+  // The exposure is the flag's basis when the flag is `exposed`, and 0 otherwise (no EEA customer
+  // was processed at an exposed location), so one count serves both.
+  const flagCountries = new Map(drafts.map((d) => [d.business, flagBasisCountries(d.locations)]));
   const eeaCountries = [...new Set(keys.filter((k) => regionClass(k.region) === 'eea').map((k) => k.country))].sort();
   const rowsByBusiness = new Map<string, number>();
   for (const key of keys) rowsByBusiness.set(key.business, (rowsByBusiness.get(key.business) ?? 0) + Number(key.rows));
-  const counting = source.queries.residencyCounts({ ...scope, rowsByBusiness }, eeaCountries, exposedCountries);
+  const counting = source.queries.residencyCounts({ ...scope, rowsByBusiness }, eeaCountries, flagCountries);
   const counts = await source.query<Record<string, unknown>>(counting);
   const countOf = (business: string, column: string) => Number(counts.find((r) => r.business === business)?.[column] ?? 0);
 
   return drafts.map(({ business, locations }) => {
     const suppressor = new Suppressor(k);
     const flag = flagOf(locations);
-    const exposureCount = countOf(business, counting.columns.exposure);
+    const basis = countOf(business, counting.columns.exposure);
+    const shownFlag = isSmallCohort(basis, k) ? null : flag;
+    if (shownFlag === null) suppressor.suppressed.push('flag');
+    const exposureCount = flag === 'exposed' ? basis : 0;
     const exposure = suppressor.figure('exposure', exposureCount, exposureCount);
     const customers_by_class = Object.fromEntries(REGION_CLASSES.map((c) => {
       const n = countOf(business, counting.columns.classes[c]);
@@ -81,22 +88,45 @@ export async function computeResidency(
       const n = column === undefined ? 0 : countOf(business, column);
       return { ...l, eea_customers: suppressor.figure(`locations.${i}.eea_customers`, n, n) };
     });
-    return { business, flag, exposure, customers_by_class, locations: published, suppressed: suppressor.suppressed };
+    const row = { business, flag: shownFlag, exposure, customers_by_class, locations: published, suppressed: suppressor.suppressed };
+    return withComplementarySuppression(row, flag);
   });
 }
 
 /**
- * Only each business's flag (the overview's residency column), without the counts: which
- * countries processed an EEA customer's data is enough. Same rule as computeResidency's flag.
+ * The countries behind a flag: those of its status holding EEA customers. Exposed: the exposure's
+ * countries; safeguarded: the safeguarded ones (no exposed location holds EEA customers then); ok:
+ * none (an `ok` flag says nobody was exposed, a count of 0, which is never withheld).
+ */
+function flagBasisCountries(locations: readonly DraftLocation[]): string[] {
+  const flag = flagOf(locations);
+  if (flag === 'ok') return [];
+  return [...new Set(locations.filter((l) => l.status === flag).map((l) => l.country))];
+}
+
+/**
+ * Each business's flag for the overview and the business report, without the other counts:
+ * which countries processed an EEA customer's data decides it, and the EEA customers behind it
+ * decide whether it is shown (the same rule as computeResidency's flag). The basis is counted
+ * only when some flag is not `ok`.
  */
 export async function computeResidencyFlags(
   source: ReportSource,
   businesses: readonly BusinessRecord[],
   request: ResidencyRequest,
-): Promise<{ business: string; flag: LocationStatus }[]> {
+  k: number,
+): Promise<{ business: string; flag: LocationStatus | null }[]> {
   const { scope, scoped } = scopeOf(businesses, request);
   const keys = await source.query<{ business: string; country: string; region: string }>(source.queries.processingKeys(scope));
-  return scoped.map((business) => ({ business: business.id, flag: flagOf(draftLocations(business, countriesSeen(keys, business.id)).locations) }));
+  const drafts = scoped.map((business) => draftLocations(business, countriesSeen(keys, business.id)));
+  const flagCountries = new Map(drafts.map((d) => [d.business, flagBasisCountries(d.locations)]));
+  const basis = [...flagCountries.values()].some((countries) => countries.length > 0)
+    ? await source.query<{ business: string; customers: number }>(source.queries.flagBasis(scope, flagCountries))
+    : [];
+  return drafts.map(({ business, locations }) => {
+    const customers = Number(basis.find((r) => r.business === business)?.customers ?? 0);
+    return { business, flag: isSmallCohort(customers, k) ? null : flagOf(locations) };
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { PeriodBounds } from '../period';
 import { groupedPerBusiness } from '../metrics/perBusiness';
-import { daysInScopeSql, literal, Params, type SqlQuery } from '../metrics/sqlText';
+import { daysInScopeSql, literal, literalList, Params, type SqlQuery } from '../metrics/sqlText';
 import type { Channel } from '../vocabulary';
 import { CLASSED_REGIONS, REGION_CLASSES, type RegionClass } from './regionClass';
 
@@ -128,5 +128,27 @@ export function processingKeysSql(scope: ResidencyScope): SqlQuery {
 FROM customer_days WHERE ${daysInScopeSql(scope, params)}
 GROUP BY business, processed_in, customer_region
 ORDER BY business, country, region`;
+  return { sql, params: params.values };
+}
+
+/**
+ * Rows {business, customers}: per business, the distinct EEA customers whose events were processed
+ * in one of the countries given for it (those behind its flag: see residency.ts). Only the rows of
+ * EEA regions in those countries are read, so the overview's flags cost a few rows, not a pass
+ * over the period's customers.
+ */
+export function flagBasisSql(scope: ResidencyScope, flagCountries: ReadonlyMap<string, readonly string[]>): SqlQuery {
+  const params = new Params();
+  const eeaRegions = CLASSED_REGIONS.filter(([, c]) => c === 'eea').map(([region]) => region);
+  const perBusiness = [...flagCountries]
+    .filter(([, countries]) => countries.length > 0)
+    .map(([business, countries]) => `(business = ${params.add(business)} AND processed_in IN (${countries.map((c) => params.add(c)).join(', ')}))`);
+  const sql = `SELECT business, CAST(count(DISTINCT customer) AS INTEGER) AS customers
+FROM customer_days
+WHERE ${daysInScopeSql(scope, params)}
+  AND customer_region IN (${literalList(eeaRegions)})
+  AND (${perBusiness.length === 0 ? 'false' : perBusiness.join(' OR ')})
+GROUP BY business
+ORDER BY business`;
   return { sql, params: params.values };
 }

@@ -76,7 +76,7 @@ async function expectOverviewMatchesApi(page: Page, query: string) {
     );
     const expected = Object.fromEntries(report.businesses.map((b) => [
       b.business,
-      Object.fromEntries(COLUMNS.map(([key, format]) => [key, b.suppressed.includes(key) ? SUPPRESSED_LABEL(report.k) : format(b[key] as number | null)])),
+      Object.fromEntries(COLUMNS.map(([key, format]) => [key, b.suppressed.includes(key) ? SUPPRESSED_LABEL : format(b[key] as number | null)])),
     ]));
     return JSON.stringify(shown) === JSON.stringify(expected) ? 'equal' : JSON.stringify({ shown, expected });
   }, { timeout: 15_000 }).toBe('equal');
@@ -165,7 +165,7 @@ describe('the dashboard in a real browser', () => {
     const pricingShown = () => page.$$eval('table:has(caption:text("Charged and free messages by category")) tbody tr', (rows) =>
       rows.map((row) => [row.querySelector('th')?.textContent?.trim(), ...[...row.querySelectorAll('td[data-metric]')].map((td) => td.textContent?.trim())]));
     await expect.poll(pricingShown).toEqual(breakdowns.pricing.map((p) => [
-      p.category, ...PRICING_KEYS.map((key) => (p.suppressed.includes(key) ? SUPPRESSED_LABEL(breakdowns.k) : formatCount(p[key]))),
+      p.category, ...PRICING_KEYS.map((key) => (p.suppressed.includes(key) ? SUPPRESSED_LABEL : formatCount(p[key]))),
     ]));
     await page.getByRole('button', { name: 'By week' }).click();
     const weekly = await api<{ series: unknown[] }>(`/v1/reports/businesses/${id}?from=${range.from}&to=${range.to}&granularity=week`);
@@ -210,9 +210,11 @@ describe('the dashboard in a real browser', () => {
     const report = await api<{ adequacy_as_of: string; businesses: { business: string; flag: string }[] }>(`/v1/reports/residency?from=${range.from}&to=${range.to}`);
     const expected = Object.fromEntries(report.businesses.map((b) => [b.business, b.flag]));
     await expect.poll(() => page.$$eval('tbody tr[data-business]', (rows) =>
-      Object.fromEntries(rows.map((r) => [r.getAttribute('data-business'), r.querySelector('.flag')?.textContent?.trim()])))).toEqual(expected);
-    const flags = expected;
-    expect(Object.values(flags)).toContain('exposed');
+      Object.fromEntries(rows.map((r) => [r.getAttribute('data-business'), r.querySelector('.flag')?.textContent?.trim() ?? (r.querySelector('.suppressed') ? null : 'missing')])))).toEqual(expected);
+    // The small test dataset has few EEA customers per business: some flags are shown, others
+    // withheld with the few customers they rest on (and shown as such, checked above).
+    expect(Object.values(expected)).toContain('ok');
+    expect(Object.values(expected)).toContain(null);
     await page.getByText(report.adequacy_as_of).first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'privacy.png'), fullPage: true });
     await page.context().close();

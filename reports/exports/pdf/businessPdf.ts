@@ -5,7 +5,7 @@ import type { ExportMeta } from '../exportKinds';
 import { commonFacts } from './facts';
 import { PRICING_FIGURES, type PricingFigure } from '../../metrics/pricingBreakdown';
 import { dataTable, figureCell, heading, note, reportDocument as frame } from './pdfLayout';
-import { formatMetric } from './figures';
+import { formatMetric, suppressedText } from './figures';
 import { definitions, legend, metricTables } from './metricTables';
 
 export function businessDocument(report: BusinessReport, meta: ExportMeta): TDocumentDefinitions {
@@ -18,7 +18,7 @@ export function businessDocument(report: BusinessReport, meta: ExportMeta): TDoc
       [{ header: 'Figure', width: 220 }, { header: 'Value', width: 120, align: 'right' }],
       [
         ...METRICS.map((m) => [m.label.replace(/ \(s\)$/, ''), figureCell(formatMetric(m.id, totals[m.id as MetricId], totals.suppressed.includes(m.id), k), totals.suppressed.includes(m.id))]),
-        ['Residency flag', totals.residency_flag],
+        ['Residency flag', figureCell(totals.residency_flag ?? suppressedText(k), totals.residency_flag === null)],
       ],
     ),
     heading('Per channel', true),

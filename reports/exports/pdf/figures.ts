@@ -1,12 +1,14 @@
 import { metricById } from '../../metrics/definitions';
 
 /**
- * How a figure reads in a PDF. A suppressed figure is written out as "fewer than k customers",
+ * How a figure reads in a PDF. A suppressed figure is written out as "withheld",
  * never as 0 or a blank; a figure with no data at all (a rate with nothing to divide by) is "n/a".
  */
 
 export const NO_DATA = 'n/a';
-export const suppressedText = (k: number) => `fewer than ${k} customers`;
+// One word for both reasons a figure is withheld (a small group, or a figure that would reveal
+// one); the document's legend names both reasons and k.
+export const suppressedText = (_k: number) => 'withheld';
 
 const counts = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 

@@ -6,7 +6,7 @@ import { dataTable, figureCell, note, subheading, type Column } from './pdfLayou
 
 /**
  * The metrics as one table per group of the catalogue (too many columns for one page width, and
- * a withheld figure's "fewer than k customers" must fit its cell on one line), headed by the
+ * a withheld figure must fit its cell on one line), headed by the
  * catalogue's short labels. Rows are businesses, days/weeks or channels.
  */
 
@@ -21,17 +21,18 @@ export interface MetricTableRow {
   label: string;
   metrics: Omit<MetricRow, 'suppressed'> & { suppressed: readonly string[] };
   /** Extra cells after the metrics (e.g. the residency flag). */
-  extra?: string[];
+  extra?: (string | TableCell)[];
 }
 
-// "fewer than 99 customers" in 7 pt Helvetica is 77 pt wide, plus the cell padding.
+// Wide enough for any formatted figure in 7 pt Helvetica, plus the cell padding.
 const FIGURE_WIDTH = 86;
 
 function metricTable(rowHeader: string, ids: MetricId[], rows: MetricTableRow[], k: number, extraHeaders: string[]): Content {
   const columns: Column[] = [
     { header: rowHeader, width: '*' },
     ...ids.map((id): Column => ({ header: SHORT_LABELS.get(id)!, width: FIGURE_WIDTH, align: 'right' })),
-    ...extraHeaders.map((h): Column => ({ header: h, width: 62 })),
+    // As wide as a figure: a withheld flag reads "withheld" too.
+    ...extraHeaders.map((h): Column => ({ header: h, width: FIGURE_WIDTH })),
   ];
   return dataTable(columns, rows.map((row): (string | TableCell)[] => [
     row.label,
@@ -49,7 +50,8 @@ export function metricTables(rowHeader: string, rows: MetricTableRow[], k: numbe
 
 export function legend(k: number): Content {
   return note(
-    `"${suppressedText(k)}": the figure comes from at least 1 but fewer than k = ${k} distinct customers and is withheld. ` +
+    `"${suppressedText(k)}": the figure comes from at least 1 but fewer than k = ${k} distinct customers, ` +
+      'or is withheld with such a figure so that it cannot be computed from the figures shown. ' +
       `"${NO_DATA}": nothing to compute it from (e.g. no message sent). Times are first response times; ` +
       '"business hours" counts only time inside the business\'s opening hours.',
   );

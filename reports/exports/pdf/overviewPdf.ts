@@ -3,7 +3,8 @@ import type { OverviewReport } from '../../reports';
 import type { ExportMeta } from '../exportKinds';
 import { definitions, legend, metricTables } from './metricTables';
 import { commonFacts } from './facts';
-import { heading, reportDocument } from './pdfLayout';
+import { suppressedText } from './figures';
+import { figureCell, heading, reportDocument } from './pdfLayout';
 
 export function overviewDocument(report: OverviewReport, meta: ExportMeta): TDocumentDefinitions {
   return reportDocument({
@@ -15,7 +16,7 @@ export function overviewDocument(report: OverviewReport, meta: ExportMeta): TDoc
       legend(report.k),
       ...metricTables(
         'Business',
-        report.businesses.map((b) => ({ label: b.name, metrics: b, extra: [b.residency_flag] })),
+        report.businesses.map((b) => ({ label: b.name, metrics: b, extra: [b.residency_flag ?? figureCell(suppressedText(report.k), true)] })),
         report.k,
         ['Residency flag'],
       ),

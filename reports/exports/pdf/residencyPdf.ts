@@ -31,7 +31,9 @@ function businessSection(row: ResidencyReportRow, k: number): Content {
         ...REGION_CLASSES.map((c) => ({ header: `${CLASS_LABELS[c]} customers`, width: 100, align: 'right' as const })),
       ],
       [[
-        { text: row.flag.toUpperCase(), bold: true, style: 'cell', color: row.flag === 'exposed' ? '#b00020' : row.flag === 'safeguarded' ? '#8a4b00' : '#1b5e20' },
+        row.flag === null
+          ? figureCell(suppressedText(k), true)
+          : { text: row.flag.toUpperCase(), bold: true, style: 'cell', color: row.flag === 'exposed' ? '#b00020' : row.flag === 'safeguarded' ? '#8a4b00' : '#1b5e20' },
         customers(row, 'exposure', row.exposure, k),
         ...REGION_CLASSES.map((c) => customers(row, `customers_by_class.${c}`, row.customers_by_class[c], k)),
       ]],
@@ -64,7 +66,7 @@ function businessSection(row: ResidencyReportRow, k: number): Content {
 function summary(report: ResidencyReport): Content {
   return dataTable(
     [{ header: 'Business', width: '*' }, { header: 'Flag', width: 90 }, { header: 'Exposure', width: 110, align: 'right' }, { header: 'Locations', width: 70, align: 'right' }],
-    report.businesses.map((b) => [`${b.name} (${b.business})`, b.flag, customers(b, 'exposure', b.exposure, report.k), String(b.locations.length)]),
+    report.businesses.map((b) => [`${b.name} (${b.business})`, b.flag ?? suppressedText(report.k), customers(b, 'exposure', b.exposure, report.k), String(b.locations.length)]),
   );
 }
 
@@ -94,7 +96,7 @@ export function residencyDocument(report: ResidencyReport, meta: ExportMeta): TD
         'Flag: the worst status of a location that holds any EEA customer (exposed > safeguarded > ok). Status: ok in the EEA or ' +
           'under an adequacy decision (US only with the Data Privacy Framework); safeguarded with SCC, BCR or a derogation (needs a ' +
           'transfer impact assessment); otherwise exposed. Locations nobody declared but seen in the events are listed as "undeclared". ' +
-          `"${suppressedText(report.k)}": withheld, from at least 1 but fewer than k = ${report.k} distinct customers.`,
+          `"${suppressedText(report.k)}": from at least 1 but fewer than k = ${report.k} distinct customers, or withheld with such a figure so that it cannot be computed from the figures shown.`,
       ),
       heading('Summary'),
       summary(report),

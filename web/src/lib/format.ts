@@ -1,6 +1,9 @@
 /** How figures are shown. A suppressed figure is never shown as 0. */
 
-export const SUPPRESSED_LABEL = (k: number) => `fewer than ${k} customers`;
+export const SUPPRESSED_LABEL = 'withheld';
+/** Why a figure is withheld: a small group, or a figure that would reveal one by subtraction. */
+export const SUPPRESSED_REASON = (k: number) =>
+  `Withheld to protect a small group: computed from fewer than ${k} customers, or withheld with such a figure so that it cannot be worked out from the figures shown`;
 
 export function formatSeconds(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '–';
