@@ -113,6 +113,16 @@ export class EventWriter {
     return this.#queuedRows;
   }
 
+  /** Rows waiting beyond which a request is refused (the queue's size). */
+  get maxQueuedRows(): number {
+    return this.#options.maxQueuedRows;
+  }
+
+  /** True when any request with rows would be refused now (checked before a body is read). */
+  get isFull(): boolean {
+    return this.#queuedRows >= this.#options.maxQueuedRows;
+  }
+
   /**
    * Resolves once the rows are committed: true for each row stored, false for a duplicate.
    * Throws WriteQueueFullError at once, storing nothing, when the queue is full; an empty

@@ -122,6 +122,18 @@ const country = (what: string) =>
     error: `${what} must be an ISO 3166-1 alpha-2 country code in capitals, e.g. DE`,
   }).openapi({ example: 'DE' });
 
+/**
+ * A template's name, in the platforms' template-name alphabet (WhatsApp's names are lower-case
+ * letters, digits and underscores). Nothing else is accepted, so the field cannot carry message
+ * text or personal data past the content guard.
+ */
+export const TEMPLATE_NAME = /^[a-z0-9_]{1,512}$/;
+export const TEMPLATE_NAME_ERROR = 'template must be 1 to 512 characters of a-z, 0-9 and _ (the platform\'s template name, e.g. order_confirmation)';
+
+const templateName = () =>
+  z.string({ error: 'template must be a string' }).regex(TEMPLATE_NAME, { error: TEMPLATE_NAME_ERROR })
+    .openapi({ description: 'The name of the platform template sent (a-z, 0-9 and _, at most 512 characters).', example: 'order_confirmation' });
+
 const oneOf = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.enum(values, { error: `${what} must be one of: ${values.join(', ')}` });
 
@@ -147,7 +159,7 @@ const EventFields = z.strictObject({
   sent_at: instant('sent_at').optional(),
   sender: oneOf(SENDERS, 'sender').optional(),
   category: oneOf(CATEGORIES, 'category').optional(),
-  template: text(512, 'template').optional(),
+  template: templateName().optional(),
   processed_in: country('processed_in').optional(),
   error_code: z.number({ error: 'error_code must be an integer' }).int({ error: 'error_code must be an integer' }).optional(),
   pricing: oneOf(PRICING_TYPES, 'pricing').optional().openapi({

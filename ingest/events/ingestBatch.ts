@@ -3,6 +3,7 @@ import { anonymiseEvent, type IntakeContext } from '../anonymise/anonymiseEvent'
 import type { EventWriter } from '../buffer/eventWriter';
 import type { PersonResolver } from '../identity/personResolver';
 import type { RegistrySnapshot } from '../keys/registrySnapshot';
+import type { IngestKeyQuotas } from '../keys/ingestQuotas';
 import type { EventRow } from '../../db/eventStore';
 import type { IngestReply, Rejection } from './eventSchema';
 import type { BodyItem } from './bodyItem';
@@ -21,6 +22,12 @@ export interface IntakeDeps {
   now: () => number;
 }
 
+/** The ingest key a request came with, and the quotas it is counted against. */
+export interface KeyQuota {
+  keyId: string;
+  quotas: IngestKeyQuotas;
+}
+
 export interface IngestOutcome {
   status: 200 | 403 | 422;
   reply: IngestReply;
@@ -36,12 +43,14 @@ function prepare(item: BodyItem, index: number, scope: ReadonlySet<string>, deps
   const validated = validateEvent(item.value, index);
   if (!validated.ok) return { rejection: validated.rejection };
   const { event } = validated;
+  // The key's scope first: a business outside it is refused alike whether it is registered or
+  // not, so a key cannot find out which business ids exist.
+  if (!scope.has(event.business)) {
+    return { rejection: { index, field: 'business', error: 'this ingest key may not write events for this business' }, outOfScope: true };
+  }
   const business = deps.registry.business(event.business);
   if (!business) {
     return { rejection: { index, field: 'business', error: 'business is not registered' }, outOfScope: true };
-  }
-  if (!scope.has(event.business)) {
-    return { rejection: { index, field: 'business', error: 'this ingest key may not write events for this business' }, outOfScope: true };
   }
   const anonymised = anonymiseEvent(event, index, contextOf(event.business, business.primaryProcessingCountry));
   return anonymised.ok ? { row: anonymised.row } : { rejection: anonymised.rejection };
@@ -52,7 +61,9 @@ function prepare(item: BodyItem, index: number, scope: ReadonlySet<string>, deps
  * events are stored even when others in the batch are rejected; the reply is only built once
  * they are committed.
  */
-export async function ingestBatch(items: readonly BodyItem[], scope: ReadonlySet<string>, deps: IntakeDeps): Promise<IngestOutcome> {
+export async function ingestBatch(items: readonly BodyItem[], scope: ReadonlySet<string>, deps: IntakeDeps, quota?: KeyQuota): Promise<IngestOutcome> {
+  // Every event sent counts against the key's rate, valid or not: each one was parsed and checked.
+  quota?.quotas.charge(quota.keyId, items.length);
   const nowMs = deps.now();
   const receivedAtMicros = nowMs * 1000;
   const rotation = deps.previousPseudonymKey;
@@ -83,8 +94,27 @@ export async function ingestBatch(items: readonly BodyItem[], scope: ReadonlySet
       if (step.outOfScope) outOfScope += 1;
     }
   });
+  // The key's share of the queue counts its rows from here until their commit settles.
+  const release = quota && rows.length > 0 ? quota.quotas.hold(quota.keyId, rows.length) : () => undefined;
+  let committed: Promise<boolean[]>;
+  try {
+    ({ committed } = await submitResolved(rows, deps));
+  } catch (error) {
+    release();
+    throw error;
+  }
+  void committed.then(release, release);
+  const stored = await committed;
+  const accepted = stored.filter(Boolean).length;
+  const reply = { accepted, duplicates: stored.length - accepted, rejected };
+  if (rows.length > 0 || items.length === 0) return { status: 200, reply };
+  return { status: outOfScope === items.length ? 403 : 422, reply };
+}
+
+/** Resolves the rows' persons and hands them to the writer; resolves once they are queued, with their commit. */
+function submitResolved(rows: EventRow[], deps: IntakeDeps): Promise<{ committed: Promise<boolean[]> }> {
   // Queued before the resolution is released: a later merge's rewrite is queued after these rows.
-  const queued = await deps.persons.exclusive(async () => {
+  return deps.persons.exclusive(async () => {
     const links = await deps.persons.resolveRows(rows);
     // The new links are held by the resolver until their commit settles (or is refused here).
     const settled = () => deps.persons.settled(links);
@@ -98,9 +128,4 @@ export async function ingestBatch(items: readonly BodyItem[], scope: ReadonlySet
     void committed.then(settled, settled);
     return { committed };
   });
-  const stored = await queued.committed;
-  const accepted = stored.filter(Boolean).length;
-  const reply = { accepted, duplicates: stored.length - accepted, rejected };
-  if (rows.length > 0 || items.length === 0) return { status: 200, reply };
-  return { status: outOfScope === items.length ? 403 : 422, reply };
 }

@@ -14,7 +14,7 @@ const anyOf = <T,>(values: readonly T[]) => fc.oneof(fc.constantFrom(...values),
 const FIELDS = {
   id: text(128), business: text(64), type: anyOf(EVENT_TYPES), channel: anyOf(CHANNELS), customer: text(256),
   customer_country: country, conversation: text(256), message: text(256), at: instant, sent_at: instant,
-  sender: anyOf(SENDERS), category: anyOf(CATEGORIES), template: text(512), processed_in: country,
+  sender: anyOf(SENDERS), category: anyOf(CATEGORIES), template: fc.oneof(text(512), fc.constantFrom('order_confirmation', 'otp_2', 'a'.repeat(512), 'Order Confirmation', 'promo-1', 'ümlaut')), processed_in: country,
   error_code: fc.oneof(fc.integer(), fc.double(), fc.constant(2 ** 60), fc.constant('131049')),
   pricing: anyOf(PRICING_TYPES), source: anyOf(SOURCES),
   customer_aliases: fc.oneof(fc.array(text(256), { maxLength: 6 }), fc.constant('BR.8091'), fc.constant([1])),

@@ -1,6 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReadQueue } from './reportSource';
+import { ReportsBusyError } from '../reportsBusy';
 
 // Temp tables are private to their connection, so `SELECT lane FROM which` names the connection
 // a query ran on.
@@ -44,4 +45,31 @@ describe('ReadQueue', () => {
     expect(await Promise.all(after)).toEqual([0, 0]);
     expect(failed.map(String)).toEqual([expect.stringMatching(/no_such_table/)]);
   });
+
+  it('refuses a query at once when as many queries as allowed already wait, and runs the ones it took', async () => {
+    const single = new ReadQueue([queue.connection], undefined, { maxWaiting: 2, timeoutMs: 60_000 });
+    const long = single.query(LONG);
+    const taken = [lane(single), lane(single)];
+    expect(single.waiting).toBe(2);
+    await expect(single.query({ sql: 'SELECT 1', params: [] })).rejects.toThrow(ReportsBusyError);
+    await expect(single.query({ sql: 'SELECT 1', params: [] })).rejects.toMatchObject({ message: /report queue is full \(2 queries waiting\)/, retryAfterSeconds: 5 });
+    expect(await Promise.all(taken)).toEqual([0, 0]);
+    await long;
+    // With room again, it takes queries.
+    expect(await lane(single)).toBe(0);
+  });
+
+  it('refuses a query that waited longer than the timeout, leaving the line to the others', async () => {
+    const single = new ReadQueue([queue.connection], undefined, { maxWaiting: 10, timeoutMs: 50 });
+    const long = single.query(LONG);
+    const waited = single.query({ sql: 'SELECT 1', params: [] });
+    await expect(waited).rejects.toMatchObject({ name: 'ReportsBusyError', message: /waited more than 50 ms/ });
+    expect(single.waiting).toBe(0);
+    await long;
+    // A running query is never cut short, and a query sent when a connection is free does not wait.
+    expect(await lane(single)).toBe(0);
+  });
 });
+
+// About a second of work on one connection.
+const LONG = { sql: 'SELECT (SELECT sum(i % 7) FROM range(400000000) r(i)) AS s', params: [] };

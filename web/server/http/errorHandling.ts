@@ -3,6 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { z } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
 import { ApiError } from './apiError';
+import { redactedErrorMessage } from '../logger';
+import { ReportsBusyError } from '../../../reports/reportsBusy';
 
 export function errorResponse(c: Context, error: ApiError) {
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
@@ -28,11 +30,15 @@ export const defaultHook = (result: { success: boolean; error?: z.ZodError; targ
 export function onError(logger: Logger): ErrorHandler {
   return (error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
+    if (error instanceof ReportsBusyError) {
+      return errorResponse(c, new ApiError(503, 'reports_busy', error.message, undefined, { 'Retry-After': String(error.retryAfterSeconds) }));
+    }
     if (error instanceof HTTPException && error.status < 500) {
       return errorResponse(c, new ApiError(error.status as 400, 'http_error', error.message || 'request refused'));
     }
-    // Log the error's kind and message only: a stack or a cause could carry request values.
-    logger.error({ err: { type: error.name, message: error.message.slice(0, 300) }, path: c.req.path }, 'unhandled error');
+    // The error's kind and redacted message only: a stack, a cause or a DuckDB message can carry
+    // request values, statements and pseudonyms.
+    logger.error({ error: redactedErrorMessage(error), path: c.req.path }, 'unhandled error');
     return errorResponse(c, new ApiError(500, 'internal_error', 'internal error'));
   };
 }

@@ -5,9 +5,10 @@ export const tooLarge = (limitBytes: number) =>
 
 /**
  * Reads a request body, counting bytes as they arrive, so a chunked body without
- * Content-Length cannot get past the limit either.
+ * Content-Length cannot get past the limit either. onChunk sees each chunk as it arrives (a
+ * webhook's signature is computed while the body streams in).
  */
-export async function readBodyCapped(request: Request, limitBytes: number): Promise<Buffer> {
+export async function readBodyCapped(request: Request, limitBytes: number, onChunk?: (chunk: Uint8Array) => void): Promise<Buffer> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
   if (!request.body) return Buffer.alloc(0);
@@ -22,6 +23,7 @@ export async function readBodyCapped(request: Request, limitBytes: number): Prom
       await reader.cancel().catch(() => undefined);
       throw tooLarge(limitBytes);
     }
+    onChunk?.(value);
     chunks.push(value);
   }
   return Buffer.concat(chunks, total);

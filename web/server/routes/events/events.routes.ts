@@ -31,7 +31,11 @@ export const postEventsRoute = createRoute({
     413: { description: 'More than 10,000 events or 5 MiB', content: errorContent },
     415: { description: 'Neither JSON nor NDJSON', content: errorContent },
     422: { description: 'Every event was rejected', content: { 'application/json': { schema: IngestReply.extend(ErrorBodySchema.shape) } } },
-    429: { description: 'Write queue full; nothing stored; retry after Retry-After seconds', content: errorContent },
+    429: {
+      description: 'Write queue full (overloaded) or this key over its own quota (key_quota_exceeded); answered before the body is read; ' +
+        'nothing stored; retry after Retry-After seconds',
+      content: errorContent,
+    },
     503: { description: 'Storage failed; nothing of this request stored', content: errorContent },
   },
 });

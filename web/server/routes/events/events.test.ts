@@ -114,10 +114,28 @@ describe('POST /v1/events: per-event validation', () => {
     expect(errors[2]).toMatch(/type must be one of/);
     expect(errors[3]).toMatch(/RFC 3339/);
     expect(errors[4]).toMatch(/more than 5 minutes in the future/);
-    expect(errors[5]).toMatch(/not registered/);
-    expect(errors[6]).toMatch(/may not write events for this business/);
+    // An unregistered business and a registered one outside the key's scope read alike.
+    expect(errors[5]).toMatch(/may not write events for this business/);
+    expect(errors[6]).toBe(errors[5]);
     expect(await storedCount()).toBe(2);
     expect(await storedCount('globex')).toBe(0);
+  });
+
+  it('takes a template name of a-z, 0-9 and _ only, rejecting any other text with the rule', async () => {
+    const sent = (i: number, template: unknown) => received(i, { type: 'message.sent', sender: 'automation', category: 'marketing', template });
+    const reply = await json(await rt.postEvents(key, [
+      sent(0, 'order_confirmation_2'),
+      sent(1, 'Hi Maria, your parcel is at 12 Via Roma'),
+      sent(2, 'Order-Confirmation'),
+      sent(3, 'ordine_spedito_ü'),
+      sent(4, ''),
+      sent(5, 'x'.repeat(513)),
+      sent(6, 'x'.repeat(512)),
+    ]));
+    expect(reply.accepted).toBe(2);
+    expect(reply.rejected.map((r) => [r.index, r.field])).toEqual([[1, 'template'], [2, 'template'], [3, 'template'], [4, 'template'], [5, 'template']]);
+    for (const rejection of reply.rejected) expect(rejection.error).toMatch(/^template must be 1 to 512 characters of a-z, 0-9 and _/);
+    expect(JSON.stringify(reply)).not.toContain('Maria');
   });
 
   it('answers 403 when every event is for a business outside the key\'s scope, storing nothing', async () => {
@@ -211,12 +229,15 @@ describe('POST /v1/events: request-level errors', () => {
     rt = await startTestRuntime({ writer: { maxQueuedRows: 100 } });
     await rt.registerBusiness('acme');
     key = await rt.createKey('acme');
+    // A second key: the first is over its own share of the queue (quotas.test.ts), this one only meets the full queue.
+    const second = await rt.createKey('acme');
     const resume = rt.deps.writer.pause();
     const waiting = rt.postEvents(key, Array.from({ length: 80 }, (_, i) => received(i)));
     await new Promise((r) => setTimeout(r, 50));
-    const refused = await rt.postEvents(key, Array.from({ length: 30 }, (_, i) => received(1000 + i)));
+    const refused = await rt.postEvents(second, Array.from({ length: 30 }, (_, i) => received(1000 + i)));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('1');
+    expect((await json(refused)).error?.code).toBe('overloaded');
     resume();
     expect((await json(await waiting)).accepted).toBe(80);
     expect(await storedCount()).toBe(80);

@@ -1,0 +1,17 @@
+import type { ExportInput, ExportMeta } from '../exportKinds';
+import { businessDocument } from './businessPdf';
+import { overviewDocument } from './overviewPdf';
+import { renderPdfDocument } from './pdfEngine';
+import { residencyDocument } from './residencyPdf';
+
+/** The bytes of a report's PDF, built and laid out on the calling thread (the PDF worker's). */
+export function renderPdfHere(input: ExportInput, meta: ExportMeta): Promise<Buffer> {
+  switch (input.kind) {
+    case 'overview':
+      return renderPdfDocument(overviewDocument(input.report, meta));
+    case 'business':
+      return renderPdfDocument(businessDocument(input.report, meta));
+    case 'residency':
+      return renderPdfDocument(residencyDocument(input.report, meta));
+  }
+}
