@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 /**
@@ -41,8 +42,21 @@ export class DatabaseLockedError extends Error {
 
 const LOCK_HOLDER = /Conflicting lock is held in (.+?)(?:\.\s|\.$|$| See also)/s;
 
+/**
+ * The database holds pseudonyms and sealed secrets: its files are the owner's alone. DuckDB
+ * creates the file, its WAL (again after every checkpoint) and its temporary files itself, with
+ * the process's umask, so the umask is narrowed to 077 for the whole process before the first
+ * open; files an earlier version left readable to others are narrowed to 0600.
+ */
+function keepFilesPrivate(path: string): void {
+  // A worker thread may not change the umask; the main thread that opened the database already did.
+  if (isMainThread) process.umask(0o077);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  for (const file of [path, `${path}.wal`]) if (existsSync(file)) chmodSync(file, 0o600);
+}
+
 export async function openDatabase(path: string, options: OpenOptions = {}): Promise<DuckDBInstance> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') keepFilesPrivate(path);
   try {
     const instance = await DuckDBInstance.create(path, {
       threads: String(options.threads ?? 2),

@@ -1,6 +1,8 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { SerialStore } from './store';
 import { businesses, ingestKeyBusinesses, ingestKeys, processingLocations } from './schema';
+import type { SecretBox } from './secretBox';
+import { readStoredSecrets, sealedColumnsFor, type WebhookSecrets, type WebhookSecretsInput } from './webhookSecrets';
 
 export type BusinessHours = Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>>;
 
@@ -33,8 +35,8 @@ export interface BusinessInput {
   timezone: string;
   businessHours: BusinessHours;
   processingLocations: ProcessingLocation[];
-  /** undefined keeps what is stored; null clears it. */
-  webhooks?: { appSecret: string; verifyToken: string } | null;
+  /** undefined keeps what is stored; null clears it. Sealed before it is stored (db/webhookSecrets.ts). */
+  webhooks?: WebhookSecretsInput | null;
 }
 
 export async function listBusinesses(store: SerialStore): Promise<BusinessRecord[]> {
@@ -69,10 +71,11 @@ export async function getBusiness(store: SerialStore, id: string): Promise<Busin
 }
 
 /** Creates or replaces a business and its processing locations; returns true when created. */
-export async function putBusiness(store: SerialStore, input: BusinessInput, now = new Date()): Promise<boolean> {
+export async function putBusiness(store: SerialStore, box: SecretBox, input: BusinessInput, now = new Date()): Promise<boolean> {
   return store.transaction(async (db) => {
     const at = now.toISOString();
     const existing = await db.select({ id: businesses.id }).from(businesses).where(eq(businesses.id, input.id));
+    const webhooks = input.webhooks ? await sealedColumnsFor(db, box, input.id, input.webhooks) : input.webhooks;
     const values = {
       name: input.name,
       sector: input.sector,
@@ -80,9 +83,9 @@ export async function putBusiness(store: SerialStore, input: BusinessInput, now 
       timezone: input.timezone,
       businessHours: input.businessHours,
       updatedAt: at,
-      ...(input.webhooks === undefined
+      ...(webhooks === undefined
         ? {}
-        : { appSecret: input.webhooks?.appSecret ?? null, verifyToken: input.webhooks?.verifyToken ?? null }),
+        : { appSecret: webhooks?.appSecret ?? null, verifyToken: webhooks?.verifyToken ?? null }),
     };
     if (existing.length > 0) await db.update(businesses).set(values).where(eq(businesses.id, input.id));
     else await db.insert(businesses).values({ id: input.id, createdAt: at, ...values });
@@ -103,12 +106,12 @@ export async function putBusiness(store: SerialStore, input: BusinessInput, now 
   });
 }
 
-export async function getWebhookSecrets(store: SerialStore, id: string): Promise<{ appSecret: string; verifyToken: string } | undefined> {
+/** A business's opened webhook settings; undefined when none are set or this key cannot open them. */
+export async function getWebhookSecrets(store: SerialStore, box: SecretBox, id: string): Promise<WebhookSecrets | undefined> {
   const [row] = await store.exclusive((db) =>
     db.select({ appSecret: businesses.appSecret, verifyToken: businesses.verifyToken }).from(businesses).where(eq(businesses.id, id)),
   );
-  if (!row?.appSecret || !row.verifyToken) return undefined;
-  return { appSecret: row.appSecret, verifyToken: row.verifyToken };
+  return readStoredSecrets(box, id, row);
 }
 
 export async function insertIngestKey(

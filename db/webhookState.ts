@@ -2,7 +2,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { eq } from 'drizzle-orm';
 import { queryRows } from './duckdb';
 import { businesses } from './schema';
+import type { SecretBox } from './secretBox';
 import type { SerialStore } from './store';
+import { sealedColumnsFor, type WebhookSecretsInput } from './webhookSecrets';
 
 // State of the webhook intake (tables webhook_* of db/schema.ts). Customer and message values
 // are pseudonyms (64 hex characters); times are milliseconds since the epoch. Callers hold the
@@ -169,14 +171,18 @@ export async function listPolicyEvents(store: SerialStore, business: string): Pr
   );
 }
 
-/** Sets (or rotates) a business's app secret and verify token; false when it is not registered. */
+/**
+ * Sets (or rotates) a business's app secret, verify token and, when given, the platform accounts
+ * its webhooks may carry, sealed (db/webhookSecrets.ts); false when it is not registered.
+ */
 export async function setWebhookSecrets(
-  store: SerialStore, id: string, secrets: { appSecret: string; verifyToken: string }, now = new Date(),
+  store: SerialStore, box: SecretBox, id: string, secrets: WebhookSecretsInput, now = new Date(),
 ): Promise<boolean> {
-  return store.exclusive(async (db) => {
+  return store.transaction(async (db) => {
+    const sealed = await sealedColumnsFor(db, box, id, secrets);
     const rows = await db
       .update(businesses)
-      .set({ appSecret: secrets.appSecret, verifyToken: secrets.verifyToken, updatedAt: now.toISOString() })
+      .set({ ...sealed, updatedAt: now.toISOString() })
       .where(eq(businesses.id, id))
       .returning({ id: businesses.id });
     return rows.length > 0;

@@ -3,6 +3,14 @@ import type { SerialStore } from '../../db/store';
 import { UNKNOWN_REGION } from '../../db/countries';
 import { hashIngestKey } from './ingestKeys';
 
+/** An active ingest key, as a request presenting it is known by. */
+export interface KnownKey {
+  /** The key's id (never the key): what its quotas are counted by. */
+  id: string;
+  /** The businesses it may write for. */
+  scope: ReadonlySet<string>;
+}
+
 export interface KnownBusiness {
   /** Where this business's data is processed when an event does not say. */
   primaryProcessingCountry: string;
@@ -14,7 +22,7 @@ export interface KnownBusiness {
  */
 export class RegistrySnapshot {
   #businesses = new Map<string, KnownBusiness>();
-  #keyScopes = new Map<string, ReadonlySet<string>>();
+  #keys = new Map<string, KnownKey>();
 
   constructor(private readonly store: SerialStore) {}
 
@@ -26,7 +34,7 @@ export class RegistrySnapshot {
         return [b.id, { primaryProcessingCountry: primary?.country ?? UNKNOWN_REGION }];
       }),
     );
-    this.#keyScopes = new Map(keys.map((k) => [k.keyHash, new Set(k.businesses)]));
+    this.#keys = new Map(keys.map((k) => [k.keyHash, { id: k.id, scope: new Set(k.businesses) }]));
   }
 
   business(id: string): KnownBusiness | undefined {
@@ -35,6 +43,11 @@ export class RegistrySnapshot {
 
   /** The businesses a presented key may write for, or undefined for an unknown/revoked key. */
   scopeOfKey(presentedKey: string): ReadonlySet<string> | undefined {
-    return this.#keyScopes.get(hashIngestKey(presentedKey));
+    return this.keyOf(presentedKey)?.scope;
+  }
+
+  /** The presented key's id and scope, or undefined for an unknown/revoked key. */
+  keyOf(presentedKey: string): KnownKey | undefined {
+    return this.#keys.get(hashIngestKey(presentedKey));
   }
 }

@@ -3,6 +3,8 @@ import {
   countIntakeProblems, getWatermarks, markReceipts, messagesCoveredBy, raiseWatermark, recordPolicyEvent,
 } from '../../db/webhookState';
 import type { SerialStore } from '../../db/store';
+import type { SecretBox } from '../../db/secretBox';
+import { getWebhookSecrets } from '../../db/registry';
 import type { Pseudonymiser } from '../anonymise/pseudonym';
 import { ingestBatch, type IntakeDeps } from '../events/ingestBatch';
 import type { BodyItem } from '../events/bodyItem';
@@ -14,9 +16,12 @@ import { rethreadMerged } from './rethread';
 import { rawClaim } from '../identity/rawClaim';
 import type { IdentityClaim } from '../identity/planPersons';
 import { sourceOf } from './sources';
+import { foreignParts, ForeignAccountError } from './payloadAccounts';
 
 export interface WebhookIntakeDeps extends IntakeDeps {
   store: SerialStore;
+  /** Opens the business's sealed webhook settings (its registered accounts). */
+  secretBox: SecretBox;
   logger: Logger;
 }
 
@@ -145,6 +150,7 @@ export class WebhookIntake {
       await store.exclusive(() => countIntakeProblems(store.connection, business, channel, 'unparseable_payload', 1, nowMs));
       return { accepted: 0, duplicates: 0, problems: 1 };
     }
+    await this.#refuseForeignAccounts(channel, business, payload, nowMs);
     const mapping = sourceOf(channel).map(payload);
     const prepared = await store.exclusive(() => prepare(mapping, business, channel, deps));
     const outcome = prepared.items.length > 0
@@ -166,5 +172,20 @@ export class WebhookIntake {
       deps.logger.warn({ channel, business, unmappable: prepared.unmappable, rejected }, 'webhook intake problems');
     }
     return { accepted: outcome.reply.accepted, duplicates: outcome.reply.duplicates, problems: prepared.unmappable + rejected };
+  }
+
+  /**
+   * Refuses the whole payload (ForeignAccountError, counted as `foreign_account`) when a part of
+   * it names no account registered for this business on this channel: a misrouted payload is
+   * loud (the platform retries and reports failures) instead of half stored.
+   */
+  async #refuseForeignAccounts(channel: WebhookChannel, business: string, payload: unknown, nowMs: number): Promise<void> {
+    const { deps } = this;
+    const registered = (await getWebhookSecrets(deps.store, deps.secretBox, business))?.accounts[channel] ?? [];
+    const foreign = foreignParts(sourceOf(channel).accounts(payload), registered);
+    if (foreign === 0) return;
+    await deps.store.exclusive(() => countIntakeProblems(deps.store.connection, business, channel, 'foreign_account', foreign, nowMs));
+    deps.logger.warn({ channel, business, parts: foreign }, 'webhook payload for accounts not registered for this business refused');
+    throw new ForeignAccountError(channel, foreign);
   }
 }

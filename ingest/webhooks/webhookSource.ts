@@ -1,6 +1,7 @@
 import type { MappingResult, WebhookChannel } from './mappedEvent';
+import type { PayloadAccounts } from './payloadAccounts';
 import { acceptSubscription } from './metaHandshake';
-import { verifyHubSignature } from './signature';
+import { hubSignatureCheck, type SignatureCheck } from './signature';
 
 /**
  * A platform whose webhooks the intake takes, as one plug-in: how a POST is authenticated, how
@@ -12,10 +13,15 @@ export interface WebhookSource {
   channel: WebhookChannel;
   /** The platform's name, for the API document. */
   name: string;
-  /** The POST is the platform's: the raw body, a header reader, the business's app secret. */
-  verify(rawBody: Uint8Array, header: (name: string) => string | undefined, appSecret: string): boolean;
+  /**
+   * The POST is the platform's: the check its raw body is fed to as it streams in, from a header
+   * reader and the business's app secret; undefined refuses it before its body is read.
+   */
+  signatureCheck(header: (name: string) => string | undefined, appSecret: string): SignatureCheck | undefined;
   /** The challenge to echo for a subscription request, or undefined (refused). */
   handshake(query: (name: string) => string | undefined, verifyToken: string | undefined): string | undefined;
+  /** The platform accounts each storable part of a payload is for, checked against the business's registered ones. Pure. */
+  accounts(payload: unknown): PayloadAccounts;
   /** Payload -> events, receipts, identity notices and policy records. Pure. */
   map(payload: unknown): MappingResult;
   /** Delivery and read come as receipts that cover earlier messages (Messenger, Instagram), not one status per message. */
@@ -23,8 +29,8 @@ export interface WebhookSource {
 }
 
 /** Meta signs every POST with the app secret (X-Hub-Signature-256) and verifies with hub.* queries. */
-export const metaAuthentication: Pick<WebhookSource, 'verify' | 'handshake'> = {
-  verify: (rawBody, header, appSecret) => verifyHubSignature(rawBody, header('x-hub-signature-256'), appSecret),
+export const metaAuthentication: Pick<WebhookSource, 'signatureCheck' | 'handshake'> = {
+  signatureCheck: (header, appSecret) => hubSignatureCheck(header('x-hub-signature-256'), appSecret),
   handshake: (query, verifyToken) =>
     acceptSubscription({ mode: query('hub.mode'), verifyToken: query('hub.verify_token'), challenge: query('hub.challenge') }, verifyToken),
 };

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { SerialStore } from '../../db/store';
+import type { SecretBox } from '../../db/secretBox';
 import { eventsRoutes } from './routes/events/events.index';
 import type { IntakeDeps } from '../../ingest/events/ingestBatch';
+import type { IngestKeyQuotas } from '../../ingest/keys/ingestQuotas';
 import { webhookRoutes } from './routes/webhooks/webhooks.index';
 import { reportRoutes } from './routes/reports/reports.index';
 import { auditRoutes } from './routes/audit/audit.index';
@@ -14,6 +16,8 @@ import { mountDashboard } from './dashboard';
 import { mountDocs } from './docs';
 import { onError, onNotFound } from './http/errorHandling';
 import { securityHeaders } from './http/securityHeaders';
+import { originCheck } from './http/originCheck';
+import { requestTransport, type ProxyTrust } from './auth/requestTransport';
 import { requestBodyLimit } from './http/bodyLimit';
 import { privacyRoutes } from './privacy/privacyRoutes';
 import { requestLog } from './http/requestLog';
@@ -23,18 +27,26 @@ import { createRouter } from './http/router';
 export interface AppDeps extends IntakeDeps {
   store: SerialStore;
   adminToken: string;
+  /** PUBLIC_URL and TRUST_PROXY: how browsers reach the server (cookies, HSTS, client address). */
+  proxyTrust: ProxyTrust;
+  /** Seals and opens the webhook secrets stored in the database (db/secretBox.ts). */
+  secretBox: SecretBox;
   logger: Logger;
   /** Connections of their own for report reads (never the writer's or the admin store's). */
   reads: ReadQueue;
   /** MIN_COHORT: k of small-cohort suppression. */
   minCohort: number;
+  /** Per-ingest-key quotas of POST /v1/events. */
+  keyQuotas: IngestKeyQuotas;
 }
 
 /** The one HTTP app: ingest, admin, docs (and later reports, exports and the dashboard). */
 export function createApp(deps: AppDeps) {
   const app = createRouter();
   app.use('*', requestLog(deps.logger));
+  app.use('*', requestTransport(deps.proxyTrust));
   app.use('*', securityHeaders());
+  app.use('*', originCheck());
   app.use('*', requestBodyLimit());
   app.get('/v1/health', (c) => c.json({ status: 'ok' }));
   app.route('/', eventsRoutes(deps));

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_MEMORY_LIMIT } from '../../db/duckdb';
 
@@ -9,7 +10,13 @@ export interface Config {
   /** undefined: seed demo data only when the database is new. */
   seedDemo: boolean | undefined;
   adminToken: string | undefined;
+  /** PUBLIC_URL: the address browsers use; https there makes the session cookie Secure. */
+  publicUrl: URL | undefined;
+  /** TRUST_PROXY: reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed. */
+  trustedProxies: string[];
   pseudonymKey: string | undefined;
+  /** SECRETS_KEY: seals the webhook secrets stored in the database (else a key file beside it). */
+  secretsKey: string | undefined;
   /** The key before the last rotation (hex or base64), and the end of the overlap (ms). */
   previousPseudonymKey: { key: string; untilMs: number } | undefined;
   minCohort: number;
@@ -19,6 +26,10 @@ export interface Config {
   logLevel: string;
   /** Testing knob (MPA_TEST_COMMIT_DELAY_MS): a slow writer for overload and shutdown tests. */
   testCommitDelayMs: number;
+  /** Per-ingest-key quotas (INGEST_KEY_EVENTS_PER_SECOND, INGEST_KEY_BURST_EVENTS, INGEST_KEY_QUEUE_SHARE). */
+  ingestKeyQuota: { eventsPerSecond: number; burstEvents: number; queueShare: number };
+  /** Report queries that may wait for a read connection (REPORT_QUEUE_MAX), and for how long (REPORT_QUEUE_TIMEOUT_MS). */
+  reportQueue: { maxWaiting: number; timeoutMs: number };
 }
 
 /** The smallest k allowed without ALLOW_SMALL_COHORTS=1. */
@@ -30,8 +41,12 @@ const EnvSchema = z.object({
   DATABASE_PATH: z.string().min(1).default('data/analytics.duckdb'),
   SEED_DEMO: z.enum(['0', '1']).optional(),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'an http(s) URL, e.g. https://analytics.example.com' }).optional(),
+  TRUST_PROXY: z.string().optional().transform((v) => (v ?? '').split(',').map((a) => a.trim()).filter((a) => a.length > 0))
+    .refine((list) => list.every((a) => isIP(a) !== 0), { error: 'comma-separated IP addresses of your reverse proxies, e.g. 127.0.0.1,::1' }),
   PSEUDONYM_KEY: z.string().min(1).optional(),
   PSEUDONYM_KEY_PREVIOUS: z.string().min(1).optional(),
+  SECRETS_KEY: z.string().min(1).optional(),
   PSEUDONYM_KEY_PREVIOUS_UNTIL: z.iso.date({ error: 'a date (YYYY-MM-DD): the end of the rotation overlap' }).optional(),
   MIN_COHORT: z.coerce.number().int().min(1).default(10),
   ALLOW_SMALL_COHORTS: z.enum(['0', '1']).default('0'),
@@ -39,6 +54,11 @@ const EnvSchema = z.object({
   DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 768MB or 2GB').default(DEFAULT_MEMORY_LIMIT),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   MPA_TEST_COMMIT_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  INGEST_KEY_EVENTS_PER_SECOND: z.coerce.number().int().min(0).default(0),
+  INGEST_KEY_BURST_EVENTS: z.coerce.number().int().min(1).default(10_000),
+  INGEST_KEY_QUEUE_SHARE: z.coerce.number().gt(0).max(1).default(0.25),
+  REPORT_QUEUE_MAX: z.coerce.number().int().min(1).default(256),
+  REPORT_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
 }).refine((e) => (e.PSEUDONYM_KEY_PREVIOUS === undefined) === (e.PSEUDONYM_KEY_PREVIOUS_UNTIL === undefined), {
   path: ['PSEUDONYM_KEY_PREVIOUS_UNTIL'],
   message: 'PSEUDONYM_KEY_PREVIOUS and PSEUDONYM_KEY_PREVIOUS_UNTIL go together (the old key and the end of its overlap)',
@@ -61,7 +81,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePath: e.DATABASE_PATH,
     seedDemo: e.SEED_DEMO === undefined ? undefined : e.SEED_DEMO === '1',
     adminToken: e.ADMIN_TOKEN,
+    publicUrl: e.PUBLIC_URL === undefined ? undefined : new URL(e.PUBLIC_URL),
+    trustedProxies: e.TRUST_PROXY,
     pseudonymKey: e.PSEUDONYM_KEY,
+    secretsKey: e.SECRETS_KEY,
     previousPseudonymKey: e.PSEUDONYM_KEY_PREVIOUS && e.PSEUDONYM_KEY_PREVIOUS_UNTIL
       // The overlap ends at the end of the stated day (UTC).
       ? { key: e.PSEUDONYM_KEY_PREVIOUS, untilMs: Date.parse(`${e.PSEUDONYM_KEY_PREVIOUS_UNTIL}T00:00:00Z`) + 86_400_000 }
@@ -71,5 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     duckdbMemoryLimit: e.DUCKDB_MEMORY_LIMIT,
     logLevel: e.LOG_LEVEL,
     testCommitDelayMs: e.MPA_TEST_COMMIT_DELAY_MS,
+    ingestKeyQuota: { eventsPerSecond: e.INGEST_KEY_EVENTS_PER_SECOND, burstEvents: e.INGEST_KEY_BURST_EVENTS, queueShare: e.INGEST_KEY_QUEUE_SHARE },
+    reportQueue: { maxWaiting: e.REPORT_QUEUE_MAX, timeoutMs: e.REPORT_QUEUE_TIMEOUT_MS },
   };
 }

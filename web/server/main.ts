@@ -79,7 +79,7 @@ async function main() {
           process.exit(0);
         },
         (error: Error) => {
-          logger.error({ err: { message: error.message } }, 'shutdown failed');
+          logger.error({ error: redactedErrorMessage(error) }, 'shutdown failed');
           process.exit(1);
         },
       );
@@ -88,12 +88,24 @@ async function main() {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/**
+ * Start-up messages. The admin token is printed once, when it is generated: output is often kept
+ * (journald, container logs), so later starts only say where the token is kept.
+ */
 function announceSecrets(runtime: Runtime) {
-  const { adminTokenSource: admin, pseudonymKeySource: key } = runtime;
-  if (admin.source === 'generated' || admin.source === 'file') {
+  const { adminTokenSource: admin, pseudonymKeySource: key, secretsKeySource: secretsKey } = runtime;
+  if (admin.source === 'generated') {
     process.stdout.write(
-      `Admin token (kept in ${admin.path}): ${admin.token}\n` +
+      `Admin token (generated, kept in ${admin.path}, mode 0600; printed this once): ${admin.token}\n` +
         '  sign in to the dashboard as "admin" with this token as password, or send it as "Authorization: Bearer <token>" to the API\n',
+    );
+  } else if (admin.source === 'file') {
+    process.stdout.write(`Admin token: kept in ${admin.path} (not printed again; read it there)\n`);
+  }
+  if (secretsKey.source === 'generated') {
+    process.stderr.write(
+      `warning: generated a new secrets key in ${secretsKey.path} (mode 0600): it seals the webhook secrets stored in the database. ` +
+        'Back it up with the database and keep it apart from copies of the database: without it, the webhook secrets must be set again.\n',
     );
   }
   if (key.source === 'generated') {

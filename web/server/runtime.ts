@@ -9,6 +9,7 @@ import type { PurgeCounts } from '../../db/lifecycle';
 import { Pseudonymiser } from '../../ingest/anonymise/pseudonym';
 import { EventWriter, type EventWriterOptions } from '../../ingest/buffer/eventWriter';
 import { RegistrySnapshot } from '../../ingest/keys/registrySnapshot';
+import { IngestKeyQuotas } from '../../ingest/keys/ingestQuotas';
 import { PersonResolver } from '../../ingest/identity/personResolver';
 import { createApp, type App, type AppDeps } from './app';
 import type { Config } from './config';
@@ -16,7 +17,9 @@ import { redactedErrorMessage, type Logger } from './logger';
 import { purgeRetention, scheduleRetention } from './privacy/retention';
 import { scheduleClustering } from './storage/clusteringSchedule';
 import { ReadQueue } from '../../reports/db/reportSource';
-import { decodeKey, loadAdminToken, loadPseudonymKey, type Secret } from './secrets';
+import { decodeKey, loadAdminToken, loadPseudonymKey, loadSecretsKey, type Secret } from './secrets';
+import { SecretBox } from '../../db/secretBox';
+import { sealStoredSecrets } from './storage/sealSecrets';
 
 export interface Runtime {
   app: App;
@@ -24,6 +27,7 @@ export interface Runtime {
   /** True when the database file did not exist before this start. */
   isNewDatabase: boolean;
   pseudonymKeySource: Secret;
+  secretsKeySource: Secret;
   adminTokenSource: ReturnType<typeof loadAdminToken>;
   /** Runs the retention purge now (it also runs at start and daily). */
   purgeRetention: () => Promise<PurgeCounts>;
@@ -79,6 +83,9 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     },
     ...options.writer,
   });
+  const secretsKeySource = loadSecretsKey(config.databasePath, config.secretsKey);
+  const secretBox = new SecretBox(secretsKeySource.value);
+  await sealStoredSecrets(store, secretBox, logger);
   const registry = new RegistrySnapshot(store);
   await registry.reload();
   const pseudonymKeySource = loadPseudonymKey(config.databasePath, config.pseudonymKey);
@@ -101,9 +108,12 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     retentionDays: config.retentionDays,
     now: options.now ?? Date.now,
     adminToken: adminTokenSource.token,
+    proxyTrust: { publicUrl: config.publicUrl, trustedProxies: config.trustedProxies },
+    secretBox,
     logger,
     // Two read connections: a report's independent queries run at once (reports/db/reportSource.ts).
-    reads: new ReadQueue([await connect(), await connect()], failed),
+    reads: new ReadQueue([await connect(), await connect()], failed, config.reportQueue),
+    keyQuotas: new IngestKeyQuotas(config.ingestKeyQuota, writer.maxQueuedRows),
     minCohort: config.minCohort,
   };
   // Retention: at start (before the app takes a request) and daily.
@@ -121,6 +131,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     deps,
     isNewDatabase,
     pseudonymKeySource,
+    secretsKeySource,
     adminTokenSource,
     purgeRetention: () => purgeRetention(deps),
     clusterSettledDays: clustering.runNow,

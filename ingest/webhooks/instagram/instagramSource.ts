@@ -1,4 +1,5 @@
 import { INSTAGRAM, mapMessagingPayload } from '../messengerMapping';
+import { messagingAccounts } from '../payloadAccounts';
 import { metaAuthentication, type WebhookSource } from '../webhookSource';
 
 /**
@@ -11,6 +12,7 @@ export const instagramSource: WebhookSource = {
   channel: 'instagram',
   name: 'Instagram messaging',
   ...metaAuthentication,
+  accounts: (payload) => messagingAccounts(payload, 'instagram'),
   map: (payload) => mapMessagingPayload(payload, INSTAGRAM),
   receiptsCoverEarlier: true,
 };

@@ -1,15 +1,18 @@
 import type { WebhookChannel } from '../../../ingest/webhooks/mappedEvent';
 import { WEBHOOK_SOURCES } from '../../../ingest/webhooks/sources';
-import { getBusiness } from '../../../db/registry';
+import { getBusiness, getWebhookSecrets } from '../../../db/registry';
+import type { SecretBox } from '../../../db/secretBox';
 import { listIntakeProblems, listPolicyEvents, setWebhookSecrets } from '../../../db/webhookState';
 import type { SerialStore } from '../../../db/store';
 import { notFound } from '../http/apiError';
-import { requireRole, type AuthDeps } from '../auth/principal';
+import { principalOf, requireRole, type AuthDeps } from '../auth/principal';
+import { recordAction } from '../auth/auditAction';
 import { createRouter } from '../http/router';
 import { getIntakeProblemsRoute, getWebhookConfigRoute, putWebhookSecretsRoute } from './webhookAdminSchemas';
 
 export interface WebhookAdminDeps extends AuthDeps {
   store: SerialStore;
+  secretBox: SecretBox;
 }
 
 // One callback path per webhook source.
@@ -19,7 +22,14 @@ const callbackUrls = (id: string) =>
 async function config(deps: WebhookAdminDeps, id: string) {
   const business = await getBusiness(deps.store, id);
   if (!business) throw notFound(`business ${id} is not registered`);
-  return { business: id, webhooks_configured: business.webhooksConfigured, callback_urls: callbackUrls(id) };
+  const accounts = (await getWebhookSecrets(deps.store, deps.secretBox, id))?.accounts ?? {};
+  const ofChannel = (channel: WebhookChannel) => accounts[channel] ?? [];
+  return {
+    business: id,
+    webhooks_configured: business.webhooksConfigured,
+    accounts: { whatsapp: ofChannel('whatsapp'), messenger: ofChannel('messenger'), instagram: ofChannel('instagram') },
+    callback_urls: callbackUrls(id),
+  };
 }
 
 /** Admin endpoints of the webhook intake: secrets (set, rotate) and the intake-problems counter. */
@@ -32,9 +42,13 @@ export function webhookAdminRoutes(deps: WebhookAdminDeps) {
   router.openapi(putWebhookSecretsRoute, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    if (!(await setWebhookSecrets(deps.store, id, { appSecret: body.app_secret, verifyToken: body.verify_token }))) {
+    const secrets = { appSecret: body.app_secret, verifyToken: body.verify_token, accounts: body.accounts };
+    if (!(await setWebhookSecrets(deps.store, deps.secretBox, id, secrets))) {
       throw notFound(`business ${id} is not registered`);
     }
+    // The names of what was set, never the values.
+    const changed = ['app_secret', 'verify_token', ...(body.accounts === undefined ? [] : ['accounts'])];
+    await recordAction(deps, { actor: principalOf(c).actor, action: 'admin.business.webhooks', target: id, filters: { changed } });
     return c.json(await config(deps, id), 200);
   });
   router.openapi(getWebhookConfigRoute, async (c) => c.json(await config(deps, c.req.valid('param').id), 200));

@@ -2,7 +2,7 @@ import type { PurgeCounts } from '../../../db/lifecycle';
 import type { SerialStore } from '../../../db/store';
 import type { EventWriter } from '../../../ingest/buffer/eventWriter';
 import type { PersonResolver } from '../../../ingest/identity/personResolver';
-import type { Logger } from '../logger';
+import { redactedErrorMessage, type Logger } from '../logger';
 
 export const DAY_MS = 86_400_000;
 
@@ -41,7 +41,7 @@ export function scheduleRetention(deps: RetentionDeps, intervalMs = DAY_MS): { f
   let running: Promise<unknown> = Promise.resolve();
   const run = () => {
     const purge = purgeRetention(deps);
-    running = purge.catch((error: Error) => deps.logger.error({ err: { message: error.message.slice(0, 300) } }, 'retention purge failed'));
+    running = purge.catch((error: unknown) => deps.logger.error({ error: redactedErrorMessage(error) }, 'retention purge failed'));
     return purge;
   };
   const first = run();

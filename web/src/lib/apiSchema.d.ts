@@ -103,7 +103,7 @@ export type paths = {
                         };
                     };
                 };
-                /** @description Write queue full; nothing stored; retry after Retry-After seconds */
+                /** @description Write queue full (overloaded) or this key over its own quota (key_quota_exceeded); answered before the body is read; nothing stored; retry after Retry-After seconds */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -201,6 +201,15 @@ export type paths = {
                 };
                 /** @description Missing or wrong credentials */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -344,6 +353,207 @@ export type paths = {
                 };
                 /** @description Conflict */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a user (admin); their sessions end at once */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a user's role or businesses (admin); ends the user's sessions */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UserUpdate"];
+                };
+            };
+            responses: {
+                /** @description Changed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a user's password (admin); ends the user's sessions */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordReset"];
+                };
+            };
+            responses: {
+                /** @description Set */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -792,7 +1002,7 @@ export type paths = {
         put?: never;
         /**
          * WhatsApp Cloud API webhook events, as the platform sends them
-         * @description Authenticated by X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the business's app secret). Mapped to events, pseudonymised and stored like POST /v1/events; answered once committed. Texts, names and profiles are dropped. A payload that cannot be mapped is acknowledged (200) and counted, never stored.
+         * @description Authenticated by X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the business's app secret). Mapped to events, pseudonymised and stored like POST /v1/events; answered once committed. Texts, names and profiles are dropped. A payload that cannot be mapped is acknowledged (200) and counted, never stored. A payload naming a platform account not registered for the business is refused whole (403) and counted.
          */
         post: {
             parameters: {
@@ -824,6 +1034,15 @@ export type paths = {
                 };
                 /** @description Missing or wrong credentials */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -915,7 +1134,7 @@ export type paths = {
         put?: never;
         /**
          * Messenger Platform webhook events, as the platform sends them
-         * @description Authenticated by X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the business's app secret). Mapped to events, pseudonymised and stored like POST /v1/events; answered once committed. Texts, names and profiles are dropped. A payload that cannot be mapped is acknowledged (200) and counted, never stored.
+         * @description Authenticated by X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the business's app secret). Mapped to events, pseudonymised and stored like POST /v1/events; answered once committed. Texts, names and profiles are dropped. A payload that cannot be mapped is acknowledged (200) and counted, never stored. A payload naming a platform account not registered for the business is refused whole (403) and counted.
          */
         post: {
             parameters: {
@@ -947,6 +1166,15 @@ export type paths = {
                 };
                 /** @description Missing or wrong credentials */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1038,7 +1266,7 @@ export type paths = {
         put?: never;
         /**
          * Instagram messaging webhook events, as the platform sends them
-         * @description Authenticated by X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the business's app secret). Mapped to events, pseudonymised and stored like POST /v1/events; answered once committed. Texts, names and profiles are dropped. A payload that cannot be mapped is acknowledged (200) and counted, never stored.
+         * @description Authenticated by X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the business's app secret). Mapped to events, pseudonymised and stored like POST /v1/events; answered once committed. Texts, names and profiles are dropped. A payload that cannot be mapped is acknowledged (200) and counted, never stored. A payload naming a platform account not registered for the business is refused whole (403) and counted.
          */
         post: {
             parameters: {
@@ -1070,6 +1298,15 @@ export type paths = {
                 };
                 /** @description Missing or wrong credentials */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1385,7 +1622,7 @@ export type paths = {
         };
         /**
          * The metrics and the residency flag, one row per business (role marketing or higher)
-         * @description Period: UTC dates from..to inclusive. Figures from 1..k-1 distinct customers are null and named in `suppressed`.
+         * @description Period: UTC dates from..to inclusive. Figures from 1..k-1 distinct customers are null and named in `suppressed`. A user scoped to some businesses gets their rows only.
          */
         get: {
             parameters: {
@@ -1456,7 +1693,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** One business: totals, a day/week series and per-channel rows (role marketing or higher) */
+        /**
+         * One business: totals, a day/week series and per-channel rows (role marketing or higher)
+         * @description A business outside the caller's scope answers 404 exactly as an unregistered id.
+         */
         get: {
             parameters: {
                 query: {
@@ -1539,7 +1779,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Residency and GDPR transfer flags per business (role dpo or higher) */
+        /**
+         * Residency and GDPR transfer flags per business (role dpo or higher)
+         * @description A user scoped to some businesses gets their rows only.
+         */
         get: {
             parameters: {
                 query: {
@@ -1663,7 +1906,7 @@ export type paths = {
         };
         /**
          * The overview as CSV (role marketing or higher)
-         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be.
+         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be. A user scoped to some businesses gets theirs only; another business answers 404 exactly as an unregistered id.
          */
         get: {
             parameters: {
@@ -1745,7 +1988,7 @@ export type paths = {
         };
         /**
          * The overview as JSON (role marketing or higher)
-         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be.
+         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be. A user scoped to some businesses gets theirs only; another business answers 404 exactly as an unregistered id.
          */
         get: {
             parameters: {
@@ -1827,7 +2070,7 @@ export type paths = {
         };
         /**
          * The overview as PDF (role marketing or higher)
-         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be.
+         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be. A user scoped to some businesses gets theirs only; another business answers 404 exactly as an unregistered id.
          */
         get: {
             parameters: {
@@ -1909,7 +2152,7 @@ export type paths = {
         };
         /**
          * The overview as PARQUET (role marketing or higher)
-         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be.
+         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be. A user scoped to some businesses gets theirs only; another business answers 404 exactly as an unregistered id.
          */
         get: {
             parameters: {
@@ -1991,7 +2234,7 @@ export type paths = {
         };
         /**
          * The residency report as CSV (role dpo or higher)
-         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be.
+         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be. A user scoped to some businesses gets theirs only; another business answers 404 exactly as an unregistered id.
          */
         get: {
             parameters: {
@@ -2071,7 +2314,7 @@ export type paths = {
         };
         /**
          * The residency report as JSON (role dpo or higher)
-         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be.
+         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be. A user scoped to some businesses gets theirs only; another business answers 404 exactly as an unregistered id.
          */
         get: {
             parameters: {
@@ -2151,7 +2394,7 @@ export type paths = {
         };
         /**
          * The residency report as PDF (role dpo or higher)
-         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be.
+         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be. A user scoped to some businesses gets theirs only; another business answers 404 exactly as an unregistered id.
          */
         get: {
             parameters: {
@@ -2231,7 +2474,7 @@ export type paths = {
         };
         /**
          * One business's report as CSV, JSON or PDF: /v1/exports/business/<id>.<csv|json|pdf> (role marketing or higher)
-         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be.
+         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be. A user scoped to some businesses gets theirs only; another business answers 404 exactly as an unregistered id.
          */
         get: {
             parameters: {
@@ -2327,7 +2570,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The audit log of exports and residency report reads, newest first (role dpo or higher) */
+        /**
+         * The audit log of exports and residency report reads, newest first (role dpo or higher)
+         * @description A user scoped to some businesses sees only the entries whose businesses (target, else `filters.scope`) are all in their scope.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2337,6 +2583,10 @@ export type paths = {
                     to?: string;
                     /** @description At most this many entries (default 100) */
                     limit?: number;
+                    /** @description Only this actor's entries (a user's email, or "admin") */
+                    actor?: string;
+                    /** @description Only actions starting with this, e.g. `report.` or `export.business.` */
+                    action?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2518,6 +2768,10 @@ export type components = {
             sender?: "agent" | "bot" | "automation";
             /** @enum {string} */
             category?: "service" | "marketing" | "utility" | "authentication" | "marketing_lite" | "authentication_international" | "referral_conversion";
+            /**
+             * @description The name of the platform template sent (a-z, 0-9 and _, at most 512 characters).
+             * @example order_confirmation
+             */
             template?: string;
             /** @example DE */
             processed_in?: string;
@@ -2536,6 +2790,8 @@ export type components = {
         Session: {
             email: string;
             role: components["schemas"]["Role"];
+            /** @description The business ids the user sees; null: every business. */
+            businesses: string[] | null;
             expires_at?: string;
         };
         /** @enum {string} */
@@ -2549,6 +2805,8 @@ export type components = {
             id: string;
             email: string;
             role: components["schemas"]["Role"];
+            /** @description The business ids the user sees; null: every business. */
+            businesses: string[] | null;
             created_at: string;
         };
         UserCreate: {
@@ -2556,6 +2814,16 @@ export type components = {
             email: string;
             password: string;
             role: components["schemas"]["Role"];
+            /** @description Registered business ids the user may see; absent or null: every business. Not for admins. */
+            businesses?: string[] | null;
+        };
+        UserUpdate: {
+            role?: components["schemas"]["Role"];
+            /** @description Registered business ids the user may see; absent or null: every business. Not for admins. */
+            businesses?: string[] | null;
+        };
+        PasswordReset: {
+            password: string;
         };
         Business: {
             id: string;
@@ -2668,6 +2936,12 @@ export type components = {
         WebhookConfig: {
             business: string;
             webhooks_configured: boolean;
+            /** @description The registered platform accounts per channel (payloads naming others are refused). */
+            accounts: {
+                whatsapp: string[];
+                messenger: string[];
+                instagram: string[];
+            };
             /** @description Paths to give the platform (prefix your public origin). */
             callback_urls: {
                 whatsapp: string;
@@ -2680,13 +2954,23 @@ export type components = {
             app_secret: string;
             /** @description The token you type into the platform's webhook settings. */
             verify_token: string;
+            accounts?: components["schemas"]["WebhookAccounts"];
+        };
+        /** @description The platform accounts whose payloads this business takes; a payload naming any other is refused (403). Absent: the registered ones are kept. */
+        WebhookAccounts: {
+            /** @description WhatsApp Business Account ids (entry[].id) or phone number ids (metadata.phone_number_id). */
+            whatsapp?: string[];
+            /** @description Facebook page ids (entry[].id). */
+            messenger?: string[];
+            /** @description Instagram professional account ids (entry[].id). */
+            instagram?: string[];
         };
         IntakeProblems: {
             business: string;
             total: number;
             problems: {
                 channel: string;
-                /** @description unparseable_payload, unmappable (a payload or part the mapping does not understand) or rejected_event (e.g. older than the retention period). */
+                /** @description unparseable_payload, unmappable (a payload or part the mapping does not understand), rejected_event (e.g. older than the retention period) or foreign_account (parts of refused payloads naming an account not registered for the business). */
                 kind: string;
                 count: number;
                 last_at: string;
@@ -2771,9 +3055,12 @@ export type components = {
             read_rate: number | null;
             /** @description Limited by the platform: count(DISTINCT attempted message that failed with 131049 or 130472) / count(DISTINCT attempted message) (attempted as for delivery_rate) */
             limited_rate: number | null;
-            /** @enum {string} */
-            residency_flag: "ok" | "safeguarded" | "exposed";
-            /** @description Figures of this row computed from 1..k-1 distinct customers: null above and named here (nested ones by path). */
+            /**
+             * @description The worst status of a location holding EEA customers' data; null: withheld with the EEA customers it rests on (1..k-1), named in `suppressed`.
+             * @enum {string|null}
+             */
+            residency_flag: "ok" | "safeguarded" | "exposed" | null;
+            /** @description Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones (complementary suppression, docs/metrics.md#suppression). */
             suppressed: string[];
         };
         BusinessReport: {
@@ -2821,9 +3108,12 @@ export type components = {
                 read_rate: number | null;
                 /** @description Limited by the platform: count(DISTINCT attempted message that failed with 131049 or 130472) / count(DISTINCT attempted message) (attempted as for delivery_rate) */
                 limited_rate: number | null;
-                /** @enum {string} */
-                residency_flag: "ok" | "safeguarded" | "exposed";
-                /** @description Figures of this row computed from 1..k-1 distinct customers: null above and named here (nested ones by path). */
+                /**
+                 * @description The worst status of a location holding EEA customers' data; null: withheld with the EEA customers it rests on (1..k-1), named in `suppressed`.
+                 * @enum {string|null}
+                 */
+                residency_flag: "ok" | "safeguarded" | "exposed" | null;
+                /** @description Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones (complementary suppression, docs/metrics.md#suppression). */
                 suppressed: string[];
             };
             series: {
@@ -2861,7 +3151,7 @@ export type components = {
                 read_rate: number | null;
                 /** @description Limited by the platform: count(DISTINCT attempted message that failed with 131049 or 130472) / count(DISTINCT attempted message) (attempted as for delivery_rate) */
                 limited_rate: number | null;
-                /** @description Figures of this row computed from 1..k-1 distinct customers: null above and named here (nested ones by path). */
+                /** @description Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones (complementary suppression, docs/metrics.md#suppression). */
                 suppressed: string[];
             }[];
             channels: {
@@ -2899,14 +3189,14 @@ export type components = {
                 read_rate: number | null;
                 /** @description Limited by the platform: count(DISTINCT attempted message that failed with 131049 or 130472) / count(DISTINCT attempted message) (attempted as for delivery_rate) */
                 limited_rate: number | null;
-                /** @description Figures of this row computed from 1..k-1 distinct customers: null above and named here (nested ones by path). */
+                /** @description Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones (complementary suppression, docs/metrics.md#suppression). */
                 suppressed: string[];
             }[];
-            /** @description Delivery, read and limited rates by message category and template */
+            /** @description Delivery, read and limited rates by message category and template; a row whose figures are all withheld is not listed */
             templates: {
                 /** @description The category a delivered/read status reported, else the send's */
                 category: string;
-                /** @description null: sent without a template */
+                /** @description null: sent without a template; "(other)": the category's messages of the templates beyond the 50 rows with the most sent messages */
                 template: string | null;
                 /** @description Distinct messages of the period with a send */
                 sent: number | null;
@@ -2916,7 +3206,7 @@ export type components = {
                 read_rate: number | null;
                 /** @description Of those, the share that failed with 131049 or 130472 (the platform's cap on marketing messages) */
                 limited_rate: number | null;
-                /** @description Figures of this row computed from 1..k-1 distinct customers: null above and named here (nested ones by path). */
+                /** @description Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones (complementary suppression, docs/metrics.md#suppression). */
                 suppressed: string[];
             }[];
             /** @description The attempted messages of the period (a send or a failure, as in delivery_rate) by category and pricing type, as the platform bills them. A message that only failed, with no category reported, is in no row. */
@@ -2931,7 +3221,7 @@ export type components = {
                 free_entry_point: number | null;
                 /** @description Messages with no pricing type reported */
                 unknown: number | null;
-                /** @description Figures of this row computed from 1..k-1 distinct customers: null above and named here (nested ones by path). */
+                /** @description Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones (complementary suppression, docs/metrics.md#suppression). */
                 suppressed: string[];
             }[];
         };
@@ -2944,8 +3234,11 @@ export type components = {
             businesses: {
                 business: string;
                 name: string;
-                /** @enum {string} */
-                flag: "ok" | "safeguarded" | "exposed";
+                /**
+                 * @description The worst status of a location holding EEA customers' data; null: withheld with the EEA customers it rests on (1..k-1), named in `suppressed`.
+                 * @enum {string|null}
+                 */
+                flag: "ok" | "safeguarded" | "exposed" | null;
                 exposure: number | null;
                 customers_by_class: {
                     eea: number | null;
@@ -2954,7 +3247,7 @@ export type components = {
                     unknown: number | null;
                 };
                 locations: components["schemas"]["ResidencyLocation"][];
-                /** @description Figures of this row computed from 1..k-1 distinct customers: null above and named here (nested ones by path). */
+                /** @description Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones (complementary suppression, docs/metrics.md#suppression). */
                 suppressed: string[];
             }[];
         };
@@ -3001,13 +3294,13 @@ export type components = {
             /** @description The user's email, or "admin" for the built-in admin token */
             actor: string;
             /**
-             * @description `export.<report>.<format>` or `report.residency`
+             * @description `export.<report>.<format>`, `report.overview`, `report.business`, `report.residency`, `privacy.erasure`, `auth.*` (sign-ins) or `admin.*` (admin actions)
              * @example export.residency.pdf
              */
             action: string;
             /** @description The business of a business export */
             target: string | null;
-            /** @description The report parameters (from, to, channel, granularity) */
+            /** @description The report parameters (from, to, channel, granularity); `scope`: the businesses a scoped reader's report was limited to */
             filters: {
                 [key: string]: unknown;
             };

@@ -7,11 +7,20 @@ import { hubSignature } from '../../../../ingest/webhooks/signature';
 export const APP_SECRET = 'test-app-secret-0123456789abcdef';
 export const VERIFY_TOKEN = 'test-verify-token';
 
+/** The platform accounts the fixtures are for (their entry[].id), which a test business registers. */
+export const FIXTURE_ACCOUNTS = {
+  whatsapp: ['102290129340398', '419561257915477'],
+  messenger: ['<PAGE_ID>', 'PAGE-ID', 'PAGE_ID'],
+  instagram: ['17841405822304914'],
+};
+
 export { fixture } from '../../../../ingest/webhooks/fixtures';
 
-export async function registerWithWebhook(runtime: TestRuntime, id: string): Promise<void> {
+export async function registerWithWebhook(
+  runtime: TestRuntime, id: string, accounts: Partial<typeof FIXTURE_ACCOUNTS> = FIXTURE_ACCOUNTS,
+): Promise<void> {
   await runtime.registerBusiness(id);
-  const res = await runtime.admin('PUT', `/v1/businesses/${id}/webhooks`, { app_secret: APP_SECRET, verify_token: VERIFY_TOKEN });
+  const res = await runtime.admin('PUT', `/v1/businesses/${id}/webhooks`, { app_secret: APP_SECRET, verify_token: VERIFY_TOKEN, accounts });
   if (res.status !== 200) throw new Error(`webhooks of ${id}: ${res.status} ${await res.text()}`);
 }
 

@@ -41,7 +41,8 @@ export const webhookRouteContracts = WEBHOOK_SOURCES.flatMap(({ channel, name })
     description:
       'Authenticated by X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the business\'s app secret). Mapped to events, ' +
       'pseudonymised and stored like POST /v1/events; answered once committed. Texts, names and profiles are dropped. A payload ' +
-      'that cannot be mapped is acknowledged (200) and counted, never stored.',
+      'that cannot be mapped is acknowledged (200) and counted, never stored. A payload naming a platform account not ' +
+      'registered for the business is refused whole (403) and counted.',
     request: {
       params,
       headers: z.object({ 'x-hub-signature-256': z.string().openapi({ example: 'sha256=…' }) }),
@@ -49,7 +50,7 @@ export const webhookRouteContracts = WEBHOOK_SOURCES.flatMap(({ channel, name })
     },
     responses: {
       200: { description: 'Committed (or acknowledged and counted)', content: { 'application/json': { schema: WebhookReply } } },
-      ...errorResponses(401, 413, 429, 503),
+      ...errorResponses(401, 403, 413, 429, 503),
     },
   }),
 ]);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../../testing/testRuntime';
 import { hubSignature } from '../../../../ingest/webhooks/signature';
 import {
-  APP_SECRET, bytesContaining, cellsContaining, countAllEvents, fixture, postWebhook, registerWithWebhook, storedEvents, VERIFY_TOKEN,
+  APP_SECRET, bytesContaining, FIXTURE_ACCOUNTS, cellsContaining, countAllEvents, fixture, postWebhook, registerWithWebhook, storedEvents, VERIFY_TOKEN,
 } from './webhookTestKit';
 
 // Meta's examples date from 2024-11 to 2025-06; the clock is fixed just after them so that the
@@ -175,7 +175,9 @@ describe('WhatsApp webhook intake (real app, real DuckDB file)', () => {
     expect((await Promise.resolve(runtime.app.request('/v1/businesses/wa-admin/webhooks', {
       method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_secret: 'x', verify_token: 'y' }),
     }))).status).toBe(401);
-    const put = await runtime.admin('PUT', '/v1/businesses/wa-admin/webhooks', { app_secret: 'first-secret', verify_token: 'first-verify-token' });
+    const put = await runtime.admin('PUT', '/v1/businesses/wa-admin/webhooks', {
+      app_secret: 'first-secret', verify_token: 'first-verify-token', accounts: { whatsapp: FIXTURE_ACCOUNTS.whatsapp },
+    });
     expect(put.status).toBe(200);
     expect(await put.json()).toMatchObject({ webhooks_configured: true, callback_urls: { whatsapp: '/v1/webhooks/whatsapp/wa-admin' } });
     const body = fixture('whatsapp-text');
