@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { auditLog } from './schema';
-import type { SerialStore } from './store';
+import type { RegistryStore } from './store';
 
 /**
  * The audit log: who read, exported or erased what, when, with which filters, how
@@ -37,30 +37,36 @@ export interface AuditRecord {
   sha256: string | null;
 }
 
+/** The stored row of an entry; text cut to the columns' lengths. */
+function auditRow(entry: AuditEntry) {
+  return {
+    id: randomUUID(),
+    at: new Date(entry.atMs).toISOString(),
+    actor: entry.actor.slice(0, 200),
+    action: entry.action.slice(0, 64),
+    target: entry.target == null ? null : entry.target.slice(0, 500),
+    filters: entry.filters ?? null,
+    rowCount: entry.rowCount ?? null,
+    sha256: entry.sha256 ?? null,
+  };
+}
+
 /**
- * Appends an audit row on this connection, inside the caller's transaction if there is one
- * (erasure records itself in the transaction that deletes).
+ * Appends an audit row on this DuckDB connection, inside the caller's transaction if there is
+ * one (erasure records itself in the transaction that deletes).
  */
 export async function appendAuditOn(connection: DuckDBConnection, entry: AuditEntry): Promise<void> {
+  const row = auditRow(entry);
   await connection.run(
     `INSERT INTO audit_log (id, "at", actor, action, target, filters, row_count, sha256)
      VALUES ($1::UUID, $2::TIMESTAMPTZ, $3, $4, $5, $6::JSON, $7::INTEGER, $8)`,
-    [
-      randomUUID(),
-      new Date(entry.atMs).toISOString(),
-      entry.actor.slice(0, 200),
-      entry.action.slice(0, 64),
-      entry.target == null ? null : entry.target.slice(0, 500),
-      entry.filters == null ? null : JSON.stringify(entry.filters),
-      entry.rowCount ?? null,
-      entry.sha256 ?? null,
-    ] as never,
+    [row.id, row.at, row.actor, row.action, row.target, row.filters === null ? null : JSON.stringify(row.filters), row.rowCount, row.sha256] as never,
   );
 }
 
-/** Appends an audit row through the admin store's serialised connection. */
-export async function appendAudit(store: SerialStore, entry: AuditEntry): Promise<void> {
-  await store.exclusive(() => appendAuditOn(store.connection, entry));
+/** Appends an audit row through the registry store (DuckDB or PostgreSQL). */
+export async function appendAudit(store: RegistryStore, entry: AuditEntry): Promise<void> {
+  await store.exclusive((db) => db.insert(auditLog).values(auditRow(entry)));
 }
 
 export interface AuditQuery {
@@ -75,7 +81,7 @@ export interface AuditQuery {
 }
 
 /** Newest first. */
-export async function listAudit(store: SerialStore, query: AuditQuery): Promise<AuditRecord[]> {
+export async function listAudit(store: RegistryStore, query: AuditQuery): Promise<AuditRecord[]> {
   const conditions: SQL[] = [];
   if (query.since) conditions.push(gte(auditLog.at, query.since.toISOString()));
   if (query.until) conditions.push(lt(auditLog.at, query.until.toISOString()));
@@ -96,7 +102,7 @@ export async function listAudit(store: SerialStore, query: AuditQuery): Promise<
   }));
 }
 
-// DuckDB hands a JSON column back as its text.
+// DuckDB hands a JSON column back as its text; PostgreSQL as the parsed value.
 function parseFilters(value: unknown): Record<string, unknown> {
   const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
   return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};

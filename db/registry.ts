@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { SerialStore } from './store';
+import type { RegistryStore } from './store';
 import { businesses, ingestKeyBusinesses, ingestKeys, processingLocations } from './schema';
 import type { SecretBox } from './secretBox';
 import { readStoredSecrets, sealedColumnsFor, type WebhookSecrets, type WebhookSecretsInput } from './webhookSecrets';
@@ -39,7 +39,7 @@ export interface BusinessInput {
   webhooks?: WebhookSecretsInput | null;
 }
 
-export async function listBusinesses(store: SerialStore): Promise<BusinessRecord[]> {
+export async function listBusinesses(store: RegistryStore): Promise<BusinessRecord[]> {
   return store.exclusive(async (db) => {
     const rows = await db.select().from(businesses).orderBy(asc(businesses.id));
     const locations = await db.select().from(processingLocations).orderBy(asc(processingLocations.country), asc(processingLocations.processor));
@@ -66,12 +66,12 @@ export async function listBusinesses(store: SerialStore): Promise<BusinessRecord
   });
 }
 
-export async function getBusiness(store: SerialStore, id: string): Promise<BusinessRecord | undefined> {
+export async function getBusiness(store: RegistryStore, id: string): Promise<BusinessRecord | undefined> {
   return (await listBusinesses(store)).find((b) => b.id === id);
 }
 
 /** Creates or replaces a business and its processing locations; returns true when created. */
-export async function putBusiness(store: SerialStore, box: SecretBox, input: BusinessInput, now = new Date()): Promise<boolean> {
+export async function putBusiness(store: RegistryStore, box: SecretBox, input: BusinessInput, now = new Date()): Promise<boolean> {
   return store.transaction(async (db) => {
     const at = now.toISOString();
     const existing = await db.select({ id: businesses.id }).from(businesses).where(eq(businesses.id, input.id));
@@ -107,7 +107,7 @@ export async function putBusiness(store: SerialStore, box: SecretBox, input: Bus
 }
 
 /** A business's opened webhook settings; undefined when none are set or this key cannot open them. */
-export async function getWebhookSecrets(store: SerialStore, box: SecretBox, id: string): Promise<WebhookSecrets | undefined> {
+export async function getWebhookSecrets(store: RegistryStore, box: SecretBox, id: string): Promise<WebhookSecrets | undefined> {
   const [row] = await store.exclusive((db) =>
     db.select({ appSecret: businesses.appSecret, verifyToken: businesses.verifyToken }).from(businesses).where(eq(businesses.id, id)),
   );
@@ -115,7 +115,7 @@ export async function getWebhookSecrets(store: SerialStore, box: SecretBox, id: 
 }
 
 export async function insertIngestKey(
-  store: SerialStore,
+  store: RegistryStore,
   key: { id: string; keyHash: string; label: string | null; businesses: string[] },
   now = new Date(),
 ): Promise<void> {
@@ -126,7 +126,7 @@ export async function insertIngestKey(
 }
 
 /** Returns false when no active key has this id. */
-export async function revokeIngestKey(store: SerialStore, id: string, now = new Date()): Promise<boolean> {
+export async function revokeIngestKey(store: RegistryStore, id: string, now = new Date()): Promise<boolean> {
   return store.exclusive(async (db) => {
     const rows = await db
       .update(ingestKeys)
@@ -143,7 +143,7 @@ export interface ActiveKey {
   businesses: string[];
 }
 
-export async function listActiveKeys(store: SerialStore): Promise<ActiveKey[]> {
+export async function listActiveKeys(store: RegistryStore): Promise<ActiveKey[]> {
   return store.exclusive(async (db) => {
     const keys = await db.select().from(ingestKeys).where(isNull(ingestKeys.revokedAt));
     const scopes = await db.select().from(ingestKeyBusinesses);
@@ -163,7 +163,7 @@ export interface KeySummary {
   revokedAt: string | null;
 }
 
-export async function listKeysOfBusiness(store: SerialStore, business: string): Promise<KeySummary[]> {
+export async function listKeysOfBusiness(store: RegistryStore, business: string): Promise<KeySummary[]> {
   return store.exclusive(async (db) => {
     const scopes = await db.select().from(ingestKeyBusinesses);
     const ids = new Set(scopes.filter((s) => s.business === business).map((s) => s.keyId));

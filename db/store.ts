@@ -1,12 +1,31 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { createDrizzle, type Db } from './drizzle';
+import type * as schema from './schema';
+
+/**
+ * A drizzle handle on the registry's tables, whichever engine holds them: DuckDB through
+ * pg-proxy (SerialStore below) or PostgreSQL through node-postgres (db/postgres/pgStore.ts).
+ * Code written against it uses drizzle's query builder, or SQL both engines accept.
+ */
+export type RegistryDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/**
+ * Where the registry, keys, users, sessions, audit log and webhook state live. `exclusive` runs
+ * statements that need no transaction; `transaction` runs fn in one transaction, committed when
+ * it resolves and rolled back when it throws.
+ */
+export interface RegistryStore {
+  exclusive<T>(fn: (db: RegistryDb) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (db: RegistryDb) => Promise<T>): Promise<T>;
+}
 
 /**
  * A drizzle handle on one DuckDB connection whose work is serialised: pg-proxy has no
  * db.transaction, so a transaction is BEGIN/COMMIT on this connection, and nothing else may
  * run on it in between.
  */
-export class SerialStore {
+export class SerialStore implements RegistryStore {
   readonly db: Db;
   #tail: Promise<unknown> = Promise.resolve();
 

@@ -1,6 +1,6 @@
 import { asc, eq, lt } from 'drizzle-orm';
 import { sessions, users } from './schema';
-import type { SerialStore } from './store';
+import type { RegistryStore } from './store';
 
 export type Role = 'marketing' | 'dpo' | 'admin';
 
@@ -52,23 +52,23 @@ const toSummary = (row: { id: string; email: string; role: string; businesses: u
   businesses: (row.businesses as string[] | null) ?? null,
 });
 
-export async function findUserByEmail(store: SerialStore, email: string): Promise<UserRecord | undefined> {
+export async function findUserByEmail(store: RegistryStore, email: string): Promise<UserRecord | undefined> {
   const [row] = await store.exclusive((db) => db.select().from(users).where(eq(users.email, email)));
   return row && { ...toSummary(row), passwordHash: row.passwordHash };
 }
 
-export async function findUserById(store: SerialStore, id: string): Promise<UserSummary | undefined> {
+export async function findUserById(store: RegistryStore, id: string): Promise<UserSummary | undefined> {
   const [row] = await store.exclusive((db) => db.select(summaryColumns).from(users).where(eq(users.id, id)));
   return row && toSummary(row);
 }
 
-export async function listUsers(store: SerialStore): Promise<UserSummary[]> {
+export async function listUsers(store: RegistryStore): Promise<UserSummary[]> {
   const rows = await store.exclusive((db) => db.select(summaryColumns).from(users).orderBy(asc(users.email)));
   return rows.map(toSummary);
 }
 
 /** Returns false when the email is taken. */
-export async function insertUser(store: SerialStore, user: UserRecord): Promise<boolean> {
+export async function insertUser(store: RegistryStore, user: UserRecord): Promise<boolean> {
   return store.transaction(async (db) => {
     const taken = await db.select({ id: users.id }).from(users).where(eq(users.email, user.email));
     if (taken.length > 0) return false;
@@ -82,7 +82,7 @@ export async function insertUser(store: SerialStore, user: UserRecord): Promise<
  * transaction, so that no session outlives the change. Returns the user as changed, or
  * undefined when there is no such user.
  */
-export async function updateUser(store: SerialStore, id: string, change: UserChange): Promise<UserSummary | undefined> {
+export async function updateUser(store: RegistryStore, id: string, change: UserChange): Promise<UserSummary | undefined> {
   return store.transaction(async (db) => {
     const [row] = await db.update(users).set(change).where(eq(users.id, id)).returning(summaryColumns);
     if (!row) return undefined;
@@ -92,7 +92,7 @@ export async function updateUser(store: SerialStore, id: string, change: UserCha
 }
 
 /** Deletes a user and all of their sessions; returns false when there is no such user. */
-export async function deleteUser(store: SerialStore, id: string): Promise<boolean> {
+export async function deleteUser(store: RegistryStore, id: string): Promise<boolean> {
   return store.transaction(async (db) => {
     const deleted = await db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
     await db.delete(sessions).where(eq(sessions.userId, id));
@@ -100,7 +100,7 @@ export async function deleteUser(store: SerialStore, id: string): Promise<boolea
   });
 }
 
-export async function insertSession(store: SerialStore, session: NewSession, now: Date): Promise<void> {
+export async function insertSession(store: RegistryStore, session: NewSession, now: Date): Promise<void> {
   await store.exclusive(async (db) => {
     await db.delete(sessions).where(lt(sessions.expiresAt, now.toISOString()));
     await db.insert(sessions).values({ ...session, createdAt: now.toISOString() });
@@ -111,7 +111,7 @@ export async function insertSession(store: SerialStore, session: NewSession, now
  * The session with its user's current row. undefined when there is no such session, or when it
  * belongs to a user who no longer exists (never mistaken for the built-in admin's).
  */
-export async function findSession(store: SerialStore, tokenHash: string): Promise<SessionRecord | undefined> {
+export async function findSession(store: RegistryStore, tokenHash: string): Promise<SessionRecord | undefined> {
   const [row] = await store.exclusive((db) =>
     db
       .select({
@@ -134,6 +134,6 @@ export async function findSession(store: SerialStore, tokenHash: string): Promis
   return { ...session, user: { email, role: role as Role, businesses: (businesses as string[] | null) ?? null } };
 }
 
-export async function deleteSession(store: SerialStore, tokenHash: string): Promise<void> {
+export async function deleteSession(store: RegistryStore, tokenHash: string): Promise<void> {
   await store.exclusive((db) => db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)));
 }

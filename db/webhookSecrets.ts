@@ -1,8 +1,7 @@
 import { eq, isNotNull, or } from 'drizzle-orm';
-import type { Db } from './drizzle';
+import type { RegistryDb, RegistryStore } from './store';
 import { businesses } from './schema';
 import { isSealed, SecretUnreadableError, type SecretBox } from './secretBox';
-import type { SerialStore } from './store';
 
 // A business's webhook settings, sealed in its two secret columns (db/secretBox.ts):
 // app_secret holds the app secret together with the platform accounts it may sign for (JSON),
@@ -62,7 +61,7 @@ export function readStoredSecrets(box: SecretBox, business: string, row: StoredC
 }
 
 /** The sealed column values for new settings; accounts left out are kept from the stored ones. */
-export async function sealedColumnsFor(db: Db, box: SecretBox, business: string, input: WebhookSecretsInput) {
+export async function sealedColumnsFor(db: RegistryDb, box: SecretBox, business: string, input: WebhookSecretsInput) {
   let accounts = input.accounts;
   if (accounts === undefined) {
     const [row] = await db.select({ appSecret: businesses.appSecret, verifyToken: businesses.verifyToken }).from(businesses).where(eq(businesses.id, business));
@@ -86,7 +85,7 @@ const hasAccounts = (secrets: WebhookSecrets) => Object.values(secrets.accounts)
  * Run at every start: seals the secrets earlier versions stored in clear, and finds the sealed
  * ones the current key cannot open. Idempotent: sealed values are left as they are.
  */
-export async function sealClearWebhookSecrets(store: SerialStore, box: SecretBox): Promise<SealingOutcome> {
+export async function sealClearWebhookSecrets(store: RegistryStore, box: SecretBox): Promise<SealingOutcome> {
   return store.transaction(async (db) => {
     const rows = await db
       .select({ id: businesses.id, appSecret: businesses.appSecret, verifyToken: businesses.verifyToken })

@@ -1,14 +1,30 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { eq } from 'drizzle-orm';
-import { queryRows } from './duckdb';
-import { businesses } from './schema';
+import { and, asc, desc, eq, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import { createDrizzle } from './drizzle';
+import { businesses, webhookIntakeProblems, webhookMessages, webhookPolicyEvents, webhookWatermarks } from './schema';
 import type { SecretBox } from './secretBox';
-import type { SerialStore } from './store';
+import type { RegistryDb, RegistryStore } from './store';
 import { sealedColumnsFor, type WebhookSecretsInput } from './webhookSecrets';
 
 // State of the webhook intake (tables webhook_* of db/schema.ts). Customer and message values
 // are pseudonyms (64 hex characters); times are milliseconds since the epoch. Callers hold the
 // store's connection exclusively (SerialStore.exclusive) around a request's reads and writes.
+// Written with drizzle's query builder, so it runs on DuckDB and on PostgreSQL alike.
+
+/**
+ * A drizzle handle (RegistryStore's), or the DuckDB connection the webhook intake passes today
+ * (ingest/webhooks), which gets a drizzle handle of its own on the same connection.
+ */
+export type StateDb = RegistryDb | DuckDBConnection;
+
+const handles = new WeakMap<DuckDBConnection, RegistryDb>();
+
+function drizzleOf(state: StateDb): RegistryDb {
+  if (!('runAndReadAll' in state)) return state;
+  let db = handles.get(state);
+  if (!db) handles.set(state, (db = createDrizzle(state)));
+  return db;
+}
 
 export interface ThreadPoint {
   atMs: number;
@@ -16,40 +32,50 @@ export interface ThreadPoint {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+// A timestamptz parameter both engines type the same way.
+const instant = (ms: number): SQL => sql`${iso(ms)}::timestamptz`;
+// Both engines hand a timestamptz back as text such as `2026-11-01 09:00:00.123+00`.
+const msOf = (text: string) => Date.parse(text);
+const msOrNull = (text: string | null) => (text === null ? null : msOf(text));
+const isoOf = (text: string) => new Date(msOf(text)).toISOString();
+const PSEUDONYM = /^[0-9a-f]{64}$/;
+
+const threadPoint = { at: webhookMessages.at, threadStart: webhookMessages.threadStart };
+const toThreadPoint = (row: { at: string; threadStart: string } | undefined): ThreadPoint | undefined =>
+  row && { atMs: msOf(row.at), threadStartMs: msOf(row.threadStart) };
 
 export async function findWebhookMessage(
-  connection: DuckDBConnection, business: string, channel: string, direction: 'in' | 'out', message: string,
+  state: StateDb, business: string, channel: string, direction: 'in' | 'out', message: string,
 ): Promise<ThreadPoint | undefined> {
-  const [row] = await queryRows<ThreadPoint>(
-    connection,
-    `SELECT epoch_ms("at")::DOUBLE AS "atMs", epoch_ms(thread_start)::DOUBLE AS "threadStartMs" FROM webhook_messages
-     WHERE business = $1 AND channel = $2 AND direction = $3 AND message = $4`,
-    [business, channel, direction, message],
-  );
-  return row;
+  const m = webhookMessages;
+  const [row] = await drizzleOf(state)
+    .select(threadPoint)
+    .from(m)
+    .where(and(eq(m.business, business), eq(m.channel, channel), eq(m.direction, direction), eq(m.message, message)));
+  return toThreadPoint(row);
 }
 
 /** The customer's nearest recorded messages at or before, and after, a time. */
 export async function threadNeighbours(
-  connection: DuckDBConnection, business: string, channel: string, customer: string, atMs: number,
+  state: StateDb, business: string, channel: string, customer: string, atMs: number,
 ): Promise<{ previous?: ThreadPoint; next?: ThreadPoint }> {
-  const select = `SELECT epoch_ms("at")::DOUBLE AS "atMs", epoch_ms(thread_start)::DOUBLE AS "threadStartMs" FROM webhook_messages
-    WHERE business = $1 AND channel = $2 AND customer = $3`;
-  const params = [business, channel, customer, iso(atMs)];
-  const [previous] = await queryRows<ThreadPoint>(connection, `${select} AND "at" <= $4::TIMESTAMPTZ ORDER BY "at" DESC LIMIT 1`, params);
-  const [next] = await queryRows<ThreadPoint>(connection, `${select} AND "at" > $4::TIMESTAMPTZ ORDER BY "at" ASC LIMIT 1`, params);
-  return { previous, next };
+  const db = drizzleOf(state);
+  const m = webhookMessages;
+  const ofCustomer = and(eq(m.business, business), eq(m.channel, channel), eq(m.customer, customer));
+  const [previous] = await db.select(threadPoint).from(m).where(and(ofCustomer, lte(m.at, instant(atMs)))).orderBy(desc(m.at)).limit(1);
+  const [next] = await db.select(threadPoint).from(m).where(and(ofCustomer, gt(m.at, instant(atMs)))).orderBy(asc(m.at)).limit(1);
+  return { previous: toThreadPoint(previous), next: toThreadPoint(next) };
 }
 
 export async function recordWebhookMessage(
-  connection: DuckDBConnection,
+  state: StateDb,
   row: { business: string; channel: string; direction: 'in' | 'out'; message: string; customer: string; atMs: number; threadStartMs: number },
 ): Promise<void> {
-  await connection.run(
-    `INSERT INTO webhook_messages (business, channel, direction, message, customer, "at", thread_start, delivered, "read")
-     VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMPTZ, $7::TIMESTAMPTZ, false, false) ON CONFLICT DO NOTHING`,
-    [row.business, row.channel, row.direction, row.message, row.customer, iso(row.atMs), iso(row.threadStartMs)],
-  );
+  const { atMs, threadStartMs, ...keys } = row;
+  await drizzleOf(state)
+    .insert(webhookMessages)
+    .values({ ...keys, at: iso(atMs), threadStart: iso(threadStartMs), delivered: false, read: false })
+    .onConflictDoNothing();
 }
 
 export interface CoveredMessage {
@@ -63,77 +89,80 @@ export interface CoveredMessage {
  * never reported delivered afterwards.
  */
 export async function messagesCoveredBy(
-  connection: DuckDBConnection,
+  state: StateDb,
   business: string, channel: string, customer: string, kind: 'delivered' | 'read', watermarkMs: number, named: readonly string[],
 ): Promise<CoveredMessage[]> {
-  const pending = kind === 'read' ? 'NOT "read"' : 'NOT delivered AND NOT "read"';
-  const namedList = named.filter((m) => /^[0-9a-f]{64}$/.test(m)).map((m) => `'${m}'`).join(',');
-  return queryRows<CoveredMessage>(
-    connection,
-    `SELECT message, epoch_ms(thread_start)::DOUBLE AS "threadStartMs" FROM webhook_messages
-     WHERE business = $1 AND channel = $2 AND customer = $3 AND direction = 'out' AND ${pending}
-       AND ("at" <= $4::TIMESTAMPTZ${namedList ? ` OR message IN (${namedList})` : ''})
-     ORDER BY "at"`,
-    [business, channel, customer, iso(watermarkMs)],
-  );
+  const m = webhookMessages;
+  const pending = kind === 'read' ? eq(m.read, false) : and(eq(m.delivered, false), eq(m.read, false));
+  const namedKeys = named.filter((key) => PSEUDONYM.test(key));
+  const covered = namedKeys.length > 0 ? or(lte(m.at, instant(watermarkMs)), inArray(m.message, namedKeys)) : lte(m.at, instant(watermarkMs));
+  const rows = await drizzleOf(state)
+    .select({ message: m.message, threadStart: m.threadStart })
+    .from(m)
+    .where(and(eq(m.business, business), eq(m.channel, channel), eq(m.customer, customer), eq(m.direction, 'out'), pending, covered))
+    .orderBy(asc(m.at));
+  return rows.map((row) => ({ message: row.message, threadStartMs: msOf(row.threadStart) }));
 }
 
 export async function markReceipts(
-  connection: DuckDBConnection, business: string, channel: string, kind: 'delivered' | 'read', messages: readonly string[],
+  state: StateDb, business: string, channel: string, kind: 'delivered' | 'read', messages: readonly string[],
 ): Promise<void> {
-  const list = messages.filter((m) => /^[0-9a-f]{64}$/.test(m)).map((m) => `'${m}'`).join(',');
-  if (!list) return;
-  const column = kind === 'read' ? '"read"' : 'delivered';
-  await connection.run(
-    `UPDATE webhook_messages SET ${column} = true WHERE business = $1 AND channel = $2 AND direction = 'out' AND message IN (${list})`,
-    [business, channel],
-  );
+  const keys = messages.filter((key) => PSEUDONYM.test(key));
+  if (keys.length === 0) return;
+  const m = webhookMessages;
+  await drizzleOf(state)
+    .update(m)
+    .set(kind === 'read' ? { read: true } : { delivered: true })
+    .where(and(eq(m.business, business), eq(m.channel, channel), eq(m.direction, 'out'), inArray(m.message, keys)));
 }
 
 export async function getWatermarks(
-  connection: DuckDBConnection, business: string, channel: string, customer: string,
+  state: StateDb, business: string, channel: string, customer: string,
 ): Promise<{ deliveredMs: number | null; readMs: number | null }> {
-  const [row] = await queryRows<{ deliveredMs: number | null; readMs: number | null }>(
-    connection,
-    `SELECT epoch_ms(delivered_until)::DOUBLE AS "deliveredMs", epoch_ms(read_until)::DOUBLE AS "readMs" FROM webhook_watermarks
-     WHERE business = $1 AND channel = $2 AND customer = $3`,
-    [business, channel, customer],
-  );
-  return row ?? { deliveredMs: null, readMs: null };
+  const w = webhookWatermarks;
+  const [row] = await drizzleOf(state)
+    .select({ delivered: w.deliveredUntil, read: w.readUntil })
+    .from(w)
+    .where(and(eq(w.business, business), eq(w.channel, channel), eq(w.customer, customer)));
+  return row ? { deliveredMs: msOrNull(row.delivered), readMs: msOrNull(row.read) } : { deliveredMs: null, readMs: null };
 }
 
 export async function raiseWatermark(
-  connection: DuckDBConnection, business: string, channel: string, customer: string, kind: 'delivered' | 'read', watermarkMs: number,
+  state: StateDb, business: string, channel: string, customer: string, kind: 'delivered' | 'read', watermarkMs: number,
 ): Promise<void> {
-  const column = kind === 'read' ? 'read_until' : 'delivered_until';
-  await connection.run(
-    `INSERT INTO webhook_watermarks (business, channel, customer, ${column}) VALUES ($1, $2, $3, $4::TIMESTAMPTZ)
-     ON CONFLICT (business, channel, customer) DO UPDATE
-       SET ${column} = greatest(coalesce(webhook_watermarks.${column}, excluded.${column}), excluded.${column})`,
-    [business, channel, customer, iso(watermarkMs)],
-  );
+  const w = webhookWatermarks;
+  const [field, column] = kind === 'read' ? (['readUntil', 'read_until'] as const) : (['deliveredUntil', 'delivered_until'] as const);
+  const excluded = sql.raw(`excluded.${column}`);
+  await drizzleOf(state)
+    .insert(w)
+    .values({ business, channel, customer, [field]: iso(watermarkMs) })
+    .onConflictDoUpdate({
+      target: [w.business, w.channel, w.customer],
+      set: { [field]: sql`greatest(coalesce(${w[field]}, ${excluded}), ${excluded})` },
+    });
 }
 
 export async function recordPolicyEvent(
-  connection: DuckDBConnection, business: string, channel: string, action: string, atMs: number, receivedMs: number,
+  state: StateDb, business: string, channel: string, action: string, atMs: number, receivedMs: number,
 ): Promise<void> {
-  await connection.run(
-    `INSERT INTO webhook_policy_events (business, channel, action, occurred_at, received_at)
-     VALUES ($1, $2, $3, $4::TIMESTAMPTZ, $5::TIMESTAMPTZ) ON CONFLICT DO NOTHING`,
-    [business, channel, action, iso(atMs), iso(receivedMs)],
-  );
+  await drizzleOf(state)
+    .insert(webhookPolicyEvents)
+    .values({ business, channel, action, occurredAt: iso(atMs), receivedAt: iso(receivedMs) })
+    .onConflictDoNothing();
 }
 
 export async function countIntakeProblems(
-  connection: DuckDBConnection, business: string, channel: string, kind: string, count: number, atMs: number,
+  state: StateDb, business: string, channel: string, kind: string, count: number, atMs: number,
 ): Promise<void> {
   if (count <= 0) return;
-  await connection.run(
-    `INSERT INTO webhook_intake_problems (business, channel, kind, count, last_at) VALUES ($1, $2, $3, $4, $5::TIMESTAMPTZ)
-     ON CONFLICT (business, channel, kind) DO UPDATE
-       SET count = webhook_intake_problems.count + excluded.count, last_at = excluded.last_at`,
-    [business, channel, kind, count, iso(atMs)],
-  );
+  const p = webhookIntakeProblems;
+  await drizzleOf(state)
+    .insert(p)
+    .values({ business, channel, kind, count, lastAt: iso(atMs) })
+    .onConflictDoUpdate({
+      target: [p.business, p.channel, p.kind],
+      set: { count: sql`${p.count} + excluded.count`, lastAt: sql`excluded.last_at` },
+    });
 }
 
 export interface IntakeProblemRow {
@@ -143,15 +172,12 @@ export interface IntakeProblemRow {
   lastAt: string;
 }
 
-export async function listIntakeProblems(store: SerialStore, business: string): Promise<IntakeProblemRow[]> {
-  return store.exclusive(() =>
-    queryRows<IntakeProblemRow>(
-      store.connection,
-      `SELECT channel, kind, count::DOUBLE AS count, strftime(last_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS "lastAt"
-       FROM webhook_intake_problems WHERE business = $1 ORDER BY channel, kind`,
-      [business],
-    ),
+export async function listIntakeProblems(store: RegistryStore, business: string): Promise<IntakeProblemRow[]> {
+  const p = webhookIntakeProblems;
+  const rows = await store.exclusive((db) =>
+    db.select({ channel: p.channel, kind: p.kind, count: p.count, lastAt: p.lastAt }).from(p).where(eq(p.business, business)).orderBy(asc(p.channel), asc(p.kind)),
   );
+  return rows.map((row) => ({ ...row, lastAt: isoOf(row.lastAt) }));
 }
 
 export interface PolicyEventRow {
@@ -160,15 +186,12 @@ export interface PolicyEventRow {
   occurredAt: string;
 }
 
-export async function listPolicyEvents(store: SerialStore, business: string): Promise<PolicyEventRow[]> {
-  return store.exclusive(() =>
-    queryRows<PolicyEventRow>(
-      store.connection,
-      `SELECT channel, action, strftime(occurred_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS "occurredAt"
-       FROM webhook_policy_events WHERE business = $1 ORDER BY occurred_at`,
-      [business],
-    ),
+export async function listPolicyEvents(store: RegistryStore, business: string): Promise<PolicyEventRow[]> {
+  const e = webhookPolicyEvents;
+  const rows = await store.exclusive((db) =>
+    db.select({ channel: e.channel, action: e.action, occurredAt: e.occurredAt }).from(e).where(eq(e.business, business)).orderBy(asc(e.occurredAt)),
   );
+  return rows.map((row) => ({ ...row, occurredAt: isoOf(row.occurredAt) }));
 }
 
 /**
@@ -176,7 +199,7 @@ export async function listPolicyEvents(store: SerialStore, business: string): Pr
  * its webhooks may carry, sealed (db/webhookSecrets.ts); false when it is not registered.
  */
 export async function setWebhookSecrets(
-  store: SerialStore, box: SecretBox, id: string, secrets: WebhookSecretsInput, now = new Date(),
+  store: RegistryStore, box: SecretBox, id: string, secrets: WebhookSecretsInput, now = new Date(),
 ): Promise<boolean> {
   return store.transaction(async (db) => {
     const sealed = await sealedColumnsFor(db, box, id, secrets);

@@ -1,0 +1,67 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { sessions, users } from '../schema';
+import { listUsers } from '../users';
+import { countIntakeProblems, listIntakeProblems } from '../webhookState';
+import type { PgStore } from './pgStore';
+import { usePrivatePostgres } from './testing/usePostgres';
+
+const user = (id: string) => ({ id, email: 'sam@example.com', passwordHash: 'scrypt$1', role: 'marketing' as const, businesses: null, createdAt: '2026-11-01T09:00:00.000Z' });
+
+/** Resolves once `parties` callers have arrived; later callers pass at once. */
+function barrier(parties: number): () => Promise<void> {
+  let arrived = 0;
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return () => {
+    arrived += 1;
+    if (arrived >= parties) open();
+    return opened;
+  };
+}
+
+describe('PgStore', () => {
+  const postgres = usePrivatePostgres();
+
+  it('runs again a transaction that lost a race to another server, which then sees the winner', async () => {
+    const first = await postgres.store();
+    const second = await postgres.store(first.pool.options.connectionString);
+    // Both transactions read "the email is free" before either writes: on DuckDB the serialised
+    // store cannot interleave them; here one commits and the other must be run again.
+    const bothRead = barrier(2);
+    let runs = 0;
+    const createUnlessTaken = (store: PgStore, id: string) =>
+      store.transaction(async (db) => {
+        runs += 1;
+        const taken = await db.select({ id: users.id }).from(users).where(eq(users.email, 'sam@example.com'));
+        await bothRead();
+        if (taken.length > 0) return false;
+        await db.insert(users).values(user(id));
+        return true;
+      });
+    const created = await Promise.all([createUnlessTaken(first, 'u-1'), createUnlessTaken(second, 'u-2')]);
+    expect(created.sort()).toEqual([false, true]);
+    expect(runs).toBe(3);
+    expect((await listUsers(second)).map((u) => u.email)).toEqual(['sam@example.com']);
+  });
+
+  it('keeps nothing of a transaction that throws', async () => {
+    const store = await postgres.store();
+    const failing = store.transaction(async (db) => {
+      await db.insert(users).values(user('u-1'));
+      await db.insert(sessions).values({ tokenHash: 'a'.repeat(64), userId: 'u-1', role: 'marketing', createdAt: '2026-11-01T09:00:00Z', expiresAt: '2026-11-02T09:00:00Z' });
+      throw new Error('the request failed half-way');
+    });
+    await expect(failing).rejects.toThrow('the request failed half-way');
+    expect(await listUsers(store)).toEqual([]);
+    expect(await store.exclusive((db) => db.select().from(sessions))).toEqual([]);
+  });
+
+  it('counts every intake problem reported by two servers at once', async () => {
+    const first = await postgres.store();
+    const second = await postgres.store(first.pool.options.connectionString);
+    const atMs = Date.parse('2026-11-01T10:00:00Z');
+    await Promise.all(Array.from({ length: 20 }, (_, i) => countIntakeProblems((i % 2 ? first : second).db, 'acme', 'whatsapp', 'unmappable', 1, atMs + i)));
+    expect(await listIntakeProblems(first, 'acme')).toEqual([{ channel: 'whatsapp', kind: 'unmappable', count: 20, lastAt: expect.stringMatching(/^2026-11-01T10:00:00\.0\d\dZ$/) }]);
+  });
+});

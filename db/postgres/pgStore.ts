@@ -1,0 +1,80 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import * as schema from '../schema';
+import type { RegistryDb, RegistryStore } from '../store';
+
+export interface PgStoreOptions {
+  /** postgres://user:password@host:port/database (DATABASE_URL). */
+  url: string;
+  /** Connections kept at most (node-postgres' default is 10). */
+  maxConnections?: number;
+  /** Told of a connection that failed while idle in the pool (the pool drops it and opens another). */
+  onIdleError?: (error: Error) => void;
+}
+
+// Serialization failures and deadlocks: PostgreSQL asks the client to run the transaction again.
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+/** The SQLSTATE of a PostgreSQL error, also when drizzle wrapped it (DrizzleQueryError.cause). */
+export function sqlStateOf(error: unknown): string | undefined {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * The registry on PostgreSQL, with SerialStore's contract (db/store.ts), through drizzle's
+ * node-postgres driver on a connection pool: drizzle's first-class PostgreSQL path, with real
+ * transactions on one pooled client (pg-proxy has none) and prepared parameters.
+ *
+ * - `exclusive` runs fn's statements on the pool, each committed on its own, as on DuckDB
+ *   (where they are also serialised; here other requests and servers run alongside).
+ * - `transaction` runs fn in one SERIALIZABLE transaction on one client, and runs it again when
+ *   PostgreSQL reports a serialization failure or a deadlock: so a read-then-write such as
+ *   "insert this user unless the email is taken" behaves as on the serialised DuckDB store,
+ *   whatever number of servers share the database. fn may thus run more than once: it must only
+ *   touch the database.
+ *
+ * Every connection uses the UTC time zone, so timestamps read back as `2026-11-01 09:00:00+00`,
+ * the text DuckDB gives.
+ */
+export class PgStore implements RegistryStore {
+  readonly pool: pg.Pool;
+  readonly db: NodePgDatabase<typeof schema>;
+
+  constructor(options: PgStoreOptions) {
+    this.pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.maxConnections ?? 10,
+      options: '-c TimeZone=UTC',
+      application_name: 'messaging-privacy-analytics',
+    });
+    // Without a listener an idle client's error (the server restarted) would end the process.
+    this.pool.on('error', (error) => options.onIdleError?.(error));
+    this.db = drizzle({ client: this.pool, schema });
+  }
+
+  exclusive<T>(fn: (db: RegistryDb) => Promise<T>): Promise<T> {
+    return fn(this.db);
+  }
+
+  async transaction<T>(fn: (db: RegistryDb) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.db.transaction((tx) => fn(tx), { isolationLevel: 'serializable' });
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlStateOf(error) ?? '')) throw error;
+        // A short, growing pause with jitter, so that retrying transactions do not collide again.
+        await new Promise((resolve) => setTimeout(resolve, attempt * 5 + Math.random() * 10));
+      }
+    }
+  }
+
+  /** Closes every connection; waits for the queries under way. */
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

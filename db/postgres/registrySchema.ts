@@ -1,0 +1,18 @@
+// The tables that live in PostgreSQL when events go to ClickHouse (STORE=clickhouse): the
+// registry, keys, users and sessions, the audit log and the webhook intake's state. The same
+// drizzle definitions as DuckDB's (db/schema.ts), so db/users.ts, db/registry.ts, ... run on
+// either. Not here: the events, the report facts and their parts, the day tables, the identity
+// links and the clustering bookkeeping, which belong with the events.
+export {
+  auditLog,
+  businesses,
+  ingestKeyBusinesses,
+  ingestKeys,
+  processingLocations,
+  sessions,
+  users,
+  webhookIntakeProblems,
+  webhookMessages,
+  webhookPolicyEvents,
+  webhookWatermarks,
+} from '../schema';
