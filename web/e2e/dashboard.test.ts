@@ -188,9 +188,12 @@ describe('the dashboard in a real browser', () => {
     await page.getByRole('heading', { name: 'First response time' }).waitFor();
     await page.waitForSelector('table caption');
     // Other columns (sent messages, the pricing counts) are no metrics of the catalogue.
-    const business = (await headers(page)).filter(([id]) => labelOf.has(id));
-    // Series, channel and template tables: the metrics the page shows.
-    expect(new Set(business.map(([id]) => id))).toEqual(new Set(catalogue.metrics.filter((m) => m.unit !== 'flag').map((m) => m.id)));
+    const businessHeaders = async () => (await headers(page)).filter(([id]) => labelOf.has(id));
+    // Series, channel and template tables: the metrics the page shows (polled: the overview's
+    // table may still be on screen while the business page renders).
+    await expect.poll(async () => new Set((await businessHeaders()).map(([id]) => id)))
+      .toEqual(new Set(catalogue.metrics.filter((m) => m.unit !== 'flag').map((m) => m.id)));
+    const business = await businessHeaders();
     for (const [id, text] of business) expect(text, id).toBe(labelOf.get(id));
   });
 
