@@ -1,15 +1,31 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
+import type { AuditEntry } from '../auditLog';
+import type { LinkWrite } from '../customerLinks';
 import type { EventRow } from '../eventStore';
+import type { EventStore } from '../eventStorePort';
 import type { ClickHouseClient } from './clickhouseClient';
+import { forEachEventIdPrefix } from './eventIdPrefixes';
+import { eraseCustomers, purgeExpired } from './clickhouseLifecycle';
+import { saveLinks } from './clickhouseLinks';
+import { applyPersons } from './clickhousePersons';
+import { Mutations, type MutationOptions } from './mutations';
 import { EVENTS_TABLE } from './schema';
 import { literal, literalTuple } from './sqlLiteral';
 
 /**
- * The events' writes and the counts the writer needs, on ClickHouse (./schema.ts). A first part
- * of db/eventStorePort.ts's EventStore: commit, countEvents, storedEventIds. Still to come:
- * the report facts, forEachEventIdPrefix, retention and erasure (ALTER ... DELETE mutations,
- * partition drops), identity merges and clustering (docs/scaling.md#clickhouse-schema).
+ * db/eventStorePort.ts's EventStore on ClickHouse (./schema.ts): the events and the identity
+ * links; retention and erasure as partition drops and ALTER ... DELETE mutations on every shard
+ * and replica (./clickhouseLifecycle.ts), identity merges as ALTER ... UPDATE
+ * (./clickhousePersons.ts), both waited for (./mutations.ts). See docs/scaling.md.
  */
+
+export interface ClickHouseEventStoreOptions extends MutationOptions {
+  /**
+   * Writes an audit entry (in this mode, to PostgreSQL's audit log). Erasure needs it: it is
+   * written after the deletion finished on every node, never in one transaction with it.
+   */
+  appendAudit?: (entry: AuditEntry) => Promise<void>;
+}
 
 /** One events row as JSONEachRow: the column names of ./schema.ts. */
 export interface ClickHouseEventRow {
@@ -44,14 +60,16 @@ export function toClickHouseRow(row: EventRow): ClickHouseEventRow {
   };
 }
 
-// IN lists per query: the query text goes in the request body, but a smaller list keeps one
-// reply (and one retry) small.
-const ID_CHUNK = 5000;
+// IN lists per query: ClickHouse parses at most max_query_size (256 KiB) of a query, and 5000
+// ids of 64 hex digits already exceed it (Code 62); 2000 are about 136 KB.
+const ID_CHUNK = 2000;
 
-export class ClickHouseEventStore {
+export class ClickHouseEventStore implements EventStore {
   private readonly insertSettings: ClickHouseSettings;
+  private readonly mutations: Mutations;
 
-  constructor(private readonly client: ClickHouseClient, options: { cluster?: string } = {}) {
+  constructor(private readonly client: ClickHouseClient, private readonly options: ClickHouseEventStoreOptions = {}) {
+    this.mutations = new Mutations(client, options);
     // Through the Distributed table, wait until every shard's part is written (to one replica of
     // each; replication copies it on): the promise resolves only once the data is on a shard,
     // never when it merely sits in this node's queue for later forwarding.
@@ -62,9 +80,53 @@ export class ClickHouseEventStore {
    * Inserts the rows in one request; resolves once the server acknowledged them. A retried or
    * repeated commit is harmless: the rows collapse by (business, event_id) (./schema.ts), and a
    * replicated table also drops an identical block outright (insert_deduplicate).
+   *
+   * The links the rows' persons rest on go first, in their own insert (ClickHouse has no
+   * transaction over two tables). A crash between the two leaves links without events: the
+   * commit was not acknowledged, so the client sends the events again, they are resolved to the
+   * same persons and the links are appended again (a new version of the same record); links that
+   * never get events are what retention removes (first seen before the cutoff, no event left).
+   * The other order could leave events under a person whose links are missing, so that another
+   * identifier of the person would not find it.
    */
-  async commit(rows: readonly EventRow[]): Promise<void> {
+  async commit(rows: readonly EventRow[], links: readonly LinkWrite[] = []): Promise<void> {
+    await saveLinks(this.client, links, this.insertSettings);
     await this.client.insertJsonEachRow(EVENTS_TABLE, rows.map(toClickHouseRow), this.insertSettings);
+  }
+
+  /** No-op: there are no write-time fact parts to fold; the reports read the events (FINAL). */
+  async compactFacts(): Promise<void> {}
+
+  /**
+   * No-op: the events are already stored in (business, event_id) order within each month
+   * partition, so a business's rows are together without a reclustering pass.
+   */
+  clusterNextBlock: EventStore['clusterNextBlock'] = async () => undefined;
+
+  forEachEventIdPrefix: EventStore['forEachEventIdPrefix'] = (onChunk) => forEachEventIdPrefix(this.client, onChunk);
+
+  /** Retention of events and links (webhook state and sessions are PostgreSQL's: counted 0 here). */
+  purgeExpired: EventStore['purgeExpired'] = (cutoffMs) => purgeExpired(this.lifecycle(), cutoffMs);
+
+  /**
+   * Erasure, then its audit entry: the deletion is waited for on every reachable node first, so
+   * the entry is written only once it took effect. A failure before the entry is written leaves
+   * an erasure without its record: the request fails and is safe to repeat
+   * (./clickhouseLifecycle.ts); a repeat counts only what was left.
+   */
+  eraseCustomers: EventStore['eraseCustomers'] = async (targets, audit) => {
+    const appendAudit = this.options.appendAudit;
+    if (!appendAudit) throw new Error('ClickHouse erasure needs an audit log (ClickHouseEventStoreOptions.appendAudit)');
+    const counts = await eraseCustomers(this.lifecycle(), targets);
+    await appendAudit(audit(counts));
+    return counts;
+  };
+
+  applyPersons: EventStore['applyPersons'] = (business, records, rewrite) =>
+    applyPersons({ ...this.lifecycle(), insertSettings: this.insertSettings }, business, records, rewrite);
+
+  private lifecycle() {
+    return { client: this.client, cluster: this.options.cluster, mutations: this.mutations };
   }
 
   /**

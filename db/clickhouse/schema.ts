@@ -45,6 +45,46 @@ const EVENT_COLUMNS = `(
 // Month partitions: retention drops whole months and mutates only the month the cutoff falls in.
 const LAYOUT = 'PARTITION BY toYYYYMM(occurred_at) ORDER BY (business, event_id)';
 
+/**
+ * Identity links (db/customerLinks.ts): the identifiers of one person at a business, every value a
+ * keyed pseudonym. Appended with a version (no lookup at write time); ReplacingMergeTree keeps the
+ * highest version of each (business, identity) when parts merge, and reads use FINAL to see only
+ * that one before. Sharded by business like the events, so a person's links and events share a
+ * shard.
+ */
+export const LINKS_TABLE = 'customer_links';
+export const LINKS_LOCAL_TABLE = 'customer_links_local';
+
+const LINK_COLUMNS = `(
+  business String,
+  identity String,
+  person String,
+  kind String,
+  region String,
+  first_us UInt64,
+  version UInt64
+)`;
+
+interface TableSpec {
+  name: string;
+  local: string;
+  columns: string;
+  /** ReplacingMergeTree's arguments after the replication ones (the version column), if any. */
+  version?: string;
+  layout: string;
+}
+
+const TABLES: readonly TableSpec[] = [
+  { name: EVENTS_TABLE, local: EVENTS_LOCAL_TABLE, columns: EVENT_COLUMNS, layout: LAYOUT },
+  { name: LINKS_TABLE, local: LINKS_LOCAL_TABLE, columns: LINK_COLUMNS, version: 'version', layout: 'ORDER BY (business, identity)' },
+];
+
+/** The table a mutation or partition drop names: the replicated local table with a cluster, else the table itself. */
+export function storageTable(table: typeof EVENTS_TABLE | typeof LINKS_TABLE, cluster: string | undefined): string {
+  if (cluster === undefined) return table;
+  return table === EVENTS_TABLE ? EVENTS_LOCAL_TABLE : LINKS_LOCAL_TABLE;
+}
+
 export interface SchemaOptions {
   /** A cluster name of the servers' remote_servers (CLICKHOUSE_CLUSTER); unset: one server. */
   cluster?: string;
@@ -56,19 +96,24 @@ export function schemaStatements(database: string, options: SchemaOptions = {}):
   if (options.cluster === undefined) {
     return [
       `CREATE DATABASE IF NOT EXISTS ${db}`,
-      `CREATE TABLE IF NOT EXISTS ${db}.${EVENTS_TABLE} ${EVENT_COLUMNS} ENGINE = ReplacingMergeTree() ${LAYOUT}`,
+      ...TABLES.map((t) => `CREATE TABLE IF NOT EXISTS ${db}.${t.name} ${t.columns} ENGINE = ReplacingMergeTree(${t.version ?? ''}) ${t.layout}`),
     ];
   }
   const cluster = identifier(options.cluster);
-  // {shard} and {replica} are each server's macros; the database in the path keeps two databases
-  // of one cluster (or two test runs) apart in ZooKeeper.
-  const zooKeeperPath = literal(`/clickhouse/tables/{shard}/${db}/${EVENTS_TABLE}`);
   return [
     `CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${cluster}`,
-    `CREATE TABLE IF NOT EXISTS ${db}.${EVENTS_LOCAL_TABLE} ON CLUSTER ${cluster} ${EVENT_COLUMNS}
-  ENGINE = ReplicatedReplacingMergeTree(${zooKeeperPath}, '{replica}') ${LAYOUT}`,
-    `CREATE TABLE IF NOT EXISTS ${db}.${EVENTS_TABLE} ON CLUSTER ${cluster} AS ${db}.${EVENTS_LOCAL_TABLE}
-  ENGINE = Distributed(${cluster}, ${db}, ${EVENTS_LOCAL_TABLE}, cityHash64(business))`,
+    ...TABLES.flatMap((t) => {
+      // {shard} and {replica} are each server's macros; the database in the path keeps two
+      // databases of one cluster (or two test runs) apart in ZooKeeper.
+      const zooKeeperPath = literal(`/clickhouse/tables/{shard}/${db}/${t.name}`);
+      const version = t.version === undefined ? '' : `, ${t.version}`;
+      return [
+        `CREATE TABLE IF NOT EXISTS ${db}.${t.local} ON CLUSTER ${cluster} ${t.columns}
+  ENGINE = ReplicatedReplacingMergeTree(${zooKeeperPath}, '{replica}'${version}) ${t.layout}`,
+        `CREATE TABLE IF NOT EXISTS ${db}.${t.name} ON CLUSTER ${cluster} AS ${db}.${t.local}
+  ENGINE = Distributed(${cluster}, ${db}, ${t.local}, cityHash64(business))`,
+      ];
+    }),
   ];
 }
 
