@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { businessBody } from './testing/testRuntime';
-import { freePort, startServerProcess, waitForHealth, type ServerProcess } from './testing/serverProcess';
+import { freePort, killServers, startServerProcess, waitForHealth, type ServerProcess } from './testing/serverProcess';
 
 // The real server on a folder it creates: the database, its WAL and the key files are the
 // owner's alone, and the generated admin token is printed at the first start only.
@@ -11,12 +11,7 @@ let root: string;
 let servers: ServerProcess[] = [];
 
 afterEach(async () => {
-  for (const s of servers) {
-    if (s.child.exitCode === null && s.child.signalCode === null) {
-      s.child.kill('SIGKILL');
-      await s.exited;
-    }
-  }
+  await killServers(servers);
   servers = [];
   rmSync(root, { recursive: true, force: true });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, queryRows } from '../../db/duckdb';
 import { businessBody } from './testing/testRuntime';
-import { freePort, startServerProcess, waitForHealth, type ServerProcess } from './testing/serverProcess';
+import { freePort, killServers, startServerProcess, waitForHealth, type ServerProcess } from './testing/serverProcess';
 
 const ADMIN = 'process-test-admin-token-123';
 let dir: string;
@@ -14,12 +14,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'mpa-proc-'));
 });
 afterEach(async () => {
-  for (const s of servers) {
-    if (s.child.exitCode === null && s.child.signalCode === null) {
-      s.child.kill('SIGKILL');
-      await s.exited;
-    }
-  }
+  await killServers(servers);
   servers = [];
   rmSync(dir, { recursive: true, force: true });
 });

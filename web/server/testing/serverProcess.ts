@@ -58,3 +58,13 @@ export async function waitForHealth(server: ServerProcess, timeoutMs = 30_000): 
   }
   throw new Error(`server did not become healthy:\n${server.output()}`);
 }
+
+/** Kills (SIGKILL) the servers still running and waits for them to exit. */
+export async function killServers(servers: readonly ServerProcess[]): Promise<void> {
+  for (const s of servers) {
+    if (s.child.exitCode === null && s.child.signalCode === null) {
+      s.child.kill('SIGKILL');
+      await s.exited;
+    }
+  }
+}
