@@ -60,8 +60,8 @@ function checkScope(scope: EventMetricsScope): void {
   if (scope.endMs <= scope.startMs) throw new Error('the period must end after it starts');
 }
 
-/** The scope's events, each once, with what the groupings need (`day` as UTC days since 1970). */
-function scopedEventsSql(scope: EventMetricsScope, columns: readonly string[]): string {
+/** The scope's events, each once (FINAL), with `columns` (expressions over the events table). */
+export function scopedEventsSql(scope: EventMetricsScope, columns: readonly string[]): string {
   checkScope(scope);
   const conditions = [
     // occurred_at (seconds) lets ClickHouse skip months (partitions); the bounds are midnights,
@@ -83,11 +83,15 @@ export function groupKeys(scope: EventMetricsScope): string[] {
   return ['business', ...(scope.byChannel ? ['channel'] : []), ...(scope.bucket ? ['bucket'] : [])];
 }
 
-function bucketExpression(bucket: 'day' | 'week' | undefined): string[] {
-  const day = `toInt64(intDiv(occurred_us, ${DAY_US}))`;
-  if (bucket === undefined) return [];
+/** The UTC day (days since 1970), or the Monday of its ISO week, of an instant column in microseconds. */
+export function bucketOfMicrosSql(bucket: 'day' | 'week', micros: string): string {
+  const day = `toInt64(intDiv(${micros}, ${DAY_US}))`;
   // A week is named by its Monday (1970-01-01 was a Thursday), as reports/metrics/compileSql.ts does.
-  return [`${bucket === 'day' ? day : `${day} - ((${day} + 3) % 7)`} AS bucket`];
+  return bucket === 'day' ? day : `${day} - ((${day} + 3) % 7)`;
+}
+
+function bucketExpression(bucket: 'day' | 'week' | undefined): string[] {
+  return bucket === undefined ? [] : [`${bucketOfMicrosSql(bucket, 'occurred_us')} AS bucket`];
 }
 
 /**
