@@ -180,27 +180,6 @@ WHERE webhook_watermarks.business = $1 AND webhook_watermarks.customer = m.from_
   await connection.run(`DELETE FROM webhook_watermarks WHERE business = $1 AND customer IN (SELECT from_customer FROM moved_customers)`, [business]);
 }
 
-export interface ThreadRecord {
-  channel: string;
-  direction: 'in' | 'out';
-  message: string;
-  customer: string;
-  atMs: number;
-  threadStartMs: number;
-}
-
-/** Every webhook message recorded for these customers (a person's, before a merge). */
-export async function webhookMessagesOf(connection: DuckDBConnection, business: string, customers: readonly string[]): Promise<ThreadRecord[]> {
-  const list = inlineList(customers);
-  if (!list) return [];
-  return queryRows<ThreadRecord>(
-    connection,
-    `SELECT channel, direction, message, customer, epoch_ms("at")::DOUBLE AS "atMs", epoch_ms(thread_start)::DOUBLE AS "threadStartMs"
-     FROM webhook_messages WHERE business = $1 AND customer IN (${list}) ORDER BY channel, "at", direction, message`,
-    [business],
-  );
-}
-
 /**
  * Erasure: every record of these identifiers' persons (`records`, their persons' records as
  * loadPersons read them); the count of identifiers forgotten.

@@ -1,30 +1,16 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { and, asc, desc, eq, gt, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
-import { createDrizzle } from './drizzle';
 import { businesses, webhookIntakeProblems, webhookMessages, webhookPolicyEvents, webhookWatermarks } from './schema';
 import type { SecretBox } from './secretBox';
 import type { RegistryDb, RegistryStore } from './store';
 import { sealedColumnsFor, type WebhookSecretsInput } from './webhookSecrets';
 
 // State of the webhook intake (tables webhook_* of db/schema.ts). Customer and message values
-// are pseudonyms (64 hex characters); times are milliseconds since the epoch. Callers hold the
-// store's connection exclusively (SerialStore.exclusive) around a request's reads and writes.
-// Written with drizzle's query builder, so it runs on DuckDB and on PostgreSQL alike.
+// are pseudonyms (64 hex characters); times are milliseconds since the epoch. Callers pass the
+// drizzle handle of the store they hold (RegistryStore.exclusive) around a request's reads and
+// writes. Written with drizzle's query builder, so it runs on DuckDB and on PostgreSQL alike.
 
-/**
- * A drizzle handle (RegistryStore's), or the DuckDB connection the webhook intake passes today
- * (ingest/webhooks), which gets a drizzle handle of its own on the same connection.
- */
-export type StateDb = RegistryDb | DuckDBConnection;
-
-const handles = new WeakMap<DuckDBConnection, RegistryDb>();
-
-function drizzleOf(state: StateDb): RegistryDb {
-  if (!('runAndReadAll' in state)) return state;
-  let db = handles.get(state);
-  if (!db) handles.set(state, (db = createDrizzle(state)));
-  return db;
-}
+/** The drizzle handle the functions below run on (the one RegistryStore.exclusive hands out). */
+export type StateDb = RegistryDb;
 
 export interface ThreadPoint {
   atMs: number;
@@ -48,7 +34,7 @@ export async function findWebhookMessage(
   state: StateDb, business: string, channel: string, direction: 'in' | 'out', message: string,
 ): Promise<ThreadPoint | undefined> {
   const m = webhookMessages;
-  const [row] = await drizzleOf(state)
+  const [row] = await state
     .select(threadPoint)
     .from(m)
     .where(and(eq(m.business, business), eq(m.channel, channel), eq(m.direction, direction), eq(m.message, message)));
@@ -57,9 +43,8 @@ export async function findWebhookMessage(
 
 /** The customer's nearest recorded messages at or before, and after, a time. */
 export async function threadNeighbours(
-  state: StateDb, business: string, channel: string, customer: string, atMs: number,
+  db: StateDb, business: string, channel: string, customer: string, atMs: number,
 ): Promise<{ previous?: ThreadPoint; next?: ThreadPoint }> {
-  const db = drizzleOf(state);
   const m = webhookMessages;
   const ofCustomer = and(eq(m.business, business), eq(m.channel, channel), eq(m.customer, customer));
   const [previous] = await db.select(threadPoint).from(m).where(and(ofCustomer, lte(m.at, instant(atMs)))).orderBy(desc(m.at)).limit(1);
@@ -72,10 +57,34 @@ export async function recordWebhookMessage(
   row: { business: string; channel: string; direction: 'in' | 'out'; message: string; customer: string; atMs: number; threadStartMs: number },
 ): Promise<void> {
   const { atMs, threadStartMs, ...keys } = row;
-  await drizzleOf(state)
+  await state
     .insert(webhookMessages)
     .values({ ...keys, at: iso(atMs), threadStart: iso(threadStartMs), delivered: false, read: false })
     .onConflictDoNothing();
+}
+
+export interface ThreadRecord {
+  channel: string;
+  direction: 'in' | 'out';
+  message: string;
+  customer: string;
+  atMs: number;
+  threadStartMs: number;
+}
+
+/** Every webhook message recorded for these customers (a person's, before a merge). */
+export async function threadRecordsOf(state: StateDb, business: string, customers: readonly string[]): Promise<ThreadRecord[]> {
+  const keys = customers.filter((key) => PSEUDONYM.test(key));
+  if (keys.length === 0) return [];
+  const m = webhookMessages;
+  const rows = await state
+    .select({ channel: m.channel, direction: m.direction, message: m.message, customer: m.customer, at: m.at, threadStart: m.threadStart })
+    .from(m)
+    .where(and(eq(m.business, business), inArray(m.customer, keys)))
+    .orderBy(asc(m.channel), asc(m.at), asc(m.direction), asc(m.message));
+  return rows.map(({ at, threadStart, direction, ...row }) => ({
+    ...row, direction: direction as ThreadRecord['direction'], atMs: msOf(at), threadStartMs: msOf(threadStart),
+  }));
 }
 
 export interface CoveredMessage {
@@ -96,7 +105,7 @@ export async function messagesCoveredBy(
   const pending = kind === 'read' ? eq(m.read, false) : and(eq(m.delivered, false), eq(m.read, false));
   const namedKeys = named.filter((key) => PSEUDONYM.test(key));
   const covered = namedKeys.length > 0 ? or(lte(m.at, instant(watermarkMs)), inArray(m.message, namedKeys)) : lte(m.at, instant(watermarkMs));
-  const rows = await drizzleOf(state)
+  const rows = await state
     .select({ message: m.message, threadStart: m.threadStart })
     .from(m)
     .where(and(eq(m.business, business), eq(m.channel, channel), eq(m.customer, customer), eq(m.direction, 'out'), pending, covered))
@@ -110,7 +119,7 @@ export async function markReceipts(
   const keys = messages.filter((key) => PSEUDONYM.test(key));
   if (keys.length === 0) return;
   const m = webhookMessages;
-  await drizzleOf(state)
+  await state
     .update(m)
     .set(kind === 'read' ? { read: true } : { delivered: true })
     .where(and(eq(m.business, business), eq(m.channel, channel), eq(m.direction, 'out'), inArray(m.message, keys)));
@@ -120,7 +129,7 @@ export async function getWatermarks(
   state: StateDb, business: string, channel: string, customer: string,
 ): Promise<{ deliveredMs: number | null; readMs: number | null }> {
   const w = webhookWatermarks;
-  const [row] = await drizzleOf(state)
+  const [row] = await state
     .select({ delivered: w.deliveredUntil, read: w.readUntil })
     .from(w)
     .where(and(eq(w.business, business), eq(w.channel, channel), eq(w.customer, customer)));
@@ -133,7 +142,7 @@ export async function raiseWatermark(
   const w = webhookWatermarks;
   const [field, column] = kind === 'read' ? (['readUntil', 'read_until'] as const) : (['deliveredUntil', 'delivered_until'] as const);
   const excluded = sql.raw(`excluded.${column}`);
-  await drizzleOf(state)
+  await state
     .insert(w)
     .values({ business, channel, customer, [field]: iso(watermarkMs) })
     .onConflictDoUpdate({
@@ -145,7 +154,7 @@ export async function raiseWatermark(
 export async function recordPolicyEvent(
   state: StateDb, business: string, channel: string, action: string, atMs: number, receivedMs: number,
 ): Promise<void> {
-  await drizzleOf(state)
+  await state
     .insert(webhookPolicyEvents)
     .values({ business, channel, action, occurredAt: iso(atMs), receivedAt: iso(receivedMs) })
     .onConflictDoNothing();
@@ -156,7 +165,7 @@ export async function countIntakeProblems(
 ): Promise<void> {
   if (count <= 0) return;
   const p = webhookIntakeProblems;
-  await drizzleOf(state)
+  await state
     .insert(p)
     .values({ business, channel, kind, count, lastAt: iso(atMs) })
     .onConflictDoUpdate({

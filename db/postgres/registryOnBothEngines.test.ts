@@ -15,8 +15,8 @@ describe('the registry modules on DuckDB and on PostgreSQL', () => {
     duckdb = await openDatabase(':memory:');
     const store = new SerialStore(await duckdb.connect());
     await migrate(store.connection);
-    // The webhook intake passes the DuckDB connection itself (ingest/webhooks).
-    return runRegistryScenario(store, store.connection);
+    // The webhook intake passes the handle SerialStore.exclusive gives (ingest/webhooks).
+    return runRegistryScenario(store, store.db);
   }
 
   it('return the same users, sessions, businesses, keys, audit entries and webhook state', async () => {
@@ -78,5 +78,12 @@ describe('the registry modules on DuckDB and on PostgreSQL', () => {
       ],
     });
     expect(fromPostgres.webhookState.stillUnread.map((m) => m.message)).toEqual(['0'.repeat(62) + '16', '0'.repeat(62) + '18']);
+    // A person's thread records (read before a merge joins threads), in time order.
+    expect(fromPostgres.webhookState.threads.map((r) => [r.direction, r.message.slice(-2), r.atMs, r.threadStartMs])).toEqual([
+      ['in', '15', Date.parse('2026-11-01T09:00:00Z'), Date.parse('2026-11-01T09:00:00Z')],
+      ['out', '16', Date.parse('2026-11-01T09:05:00.250Z'), Date.parse('2026-11-01T09:00:00Z')],
+      ['out', '17', Date.parse('2026-11-01T09:10:00Z'), Date.parse('2026-11-01T09:00:00Z')],
+      ['out', '18', Date.parse('2026-11-01T12:00:00Z'), Date.parse('2026-11-01T09:00:00Z')],
+    ]);
   });
 });

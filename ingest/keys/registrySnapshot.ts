@@ -1,5 +1,5 @@
 import { listActiveKeys, listBusinesses } from '../../db/registry';
-import type { SerialStore } from '../../db/store';
+import type { RegistryStore } from '../../db/store';
 import { UNKNOWN_REGION } from '../../db/countries';
 import { hashIngestKey } from './ingestKeys';
 
@@ -24,7 +24,7 @@ export class RegistrySnapshot {
   #businesses = new Map<string, KnownBusiness>();
   #keys = new Map<string, KnownKey>();
 
-  constructor(private readonly store: SerialStore) {}
+  constructor(private readonly store: RegistryStore) {}
 
   async reload(): Promise<void> {
     const [businesses, keys] = await Promise.all([listBusinesses(this.store), listActiveKeys(this.store)]);

@@ -1,5 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { webhookMessagesOf, type PersonRewrite, type ThreadRecord } from '../../db/customerLinks';
+import type { PersonRewrite } from '../../db/customerLinks';
+import { threadRecordsOf, type StateDb, type ThreadRecord } from '../../db/webhookState';
 import type { Pseudonymiser } from '../anonymise/pseudonym';
 import type { PlanFollowUp } from '../identity/personResolver';
 import { THREAD_GAP_MS, threadConversationValue } from './threadResolver';
@@ -23,9 +23,9 @@ export function threadStarts(records: readonly ThreadRecord[]): number[] {
  * When two persons turn out to be one (a phone number and a BSUID each seen alone first), their
  * webhook threads become one person's: messages less than 24 hours apart share a thread, and the
  * conversations stored under the old threads are renamed to the joined ones. Reads the thread
- * records on `connection` (the admin store's, held by the webhook intake).
+ * records on `db` (the registry store's handle, held by the webhook intake).
  */
-export function rethreadMerged(connection: DuckDBConnection, pseudonymiser: Pseudonymiser, business: string): PlanFollowUp {
+export function rethreadMerged(db: StateDb, pseudonymiser: Pseudonymiser, business: string): PlanFollowUp {
   return async (plan) => {
     const rewrite: Pick<PersonRewrite, 'conversations' | 'threads'> & { conversations: PersonRewrite['conversations'][number][]; threads: PersonRewrite['threads'][number][] } =
       { conversations: [], threads: [] };
@@ -34,7 +34,7 @@ export function rethreadMerged(connection: DuckDBConnection, pseudonymiser: Pseu
     const seen = new Set<string>();
     for (const person of new Set(plan.moves.map((m) => m.to))) {
       const customers = [person, ...plan.moves.filter((m) => m.to === person).map((m) => m.from)];
-      const records = await webhookMessagesOf(connection, business, customers);
+      const records = await threadRecordsOf(db, business, customers);
       for (const channel of new Set(records.map((r) => r.channel))) {
         const ofChannel = records.filter((r) => r.channel === channel).sort((a, b) => a.atMs - b.atMs);
         const starts = threadStarts(ofChannel);

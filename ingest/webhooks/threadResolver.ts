@@ -1,5 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { findWebhookMessage, recordWebhookMessage, threadNeighbours, type ThreadPoint } from '../../db/webhookState';
+import { findWebhookMessage, recordWebhookMessage, threadNeighbours, type StateDb, type ThreadPoint } from '../../db/webhookState';
 import type { Pseudonymiser } from '../anonymise/pseudonym';
 import { customerIdentity } from '../anonymise/customerIdentity';
 import type { MappedEvent, WebhookChannel } from './mappedEvent';
@@ -32,12 +31,13 @@ export const threadConversationValue = (channel: string, customerKey: string, th
  * and message id, time, thread start) in webhook_messages. Retries are idempotent: a message
  * already recorded keeps its thread. Statuses (delivered/read/failed) are filed under their
  * message's thread; a status for a message we never saw sent is recorded as that message, at
- * the status's time, so its later statuses agree. The caller holds the connection exclusively
- * and serialises requests per business, so two requests never resolve the same customer at once.
+ * the status's time, so its later statuses agree. The caller holds the registry store exclusively
+ * (`db` is the handle it was given) and serialises requests per business, so two requests never
+ * resolve the same customer at once.
  */
 export class ThreadResolver {
   constructor(
-    private readonly connection: DuckDBConnection,
+    private readonly db: StateDb,
     private readonly pseudonymiser: Pseudonymiser,
     private readonly business: string,
     private readonly channel: WebhookChannel,
@@ -65,7 +65,7 @@ export class ThreadResolver {
     const messageKey = this.messageKey(event.message);
     const atMs = Date.parse(event.at);
     const direction = event.thread.role === 'message' ? event.thread.direction : 'out';
-    const known = await findWebhookMessage(this.connection, this.business, this.channel, direction, messageKey);
+    const known = await findWebhookMessage(this.db, this.business, this.channel, direction, messageKey);
     let threadStartMs = known?.threadStartMs;
     if (threadStartMs === undefined && event.type === 'message.failed') {
       // A message we only know failed reached nobody: it joins no thread and starts none (a
@@ -73,9 +73,9 @@ export class ThreadResolver {
       return { conversation: `${this.channel}:unsent:${messageKey}`, customerKey, messageKey, threadStartMs: atMs };
     }
     if (threadStartMs === undefined) {
-      const { previous, next } = await threadNeighbours(this.connection, this.business, this.channel, customerKey, atMs);
+      const { previous, next } = await threadNeighbours(this.db, this.business, this.channel, customerKey, atMs);
       threadStartMs = chooseThreadStart(atMs, previous, next);
-      await recordWebhookMessage(this.connection, {
+      await recordWebhookMessage(this.db, {
         business: this.business, channel: this.channel, direction, message: messageKey, customer: customerKey, atMs, threadStartMs,
       });
     }

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import {
-  countIntakeProblems, getWatermarks, markReceipts, messagesCoveredBy, raiseWatermark, recordPolicyEvent,
+  countIntakeProblems, getWatermarks, markReceipts, messagesCoveredBy, raiseWatermark, recordPolicyEvent, type StateDb,
 } from '../../db/webhookState';
-import type { SerialStore } from '../../db/store';
+import type { RegistryStore } from '../../db/store';
 import type { SecretBox } from '../../db/secretBox';
 import { getWebhookSecrets } from '../../db/registry';
 import type { Pseudonymiser } from '../anonymise/pseudonym';
@@ -19,7 +19,12 @@ import { sourceOf } from './sources';
 import { foreignParts, ForeignAccountError } from './payloadAccounts';
 
 export interface WebhookIntakeDeps extends IntakeDeps {
-  store: SerialStore;
+  /**
+   * Holds the webhook state. On DuckDB (SerialStore) `exclusive` also serialises this state's
+   * reads and writes with every other use of the admin connection; the per-business lock below
+   * keeps two requests of one business apart (in this process).
+   */
+  store: RegistryStore;
   /** Opens the business's sealed webhook settings (its registered accounts). */
   secretBox: SecretBox;
   logger: Logger;
@@ -77,12 +82,13 @@ function claimsOf(mapping: MappingResult, business: string, deps: WebhookIntakeD
   ];
 }
 
-async function prepare(mapping: MappingResult, business: string, channel: WebhookChannel, deps: WebhookIntakeDeps): Promise<Prepared> {
+/** Runs with the store held (db: the handle exclusive gave). */
+async function prepare(db: StateDb, mapping: MappingResult, business: string, channel: WebhookChannel, deps: WebhookIntakeDeps): Promise<Prepared> {
   // The persons first: a customer's thread is the person's, whichever identifier an event carries.
   const claims = claimsOf(mapping, business, deps);
   const { personOf: persons } = await deps.persons.exclusive(() =>
-    deps.persons.resolve(business, claims, { followUp: rethreadMerged(deps.store.connection, deps.pseudonymiser, business) }));
-  const resolver = new ThreadResolver(deps.store.connection, deps.pseudonymiser, business, channel, (identity) => persons.get(identity)?.person ?? identity);
+    deps.persons.resolve(business, claims, { followUp: rethreadMerged(db, deps.pseudonymiser, business) }));
+  const resolver = new ThreadResolver(db, deps.pseudonymiser, business, channel, (identity) => persons.get(identity)?.person ?? identity);
   const prepared: Prepared = { items: [], marks: [], watermarks: [], unmappable: mapping.unmappable };
   const receiptEvents = (kind: 'delivered' | 'read', customer: string, messageKey: string, conversation: string, at: string): BodyItem =>
     toItem(
@@ -101,7 +107,7 @@ async function prepare(mapping: MappingResult, business: string, channel: Webhoo
     prepared.items.push(toItem(event, business, resolved?.conversation));
     // A sent message (Messenger, Instagram) already covered by a receipt that arrived before it.
     if (sourceOf(channel).receiptsCoverEarlier && resolved && event.type === 'message.sent') {
-      const { deliveredMs, readMs } = await getWatermarks(deps.store.connection, business, channel, resolved.customerKey);
+      const { deliveredMs, readMs } = await getWatermarks(db, business, channel, resolved.customerKey);
       const atMs = Date.parse(event.at);
       const kind = readMs !== null && atMs <= readMs ? 'read' : deliveredMs !== null && atMs <= deliveredMs ? 'delivered' : undefined;
       if (kind) {
@@ -114,7 +120,7 @@ async function prepare(mapping: MappingResult, business: string, channel: Webhoo
   for (const receipt of mapping.receipts) {
     const customerKey = resolver.customerKey(receipt);
     const named = receipt.mids.filter((mid) => !mid.startsWith('psn:')).map((mid) => resolver.messageKey(mid));
-    const covered = await messagesCoveredBy(deps.store.connection, business, channel, customerKey, receipt.kind, receipt.watermarkMs, named);
+    const covered = await messagesCoveredBy(db, business, channel, customerKey, receipt.kind, receipt.watermarkMs, named);
     for (const message of covered) {
       prepared.items.push(receiptEvents(receipt.kind, receipt.customer, message.message, resolver.conversationValue(customerKey, message.threadStartMs), receipt.at));
     }
@@ -147,25 +153,24 @@ export class WebhookIntake {
     const store = deps.store;
     const nowMs = deps.now();
     if (payload === UNPARSEABLE) {
-      await store.exclusive(() => countIntakeProblems(store.connection, business, channel, 'unparseable_payload', 1, nowMs));
+      await store.exclusive((db) => countIntakeProblems(db, business, channel, 'unparseable_payload', 1, nowMs));
       return { accepted: 0, duplicates: 0, problems: 1 };
     }
     await this.#refuseForeignAccounts(channel, business, payload, nowMs);
     const mapping = sourceOf(channel).map(payload);
-    const prepared = await store.exclusive(() => prepare(mapping, business, channel, deps));
+    const prepared = await store.exclusive((db) => prepare(db, mapping, business, channel, deps));
     const outcome = prepared.items.length > 0
       ? await ingestBatch(prepared.items, new Set([business]), this.#pipelineDeps)
       : { status: 200 as const, reply: { accepted: 0, duplicates: 0, rejected: [] } };
     const rejected = outcome.reply.rejected.length;
-    await store.exclusive(async () => {
-      const connection = store.connection;
-      for (const mark of prepared.marks) await markReceipts(connection, business, channel, mark.kind, mark.messages);
-      for (const w of prepared.watermarks) await raiseWatermark(connection, business, channel, w.customerKey, w.kind, w.watermarkMs);
+    await store.exclusive(async (db) => {
+      for (const mark of prepared.marks) await markReceipts(db, business, channel, mark.kind, mark.messages);
+      for (const w of prepared.watermarks) await raiseWatermark(db, business, channel, w.customerKey, w.kind, w.watermarkMs);
       for (const policy of mapping.policies) {
-        await recordPolicyEvent(connection, business, policy.channel, policy.action, Date.parse(policy.at), nowMs);
+        await recordPolicyEvent(db, business, policy.channel, policy.action, Date.parse(policy.at), nowMs);
       }
-      await countIntakeProblems(connection, business, channel, 'unmappable', prepared.unmappable, nowMs);
-      await countIntakeProblems(connection, business, channel, 'rejected_event', rejected, nowMs);
+      await countIntakeProblems(db, business, channel, 'unmappable', prepared.unmappable, nowMs);
+      await countIntakeProblems(db, business, channel, 'rejected_event', rejected, nowMs);
     });
     if (rejected > 0 || prepared.unmappable > 0) {
       // Counts and field names only: rejection messages never carry values, but none are logged.
@@ -184,7 +189,7 @@ export class WebhookIntake {
     const registered = (await getWebhookSecrets(deps.store, deps.secretBox, business))?.accounts[channel] ?? [];
     const foreign = foreignParts(sourceOf(channel).accounts(payload), registered);
     if (foreign === 0) return;
-    await deps.store.exclusive(() => countIntakeProblems(deps.store.connection, business, channel, 'foreign_account', foreign, nowMs));
+    await deps.store.exclusive((db) => countIntakeProblems(db, business, channel, 'foreign_account', foreign, nowMs));
     deps.logger.warn({ channel, business, parts: foreign }, 'webhook payload for accounts not registered for this business refused');
     throw new ForeignAccountError(channel, foreign);
   }

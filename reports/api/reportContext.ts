@@ -1,11 +1,11 @@
 import type { SqlQuery } from '../metrics/sqlText';
 import { listBusinesses } from '../../db/registry';
-import type { SerialStore } from '../../db/store';
+import type { RegistryStore } from '../../db/store';
 import { reportSource, type ReadQueue } from '../db/reportSource';
 import type { ReportContext } from '../reports';
 
 export interface ReportContextDeps {
-  store: SerialStore;
+  store: RegistryStore;
   /** Report reads, shared by the report API and the exports. */
   reads: ReadQueue;
   /** MIN_COHORT. */

@@ -25,6 +25,8 @@ import type { ReadQueue } from '../../reports/db/reportSource';
 import { createRouter } from './http/router';
 
 export interface AppDeps extends IntakeDeps {
+  // SerialStore (DuckDB), not RegistryStore: the erasure route needs it (privacy/erasure.ts);
+  // the other routes take only the RegistryStore port.
   store: SerialStore;
   adminToken: string;
   /** PUBLIC_URL and TRUST_PROXY: how browsers reach the server (cookies, HSTS, client address). */

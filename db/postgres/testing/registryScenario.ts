@@ -7,7 +7,7 @@ import type { RegistryStore } from '../../store';
 import { deleteSession, deleteUser, findSession, findUserByEmail, insertSession, insertUser, listUsers, updateUser } from '../../users';
 import {
   countIntakeProblems, findWebhookMessage, getWatermarks, listIntakeProblems, listPolicyEvents, markReceipts, messagesCoveredBy,
-  raiseWatermark, recordPolicyEvent, recordWebhookMessage, setWebhookSecrets, threadNeighbours, type StateDb,
+  raiseWatermark, recordPolicyEvent, recordWebhookMessage, setWebhookSecrets, threadNeighbours, threadRecordsOf, type StateDb,
 } from '../../webhookState';
 import { sealClearWebhookSecrets } from '../../webhookSecrets';
 
@@ -145,6 +145,7 @@ async function webhookState(store: RegistryStore, state: StateDb) {
     found, neighbours, coveredDelivered, coveredAgain, coveredRead, watermarksAfterDelivered,
     watermarks: [await getWatermarks(state, b, ch, customer), await getWatermarks(state, b, ch, key(99))],
     stillUnread: await messagesCoveredBy(state, b, ch, customer, 'read', at('2026-11-02T00:00:00Z'), []),
+    threads: await threadRecordsOf(state, b, [customer, key(99), 'not-a-pseudonym']),
     problems: await listIntakeProblems(store, b),
     policyEvents: await listPolicyEvents(store, b),
   };

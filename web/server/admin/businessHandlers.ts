@@ -3,14 +3,14 @@ import {
   getBusiness, insertIngestKey, listBusinesses, listKeysOfBusiness, putBusiness, revokeIngestKey,
   type BusinessRecord,
 } from '../../../db/registry';
-import type { SerialStore } from '../../../db/store';
+import type { RegistryStore } from '../../../db/store';
 import type { SecretBox } from '../../../db/secretBox';
 import { generateIngestKey } from '../../../ingest/keys/ingestKeys';
 import { notFound } from '../http/apiError';
 import type { Business, BusinessPut, KeyCreate, KeyCreated, KeySummary } from './businessSchemas';
 
 export interface RegistryDeps {
-  store: SerialStore;
+  store: RegistryStore;
   /** Seals the webhook secrets a business PUT carries. */
   secretBox: SecretBox;
   /** Called after every change, so the intake's in-memory view follows. */

@@ -3,7 +3,7 @@ import { WEBHOOK_SOURCES } from '../../../ingest/webhooks/sources';
 import { getBusiness, getWebhookSecrets } from '../../../db/registry';
 import type { SecretBox } from '../../../db/secretBox';
 import { listIntakeProblems, listPolicyEvents, setWebhookSecrets } from '../../../db/webhookState';
-import type { SerialStore } from '../../../db/store';
+import type { RegistryStore } from '../../../db/store';
 import { notFound } from '../http/apiError';
 import { principalOf, requireRole, type AuthDeps } from '../auth/principal';
 import { recordAction } from '../auth/auditAction';
@@ -11,7 +11,7 @@ import { createRouter } from '../http/router';
 import { getIntakeProblemsRoute, getWebhookConfigRoute, putWebhookSecretsRoute } from './webhookAdminSchemas';
 
 export interface WebhookAdminDeps extends AuthDeps {
-  store: SerialStore;
+  store: RegistryStore;
   secretBox: SecretBox;
 }
 

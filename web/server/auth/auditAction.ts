@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import { appendAudit } from '../../../db/auditLog';
-import type { SerialStore } from '../../../db/store';
+import type { RegistryStore } from '../../../db/store';
 import { ApiError } from '../http/apiError';
 
 export interface ActionAuditDeps {
-  store: SerialStore;
+  store: RegistryStore;
   now: () => number;
   logger?: Logger;
 }

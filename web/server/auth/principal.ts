@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { findSession, type Role, type SessionRecord } from '../../../db/users';
-import type { SerialStore } from '../../../db/store';
+import type { RegistryStore } from '../../../db/store';
 import { forbidden, unauthorized } from '../http/apiError';
 import { bearerToken, secretsEqual } from '../http/bearer';
 import { readSessionToken } from './sessionCookie';
@@ -28,7 +28,7 @@ declare module 'hono' {
 }
 
 export interface AuthDeps {
-  store: SerialStore;
+  store: RegistryStore;
   adminToken: string;
   now: () => number;
   logger?: Logger;

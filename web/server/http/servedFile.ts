@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
-import type { SerialStore } from '../../../db/store';
+import type { RegistryStore } from '../../../db/store';
 import { principalOf } from '../auth/principal';
 import { ApiError } from './apiError';
 import { appendAudit } from '../../../db/auditLog';
 
 export interface AuditDeps {
-  store: SerialStore;
+  store: RegistryStore;
   now: () => number;
   logger?: Logger;
 }

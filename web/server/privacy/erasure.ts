@@ -7,6 +7,9 @@ import type { PersonResolver } from '../../../ingest/identity/personResolver';
 import { CHANNELS, type Channel } from '../../../ingest/events/eventSchema';
 
 export interface ErasureDeps {
+  // DuckDB only (SerialStore, not RegistryStore): the erasure deletes the webhook state and
+  // writes its audit row in the writer's DuckDB transaction (appendAuditOn), and holding this
+  // store is what keeps the webhook intake's state updates out of the way meanwhile.
   store: SerialStore;
   writer: EventWriter;
   /** Held too, so no identity link of the person is written while it is erased. */

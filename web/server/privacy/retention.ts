@@ -7,6 +7,8 @@ import { redactedErrorMessage, type Logger } from '../logger';
 export const DAY_MS = 86_400_000;
 
 export interface RetentionDeps {
+  // DuckDB only (SerialStore, not RegistryStore): the purge deletes webhook state and sessions
+  // on the writer's DuckDB connection, and holding this store keeps the webhook intake away.
   store: SerialStore;
   writer: EventWriter;
   /** Held too: the purge forgets identity links, which the intake may be writing. */

@@ -1,5 +1,5 @@
 import type { SecretBox } from '../../../db/secretBox';
-import type { SerialStore } from '../../../db/store';
+import type { RegistryStore } from '../../../db/store';
 import { sealClearWebhookSecrets } from '../../../db/webhookSecrets';
 import type { Logger } from '../logger';
 
@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
  * businesses' sealed secrets the current key cannot open (their webhooks are refused until their
  * secrets are set again). Business ids only, never a secret.
  */
-export async function sealStoredSecrets(store: SerialStore, box: SecretBox, logger: Logger): Promise<void> {
+export async function sealStoredSecrets(store: RegistryStore, box: SecretBox, logger: Logger): Promise<void> {
   const { sealed, unreadable, withoutAccounts } = await sealClearWebhookSecrets(store, box);
   if (sealed.length > 0) {
     // DuckDB does not wipe the blocks an update frees, and earlier copies of the file hold them

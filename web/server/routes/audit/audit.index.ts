@@ -1,4 +1,4 @@
-import type { SerialStore } from '../../../../db/store';
+import type { RegistryStore } from '../../../../db/store';
 import { principalOf, requireRole } from '../../auth/principal';
 import { createRouter } from '../../http/router';
 import { DAY_MS, dayNumber } from '../../../../reports/period';
@@ -6,7 +6,7 @@ import { auditRoute } from './audit.routes';
 import { listVisibleAudit } from './visibleAudit';
 
 export interface AuditRouteDeps {
-  store: SerialStore;
+  store: RegistryStore;
   adminToken: string;
   now: () => number;
 }

@@ -1,5 +1,5 @@
 import { listAudit, type AuditQuery, type AuditRecord } from '../../../../db/auditLog';
-import type { SerialStore } from '../../../../db/store';
+import type { RegistryStore } from '../../../../db/store';
 import { canSee } from '../../auth/businessScope';
 import type { Principal } from '../../auth/principal';
 
@@ -34,7 +34,7 @@ const PAGE = 1000;
  * time, then id, and can only be cut by time: so after each page the rest of its last
  * millisecond is read whole, and the next page starts before it; no entry is skipped or repeated.
  */
-export async function listVisibleAudit(store: SerialStore, principal: Principal, query: AuditQuery): Promise<AuditRecord[]> {
+export async function listVisibleAudit(store: RegistryStore, principal: Principal, query: AuditQuery): Promise<AuditRecord[]> {
   if (principal.businesses === null) return listAudit(store, query);
   const visible: AuditRecord[] = [];
   let until = query.until;
@@ -50,7 +50,7 @@ export async function listVisibleAudit(store: SerialStore, principal: Principal,
 }
 
 /** The entries of this millisecond that come after the page (lower ids), in the log's order. */
-async function restOfMillisecond(store: SerialStore, query: AuditQuery, at: Date, page: readonly AuditRecord[]): Promise<AuditRecord[]> {
+async function restOfMillisecond(store: RegistryStore, query: AuditQuery, at: Date, page: readonly AuditRecord[]): Promise<AuditRecord[]> {
   const onPage = new Set(page.map((e) => e.id));
   const all = await listAudit(store, { ...query, since: at, until: new Date(at.getTime() + 1), limit: Number.MAX_SAFE_INTEGER });
   return all.filter((e) => !onPage.has(e.id));

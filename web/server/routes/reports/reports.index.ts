@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
-import type { SerialStore } from '../../../../db/store';
+import type { RegistryStore } from '../../../../db/store';
 import { requireRole } from '../../auth/principal';
 import { createRouter } from '../../http/router';
 import { auditReply } from '../../http/auditReply';
@@ -13,7 +13,7 @@ import type { ReadQueue } from '../../../../reports/db/reportSource';
 import { businessReportRoute, overviewRoute, residencyRoute } from './reports.routes';
 
 export interface ReportDeps {
-  store: SerialStore;
+  store: RegistryStore;
   /** Connections of their own for report reads. */
   reads: ReadQueue;
   /** MIN_COHORT. */
