@@ -18,15 +18,38 @@ export interface ClickHouseOptions {
   database: string;
   username?: string;
   password?: string;
-  /** Per-request timeout (ms); a timeout counts as a connection failure. */
+  /** Per-request timeout (ms): no byte from the server for that long counts as a connection failure (default 30 000). */
   requestTimeoutMs?: number;
 }
+
+export type { ClickHouseSettings };
+
+/** Per call, besides its settings. */
+export interface CallOptions {
+  /**
+   * Client-side deadline of each attempt (ms), for a server that does not answer: the request is
+   * aborted and the call fails with ClickHouseDeadlineError, without trying another endpoint (a
+   * query the cluster is too slow for would only load a second node). Shorter than requestTimeoutMs.
+   */
+  deadlineMs?: number;
+}
+
+/** ClickHouse's TIMEOUT_EXCEEDED: the query ran longer than its max_execution_time. */
+export const TIMEOUT_EXCEEDED = 159;
 
 /** A server's error reply, with ClickHouse's error code (`Code: N`), when there was one. */
 export class ClickHouseError extends Error {
   constructor(message: string, readonly code: number | undefined, readonly endpoint: string) {
     super(message);
     this.name = 'ClickHouseError';
+  }
+}
+
+/** The endpoint did not answer within the call's deadline (CallOptions.deadlineMs); the request was aborted. */
+export class ClickHouseDeadlineError extends Error {
+  constructor(readonly endpoint: string, readonly deadlineMs: number) {
+    super(`ClickHouse at ${endpoint} did not answer within ${deadlineMs} ms`);
+    this.name = 'ClickHouseDeadlineError';
   }
 }
 
@@ -61,14 +84,18 @@ function isConnectionFailure(error: unknown): boolean {
   return /^(Timeout error|socket hang up)/.test(error.message);
 }
 
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 export class ClickHouseClient {
   readonly database: string;
+  readonly requestTimeoutMs: number;
   private readonly clients: { url: string; raw: RawClient }[];
   private preferred = 0;
 
   constructor(private readonly options: ClickHouseOptions) {
     if (options.urls.length === 0) throw new Error('ClickHouse: at least one URL');
     this.database = identifier(options.database);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.clients = options.urls.map((url) => ({
       url,
       raw: createClient({
@@ -76,7 +103,7 @@ export class ClickHouseClient {
         database: this.database,
         username: options.username ?? 'default',
         password: options.password ?? '',
-        request_timeout: options.requestTimeoutMs ?? 30_000,
+        request_timeout: this.requestTimeoutMs,
         // Errors are thrown to the caller, who decides what to log; the client's own log would
         // print server replies (which may quote SQL) at ERROR level.
         log: { level: ClickHouseLogLevel.OFF },
@@ -90,9 +117,9 @@ export class ClickHouseClient {
   }
 
   /** Rows of a SELECT, as JSON objects (64-bit integers as numbers). */
-  async query<T>(sql: string, settings: ClickHouseSettings = {}): Promise<T[]> {
-    return this.call((raw) => raw.query({ query: sql, format: 'JSONEachRow', clickhouse_settings: { ...BASE_SETTINGS, ...settings } })
-      .then((result) => result.json<T>()));
+  async query<T>(sql: string, settings: ClickHouseSettings = {}, options: CallOptions = {}): Promise<T[]> {
+    return this.call((raw, signal) => raw.query({ query: sql, format: 'JSONEachRow', clickhouse_settings: { ...BASE_SETTINGS, ...settings }, abort_signal: signal })
+      .then((result) => result.json<T>()), options);
   }
 
   /** A statement without rows (DDL, ALTER, INSERT ... SELECT). */
@@ -121,17 +148,30 @@ export class ClickHouseClient {
     await Promise.all(this.clients.map(({ raw }) => raw.close()));
   }
 
-  /** Runs `request` on the preferred endpoint, then the others in turn while they fail to connect. */
-  private async call<R>(request: (raw: RawClient) => Promise<R>): Promise<R> {
+  /**
+   * Runs `request` on the preferred endpoint, then the others in turn while they fail to connect
+   * (a read or write cut off mid-way by a dying node included: both are safe to repeat). A passed
+   * deadline ends the call; the next call starts on the next endpoint, in case this one hangs.
+   */
+  private async call<R>(request: (raw: RawClient, signal?: AbortSignal) => Promise<R>, options: CallOptions = {}): Promise<R> {
+    const { deadlineMs } = options;
+    if (deadlineMs !== undefined && !(deadlineMs > 0 && deadlineMs < this.requestTimeoutMs)) {
+      throw new RangeError(`a ClickHouse call's deadline (${deadlineMs} ms) must be above 0 and below the request timeout (${this.requestTimeoutMs} ms)`);
+    }
     const failures: string[] = [];
     for (let attempt = 0; attempt < this.clients.length; attempt++) {
       const index = (this.preferred + attempt) % this.clients.length;
       const { url, raw } = this.clients[index]!;
+      const deadline = deadlineMs === undefined ? undefined : AbortSignal.timeout(deadlineMs);
       try {
-        const result = await request(raw);
+        const result = await request(raw, deadline);
         this.preferred = index;
         return result;
       } catch (error) {
+        if (deadline?.aborted) {
+          this.preferred = (index + 1) % this.clients.length;
+          throw new ClickHouseDeadlineError(url, deadlineMs!);
+        }
         const failure = this.classify(error, url);
         if (failure instanceof ClickHouseError && !NODE_UNFIT_CODES.has(failure.code ?? -1)) throw failure;
         failures.push(`${url}: ${failure.message.split('\n')[0]}`);

@@ -2,8 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryPlainRows } from '../../db/duckdb';
 import type { BusinessRecord } from '../../db/registry';
 import type { SqlQuery } from '../metrics/sqlText';
-import { ReportsBusyError } from '../reportsBusy';
 import { DUCKDB_REPORT_QUERIES } from './duckdbReportQueries';
+import { QueryLine, UNBOUNDED_LINE, type QueryLineLimits } from './queryLine';
 import type { ReportQueries } from './reportQueries';
 
 /**
@@ -19,22 +19,7 @@ export interface ReportSource {
 }
 
 /** How much may wait for a read connection: beyond it, a query is refused with ReportsBusyError. */
-export interface ReadQueueLimits {
-  /** Queries waiting (not yet running) beyond which a new one is refused at once. */
-  maxWaiting: number;
-  /** How long a query may wait for a connection before it is refused (ms). A running query is never cut short. */
-  timeoutMs: number;
-}
-
-const UNBOUNDED: ReadQueueLimits = { maxWaiting: Infinity, timeoutMs: Infinity };
-
-/** Seconds a refused caller is told to wait: about one slow report. */
-const RETRY_AFTER_SECONDS = 5;
-
-interface Waiting {
-  run: (connection: DuckDBConnection) => Promise<void>;
-  timer: NodeJS.Timeout | undefined;
-}
+export type ReadQueueLimits = QueryLineLimits;
 
 /**
  * Read queries on dedicated DuckDB connections, each running one statement at a time (the ingest
@@ -47,28 +32,24 @@ interface Waiting {
  * report's three small queries behind its largest).
  *
  * The line is bounded (REPORT_QUEUE_MAX, REPORT_QUEUE_TIMEOUT_MS): a burst of heavy reports gets
- * ReportsBusyError (503) instead of a line that grows without end and answers minutes later.
+ * ReportsBusyError (503) instead of a line that grows without end and answers minutes later. The
+ * line itself (./queryLine.ts) is shared with the ClickHouse reads; a running DuckDB query is
+ * never cut short.
  */
 export class ReadQueue {
   readonly #connections: readonly DuckDBConnection[];
-  /** Free connections, by their index: the first one is preferred. */
-  readonly #free: Set<number>;
-  readonly #waiting: Waiting[] = [];
-  readonly #onFailed: (error: unknown) => void;
-  readonly #limits: ReadQueueLimits;
+  readonly #line: QueryLine;
 
   /** onFailed is told of every failed query (the caller still gets the error). */
-  constructor(connections: readonly DuckDBConnection[], onFailed: (error: unknown) => void = () => undefined, limits: ReadQueueLimits = UNBOUNDED) {
+  constructor(connections: readonly DuckDBConnection[], onFailed: (error: unknown) => void = () => undefined, limits: ReadQueueLimits = UNBOUNDED_LINE) {
     if (connections.length === 0) throw new Error('a read queue needs a connection');
     this.#connections = connections;
-    this.#free = new Set(connections.keys());
-    this.#onFailed = onFailed;
-    this.#limits = limits;
+    this.#line = new QueryLine(connections.length, onFailed, limits);
   }
 
   /** Queries waiting for a connection (not the running ones). */
   get waiting(): number {
-    return this.#waiting.length;
+    return this.#line.waiting;
   }
 
   /** The first connection, for callers that need one outside the queue (the bench's scans). */
@@ -78,44 +59,7 @@ export class ReadQueue {
 
   /** Rejects with ReportsBusyError when the line is full, or when the query waited longer than the timeout. */
   query<T>(query: SqlQuery): Promise<T[]> {
-    return new Promise<T[]>((resolve, reject) => {
-      if (this.#free.size === 0 && this.#waiting.length >= this.#limits.maxWaiting) {
-        reject(new ReportsBusyError(`the report queue is full (${this.#limits.maxWaiting} queries waiting); retry later`, RETRY_AFTER_SECONDS));
-        return;
-      }
-      const waiting: Waiting = {
-        run: async (connection) => {
-          clearTimeout(waiting.timer);
-          try {
-            resolve(await queryPlainRows<T>(connection, query.sql, query.params));
-          } catch (error) {
-            this.#onFailed(error);
-            reject(error);
-          }
-        },
-        timer: undefined,
-      };
-      if (Number.isFinite(this.#limits.timeoutMs)) {
-        waiting.timer = setTimeout(() => {
-          this.#waiting.splice(this.#waiting.indexOf(waiting), 1);
-          reject(new ReportsBusyError(`a report query waited more than ${this.#limits.timeoutMs} ms for a connection; retry later`, RETRY_AFTER_SECONDS));
-        }, this.#limits.timeoutMs);
-      }
-      this.#waiting.push(waiting);
-      this.#dispatch();
-    });
-  }
-
-  #dispatch(): void {
-    while (this.#free.size > 0 && this.#waiting.length > 0) {
-      const index = Math.min(...this.#free);
-      this.#free.delete(index);
-      const next = this.#waiting.shift()!;
-      void next.run(this.#connections[index]!).finally(() => {
-        this.#free.add(index);
-        this.#dispatch();
-      });
-    }
+    return this.#line.run((lane) => queryPlainRows<T>(this.#connections[lane]!, query.sql, query.params));
   }
 }
 
