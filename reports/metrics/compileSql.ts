@@ -181,24 +181,25 @@ export function groupingColumns(groupings: readonly EventGrouping[]): {
 export const sameGroup = (a: string, b: string, keys: readonly string[]) =>
   keys.map((k) => `${a}.${k} IS NOT DISTINCT FROM ${b}.${k}`).join(' AND ');
 
-export function compileEventMetrics(
-  scope: EventScope,
-  groupings: readonly EventGrouping[] = [{}],
-  metrics: readonly EventMetric[] = EVENT_METRICS,
-): CompiledEventMetrics {
-  const { keys, bucket, groupBy } = groupingColumns(groupings);
-  const byChannel = keys.includes('channel');
-  const params = new Params();
-  const start = params.add(isoOfMs(scope.startMs));
-  const end = params.add(isoOfMs(scope.endMs));
-  const business = scope.business === undefined ? undefined : params.add(scope.business);
-  const channel = scope.channel === undefined ? undefined : params.add(scope.channel);
+/** A distinct count behind the metrics and the column it is computed in. */
+export interface CountColumn {
+  name: string;
+  count: DistinctCount;
+}
 
-  // Identical counts (e.g. "customers sent a message" behind five rates) are computed once: one
-  // flag and one column each.
-  const counts = new Map<string, { name: string; count: DistinctCount }>();
+/**
+ * The distinct counts behind the metrics, each once: identical counts (e.g. "customers sent a
+ * message" behind five rates) share one flag and one column. `messageFilter` is the engine's SQL
+ * of a message count's filter, which tells message counts apart. Every engine's builder plans its
+ * columns here, so the metrics read the same columns whatever computed them.
+ */
+export function countColumns(
+  metrics: readonly EventMetric[],
+  messageFilter: (where: EventFilter) => string,
+): { counts: CountColumn[]; columns: Record<string, EventMetricColumns> } {
+  const counts = new Map<string, CountColumn>();
   const alias = (count: DistinctCount) => {
-    const key = count.distinct === 'message' ? `message:${compileMessageFilter(count.where)}` : `${count.distinct}:${kindsMask(count.where)}`;
+    const key = count.distinct === 'message' ? `message:${messageFilter(count.where)}` : `${count.distinct}:${kindsMask(count.where)}`;
     let entry = counts.get(key);
     if (!entry) {
       entry = { name: `m${counts.size}`, count };
@@ -212,6 +213,23 @@ export function compileEventMetrics(
       ? { value: alias(metric.count), cohort: alias(cohortOf(metric)) }
       : { numerator: alias(metric.numerator), denominator: alias(metric.denominator), cohort: alias(cohortOf(metric)) };
   }
+  return { counts: [...counts.values()], columns };
+}
+
+export function compileEventMetrics(
+  scope: EventScope,
+  groupings: readonly EventGrouping[] = [{}],
+  metrics: readonly EventMetric[] = EVENT_METRICS,
+): CompiledEventMetrics {
+  const { keys, bucket, groupBy } = groupingColumns(groupings);
+  const byChannel = keys.includes('channel');
+  const params = new Params();
+  const start = params.add(isoOfMs(scope.startMs));
+  const end = params.add(isoOfMs(scope.endMs));
+  const business = scope.business === undefined ? undefined : params.add(scope.business);
+  const channel = scope.channel === undefined ? undefined : params.add(scope.channel);
+
+  const { counts, columns } = countColumns(metrics, compileMessageFilter);
 
   // A time range plus the scope's business and channel.
   const inScope = (range: string) => [range, ...(business ? [`business = ${business}`] : []), ...(channel ? [`channel = ${channel}`] : [])].join(' AND ');
@@ -224,7 +242,7 @@ export function compileEventMetrics(
   const inDays = inScope(`day >= ${dayLiteral(scope.startMs)} AND day < ${dayLiteral(scope.endMs)}`);
   const dayKeySelect = [...(byChannel ? ['channel'] : []), ...(bucket ? [`${bucketOfDaySql(bucket, 'day')} AS bucket`] : [])];
   for (const family of EVENT_FAMILIES) {
-    const entries = [...counts.values()].filter((e) => e.count.distinct === family);
+    const entries = counts.filter((e) => e.count.distinct === family);
     // The customers family is the base: it is built even without a figure, for the groups.
     if (entries.length === 0 && family !== 'customer') continue;
     const fromFacts = family === 'conversation' && keys.length === 1 && groupings.length === 1 && channel === undefined &&
@@ -258,7 +276,7 @@ export function compileEventMetrics(
     }
   }
 
-  const messageEntries = [...counts.values()].filter((e) => e.count.distinct === 'message');
+  const messageEntries = counts.filter((e) => e.count.distinct === 'message');
   if (messageEntries.length > 0) {
     const messageKeys = ['business', ...(byChannel ? ['channel'] : []), ...(bucket ? [`${bucketSql(bucket, 'attempted_at')} AS bucket`] : [])];
     const counted = messageEntries.map((e) => `CAST(count_if(${compileMessageFilter(e.count.where)}) AS INTEGER) AS ${e.name}`);

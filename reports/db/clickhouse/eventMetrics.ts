@@ -1,8 +1,8 @@
 import { bucketOfMicrosSql, kindsExpression, scopedEventsSql } from '../../../db/clickhouse/eventMetricsSql';
 import {
-  groupingColumns, type CompiledEventMetrics, type EventGrouping, type EventMetricColumns, type EventScope,
+  countColumns, groupingColumns, type CompiledEventMetrics, type CountColumn, type EventGrouping, type EventScope,
 } from '../../metrics/compileSql';
-import { cohortOf, EVENT_METRICS, type DistinctCount, type EventMetric } from '../../metrics/definitions';
+import { EVENT_METRICS, type EventMetric } from '../../metrics/definitions';
 import { kindsMask } from '../../metrics/kindsMask';
 import type { SqlQuery } from '../../metrics/sqlText';
 import { attemptedMessagesSql, messageFilterSql } from './attemptedMessages';
@@ -20,34 +20,8 @@ import { attemptedMessagesSql, messageFilterSql } from './attemptedMessages';
  * GROUPING SETS), with NULL in the columns a grouping does not use, as GROUPING SETS gives.
  */
 
-interface Counted {
-  name: string;
-  count: DistinctCount;
-}
-
-/** The distinct counts behind the metrics, each once (identical counts share a column), as compileEventMetrics names them. */
-function countColumns(metrics: readonly EventMetric[]): { counts: Counted[]; columns: Record<string, EventMetricColumns> } {
-  const counts = new Map<string, Counted>();
-  const alias = (count: DistinctCount) => {
-    const key = count.distinct === 'message' ? `message:${messageFilterSql(count.where)}` : `${count.distinct}:${kindsMask(count.where)}`;
-    let entry = counts.get(key);
-    if (!entry) {
-      entry = { name: `m${counts.size}`, count };
-      counts.set(key, entry);
-    }
-    return entry.name;
-  };
-  const columns: Record<string, EventMetricColumns> = {};
-  for (const metric of metrics) {
-    columns[metric.id] = metric.kind === 'count'
-      ? { value: alias(metric.count), cohort: alias(cohortOf(metric)) }
-      : { numerator: alias(metric.numerator), denominator: alias(metric.denominator), cohort: alias(cohortOf(metric)) };
-  }
-  return { counts: [...counts.values()], columns };
-}
-
 /** One grouping's rows: business, then channel and bucket (NULL when `keys` has them and the grouping does not). */
-function groupingBranch(scope: EventScope, grouping: EventGrouping, keys: readonly string[], counts: readonly Counted[], nullable: boolean): string {
+function groupingBranch(scope: EventScope, grouping: EventGrouping, keys: readonly string[], counts: readonly CountColumn[], nullable: boolean): string {
   const groupBy = ['business', ...(grouping.byChannel ? ['group_channel'] : []), ...(grouping.bucket ? ['group_bucket'] : [])];
   const messageCounts = counts.filter((c) => c.count.distinct === 'message');
   const noFlags = messageCounts.map((c) => `toUInt8(0) AS flag_${c.name}`);
@@ -92,7 +66,7 @@ export function clickhouseEventMetrics(
   metrics: readonly EventMetric[] = EVENT_METRICS,
 ): CompiledEventMetrics {
   const { keys } = groupingColumns(groupings);
-  const { counts, columns } = countColumns(metrics);
+  const { counts, columns } = countColumns(metrics, messageFilterSql);
   // Groupings with the same columns give the same rows: one branch each would repeat them.
   const distinct = [...new Map(groupings.map((g) => [`${Boolean(g.byChannel)}:${g.bucket ?? ''}`, g])).values()];
   const branches = distinct.map((g) => groupingBranch(scope, g, keys, counts, distinct.length > 1));
