@@ -4,20 +4,12 @@ import { computeMetrics } from './metrics/computeMetrics';
 import { computeResidency } from './residency/residency';
 import { pricingBreakdown } from './metrics/pricingBreakdown';
 import { business, openEventsDb, type EventsDb, type TestEvent } from './testing/eventsDb';
+import { seededRandom } from '../db/testing/seededRandom';
 type PlatformEvent = TestEvent;
 
 // A seeded random event set, and a deliberately naive second implementation of the metric and residency definitions (docs/metrics.md) written
 // straight from the text (loops over all events, minute-by-minute business hours). The engine
 // must agree with it on every figure.
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PERIOD = { from: '2026-04-06', to: '2026-04-19' };
 const START = Date.parse('2026-04-06T00:00:00Z');
@@ -29,7 +21,7 @@ const REGIONS = ['DE', 'FR', 'GP', 'US', 'CA', 'GB', 'JM', 'IN', 'ZZ'];
 const CLASS: Record<string, string> = { DE: 'eea', FR: 'eea', GP: 'eea', US: 'adequate', CA: 'adequate', GB: 'adequate', JM: 'third', IN: 'third', ZZ: 'unknown' };
 
 function generate(seed: number): TestEvent[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const events: TestEvent[] = [];
   const customers = Array.from({ length: 40 }, (_, i) => ({ id: `u${i}`, region: pick(REGIONS), processedIn: r() < 0.7 ? 'DE' : pick(['US', 'IN', 'SG']) }));
@@ -67,7 +59,7 @@ function generate(seed: number): TestEvent[] {
  * category and pricing type a send or status reports, and messages known only by a failure.
  */
 function withPlatformFormats(events: TestEvent[], seed: number): PlatformEvent[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const PRICING = ['regular', 'free_customer_service', 'free_entry_point'];
   const out: PlatformEvent[] = events.map((e): PlatformEvent => {

@@ -1,4 +1,5 @@
 import type { EventRow } from '../../eventStore';
+import { seededRandom } from '../../testing/seededRandom';
 
 /**
  * Test events: a seeded random set over two businesses, three channels and three weeks of
@@ -6,22 +7,13 @@ import type { EventRow } from '../../eventStore';
  * Identifiers are plain strings (the stores never look inside them).
  */
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const SAMPLE_START_MS = Date.parse('2026-04-06T00:00:00Z');
 const SPAN_MS = 21 * 86_400_000;
 const TYPES = ['message.received', 'message.sent', 'message.delivered', 'message.read', 'message.failed', 'customer.blocked',
   'customer.unblocked', 'customer.muted', 'customer.unmuted', 'customer.opted_out', 'customer.opted_in', 'customer.reported'] as const;
 
 export function sampleEvents(count: number, seed = 7): EventRow[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   return Array.from({ length: count }, (_, i): EventRow => {
     const type = pick(TYPES);

@@ -1,4 +1,5 @@
 import type { EventRow } from '../../../../db/eventStore';
+import { seededRandom } from '../../../../db/testing/seededRandom';
 
 /**
  * Events for comparing the report queries of the two stores: conversations (a customer's
@@ -12,22 +13,13 @@ import type { EventRow } from '../../../../db/eventStore';
 export const REPORT_START_MS = Date.parse('2026-04-06T00:00:00Z');
 const DAY_MS = 86_400_000;
 
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const REGIONS = ['DE', 'FR', 'IE', 'NO', 'GB', 'CH', 'JP', 'US', 'BR', 'ZZ'];
 const COUNTRIES = ['DE', 'IE', 'US', 'IN'];
 const CATEGORIES = ['service', 'marketing', 'marketing_lite', 'utility', 'authentication', null];
 const PRICING = ['regular', 'free_customer_service', 'free_entry_point', 'other', null];
 
 export function reportEvents(conversations: number, seed = 5): EventRow[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const rows: EventRow[] = [];
   let n = 0;
