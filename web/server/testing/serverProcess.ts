@@ -1,18 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePorts } from '../../../db/localServers/freePorts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
+/** A port free on 127.0.0.1 right now (the local servers' picker, for one port). */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+  const [port] = await freePorts(1);
+  return port!;
 }
 
 export interface ServerProcess {
