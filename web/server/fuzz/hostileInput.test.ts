@@ -110,13 +110,18 @@ const event = fc.record(
   { requiredKeys: [] },
 );
 
+/** A generated value as text; JSON, because generated objects may carry keys like toString that String() cannot call. */
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 const eventsWithValidCore = fc.array(
   fc.tuple(event, fc.boolean()).map(([e, keepValid]) => {
     if (!keepValid) return e;
     // Often a storable event: the required fields right, identifiers still raw markers/phones.
     const { text: _t, name: _n, profile: _p, [`${MARK}_field`]: _m, ...rest } = e as Record<string, unknown>;
-    return { ...rest, business: 'acme', type: 'message.received', channel: 'whatsapp', conversation: String(rest.conversation ?? 'c'),
-      id: String(rest.id ?? 'i'), customer: String(rest.customer ?? '+4915999000000'), at: new Date(Date.now() - 3_600_000).toISOString(),
+    return { ...rest, business: 'acme', type: 'message.received', channel: 'whatsapp', conversation: asText(rest.conversation ?? 'c'),
+      id: asText(rest.id ?? 'i'), customer: asText(rest.customer ?? '+4915999000000'), at: new Date(Date.now() - 3_600_000).toISOString(),
       sender: undefined, category: undefined, sent_at: undefined, error_code: undefined, message: undefined, template: undefined };
   }),
   { maxLength: 30 },
