@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { auditLog } from './schema';
-import type { RegistryStore } from './store';
+import type { RegistryDb, RegistryStore } from './store';
 
 /**
  * The audit log: who read, exported or erased what, when, with which filters, how
@@ -66,7 +66,15 @@ export async function appendAuditOn(connection: DuckDBConnection, entry: AuditEn
 
 /** Appends an audit row through the registry store (DuckDB or PostgreSQL). */
 export async function appendAudit(store: RegistryStore, entry: AuditEntry): Promise<void> {
-  await store.exclusive((db) => db.insert(auditLog).values(auditRow(entry)));
+  await store.exclusive((db) => appendAuditTo(db, entry));
+}
+
+/**
+ * Appends an audit row on a registry handle, inside the caller's RegistryStore.transaction when
+ * it is one's (ClickHouse mode: an erasure's entry commits with its webhook-state deletion).
+ */
+export async function appendAuditTo(db: RegistryDb, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values(auditRow(entry));
 }
 
 export interface AuditQuery {

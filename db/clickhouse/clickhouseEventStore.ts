@@ -1,12 +1,15 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
-import type { AuditEntry } from '../auditLog';
+import { appendAuditTo } from '../auditLog';
 import type { LinkWrite } from '../customerLinks';
 import type { EventRow } from '../eventStore';
 import type { EventStore } from '../eventStorePort';
+import type { ErasureCounts } from '../lifecycle';
+import { eraseRegistryState, moveRegistryState, purgeRegistryState } from '../registryState';
+import type { RegistryStore } from '../store';
 import type { ClickHouseClient } from './clickhouseClient';
 import { forEachEventIdPrefix } from './eventIdPrefixes';
 import { eraseCustomers, purgeExpired } from './clickhouseLifecycle';
-import { saveLinks } from './clickhouseLinks';
+import { insertSettingsFor, saveLinks } from './clickhouseLinks';
 import { applyPersons } from './clickhousePersons';
 import { Mutations, type MutationOptions } from './mutations';
 import { EVENTS_TABLE } from './schema';
@@ -21,10 +24,12 @@ import { literal, literalTuple } from './sqlLiteral';
 
 export interface ClickHouseEventStoreOptions extends MutationOptions {
   /**
-   * Writes an audit entry (in this mode, to PostgreSQL's audit log). Erasure needs it: it is
-   * written after the deletion finished on every node, never in one transaction with it.
+   * The registry store (in this mode, PostgreSQL: db/postgres/pgStore.ts) holding the webhook
+   * intake's state, the sessions and the audit log. Retention and merges update that state too
+   * (without a registry, only the events and links); erasure needs it for its audit entry, which
+   * commits with the webhook-state deletion, after the ClickHouse deletion finished on every node.
    */
-  appendAudit?: (entry: AuditEntry) => Promise<void>;
+  registry?: RegistryStore;
 }
 
 /** One events row as JSONEachRow: the column names of ./schema.ts. */
@@ -70,10 +75,7 @@ export class ClickHouseEventStore implements EventStore {
 
   constructor(private readonly client: ClickHouseClient, private readonly options: ClickHouseEventStoreOptions = {}) {
     this.mutations = new Mutations(client, options);
-    // Through the Distributed table, wait until every shard's part is written (to one replica of
-    // each; replication copies it on): the promise resolves only once the data is on a shard,
-    // never when it merely sits in this node's queue for later forwarding.
-    this.insertSettings = options.cluster === undefined ? {} : { insert_distributed_sync: 1 };
+    this.insertSettings = insertSettingsFor(options.cluster);
   }
 
   /**
@@ -105,25 +107,52 @@ export class ClickHouseEventStore implements EventStore {
 
   forEachEventIdPrefix: EventStore['forEachEventIdPrefix'] = (onChunk) => forEachEventIdPrefix(this.client, onChunk);
 
-  /** Retention of events and links (webhook state and sessions are PostgreSQL's: counted 0 here). */
-  purgeExpired: EventStore['purgeExpired'] = (cutoffMs) => purgeExpired(this.lifecycle(), cutoffMs);
-
   /**
-   * Erasure, then its audit entry: the deletion is waited for on every reachable node first, so
-   * the entry is written only once it took effect. A failure before the entry is written leaves
-   * an erasure without its record: the request fails and is safe to repeat
-   * (./clickhouseLifecycle.ts); a repeat counts only what was left.
+   * Retention of events and links on ClickHouse, then of the webhook state and sessions in the
+   * registry (one transaction there).
    */
-  eraseCustomers: EventStore['eraseCustomers'] = async (targets, audit) => {
-    const appendAudit = this.options.appendAudit;
-    if (!appendAudit) throw new Error('ClickHouse erasure needs an audit log (ClickHouseEventStoreOptions.appendAudit)');
-    const counts = await eraseCustomers(this.lifecycle(), targets);
-    await appendAudit(audit(counts));
-    return counts;
+  purgeExpired: EventStore['purgeExpired'] = async (cutoffMs, nowMs) => {
+    const counts = await purgeExpired(this.lifecycle(), cutoffMs);
+    const registry = this.options.registry;
+    if (!registry) return counts;
+    return { ...counts, ...(await registry.transaction((db) => purgeRegistryState(db, cutoffMs, nowMs))) };
   };
 
-  applyPersons: EventStore['applyPersons'] = (business, records, rewrite) =>
-    applyPersons({ ...this.lifecycle(), insertSettings: this.insertSettings }, business, records, rewrite);
+  /**
+   * Erasure, then, in one registry transaction, the same customers' webhook state and the audit
+   * entry with every count: the ClickHouse deletion is waited for on every reachable node first,
+   * so the entry is written only once it took effect, and it commits exactly with the webhook
+   * state's deletion. A failure before that commit leaves an erasure without its record: the
+   * request fails and is safe to repeat (./clickhouseLifecycle.ts); a repeat counts only what
+   * was left.
+   */
+  eraseCustomers: EventStore['eraseCustomers'] = async (targets, audit) => {
+    const registry = this.options.registry;
+    if (!registry) throw new Error('ClickHouse erasure needs the registry store for its audit log (ClickHouseEventStoreOptions.registry)');
+    const { counts, erased } = await eraseCustomers(this.lifecycle(), targets);
+    return registry.transaction(async (db) => {
+      const total: ErasureCounts = { ...counts };
+      for (const target of erased) {
+        const state = await eraseRegistryState(db, target.business, target.customers);
+        total.webhookMessages += state.webhookMessages;
+        total.webhookWatermarks += state.webhookWatermarks;
+      }
+      await appendAuditTo(db, audit(total));
+      return total;
+    });
+  };
+
+  /**
+   * The events' rewrite on ClickHouse, then the webhook state's in the registry, then the links
+   * (the order of ./clickhousePersons.ts).
+   */
+  applyPersons: EventStore['applyPersons'] = (business, records, rewrite) => {
+    const registry = this.options.registry;
+    const moveState = registry && rewrite.moves.length + rewrite.threads.length > 0
+      ? () => registry.transaction((db) => moveRegistryState(db, business, rewrite))
+      : undefined;
+    return applyPersons({ ...this.lifecycle(), insertSettings: this.insertSettings, moveState }, business, records, rewrite);
+  };
 
   private lifecycle() {
     return { client: this.client, cluster: this.options.cluster, mutations: this.mutations };

@@ -10,7 +10,7 @@ import { literal, literalTuple } from './sqlLiteral';
  * identity links on every shard and replica, counted before they are made (each event once,
  * through FINAL) and waited for (./mutations.ts). There are no report facts to recompute: the
  * reports read the events. The webhook state, sessions and audit log live in PostgreSQL in this
- * mode, so their counts here are 0 and the PostgreSQL side adds its own.
+ * mode, so their counts here are 0; the event store adds PostgreSQL's (db/registryState.ts).
  */
 
 export interface LifecycleContext {
@@ -92,23 +92,36 @@ function altersOf(table: string, commands: readonly string[]): Alter[] {
   return alters;
 }
 
+/** What an erasure deleted on ClickHouse (its webhook counts are 0: that state is PostgreSQL's). */
+export interface ClickHouseErasure {
+  counts: ErasureCounts;
+  /**
+   * Per target, the customer values whose events were deleted: its customers and the persons
+   * found through their links, for the PostgreSQL side to delete the same customers' state.
+   */
+  erased: ErasureTarget[];
+}
+
 /**
  * Erasure of persons: counts their events (each once) and link records, then deletes the events
  * and then the links on every shard and replica and waits until every reachable node has done
- * so. The caller writes the audit entry after this resolves (./clickhouseEventStore.ts).
+ * so. The caller then deletes the same customers' webhook state in PostgreSQL and writes the
+ * audit entry, in one transaction there (./clickhouseEventStore.ts).
  *
  * Safe to repeat when interrupted: a recorded mutation completes on its own; the events go
  * before the links, so a repeat still finds, through the links, a merged person's pseudonym its
  * events are stored under. A repeat counts only what is left.
  */
-export async function eraseCustomers(ctx: LifecycleContext, targets: readonly ErasureTarget[]): Promise<ErasureCounts> {
+export async function eraseCustomers(ctx: LifecycleContext, targets: readonly ErasureTarget[]): Promise<ClickHouseErasure> {
   const counts: ErasureCounts = { events: 0, webhookMessages: 0, webhookWatermarks: 0, customerLinks: 0 };
+  const erased: ErasureTarget[] = [];
   const eventDeletes: string[] = [];
   const linkDeletes: string[] = [];
   for (const target of targets) {
     const records = (await loadPersons(ctx.client, target.customers)).get(target.business) ?? [];
     const customers = [...new Set([...target.customers, ...records.map((r) => r.person)])];
     if (customers.length === 0) continue;
+    erased.push({ business: target.business, customers });
     const where = `business = ${literal(target.business)} AND customer IN ${literalTuple(customers)}`;
     counts.events += await countOf(ctx.client, `SELECT count() AS n FROM ${EVENTS_TABLE} FINAL WHERE ${where}`);
     eventDeletes.push(`DELETE WHERE ${where}`);
@@ -119,5 +132,5 @@ export async function eraseCustomers(ctx: LifecycleContext, targets: readonly Er
   await ctx.mutations.run('erasure', [
     ...altersOf(storageTable(EVENTS_TABLE, ctx.cluster), eventDeletes), ...altersOf(storageTable(LINKS_TABLE, ctx.cluster), linkDeletes),
   ]);
-  return counts;
+  return { counts, erased };
 }

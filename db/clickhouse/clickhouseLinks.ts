@@ -1,5 +1,6 @@
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { IdentityRecord, LinkWrite } from '../customerLinks';
+import type { IdentityLinkStore } from '../identityLinksPort';
 import type { ClickHouseClient } from './clickhouseClient';
 import { LINKS_TABLE } from './schema';
 import { literal, literalTuple } from './sqlLiteral';
@@ -85,4 +86,23 @@ export function deleteLinksCommand(business: string, identities: readonly string
   if (all.length === 0) return undefined;
   const personClause = persons.length > 0 ? ` OR person IN ${literalTuple([...new Set(persons)])}` : '';
   return `DELETE WHERE business = ${literal(business)} AND (identity IN ${literalTuple(all)}${personClause})`;
+}
+
+/**
+ * Inserts' settings: through a cluster's Distributed table, wait until every shard's part is
+ * written (to one replica of each; replication copies it on), so an insert resolves only once the
+ * data is on a shard, never when it merely sits in this node's queue for later forwarding.
+ */
+export function insertSettingsFor(cluster: string | undefined): ClickHouseSettings {
+  return cluster === undefined ? {} : { insert_distributed_sync: 1 };
+}
+
+/** The identity resolver's link store (db/identityLinksPort.ts) on ClickHouse. */
+export function clickhouseLinkStore(client: ClickHouseClient, cluster: string | undefined): IdentityLinkStore {
+  const settings = insertSettingsFor(cluster);
+  return {
+    loadPersons: (identities) => loadPersons(client, identities),
+    businessesWithLinks: () => businessesWithLinks(client),
+    saveLinks: (links) => saveLinks(client, links, settings),
+  };
 }

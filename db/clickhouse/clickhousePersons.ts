@@ -13,13 +13,14 @@ import { literal, literalTuple } from './sqlLiteral';
  * region sees the moved customers). `customer`, `customer_region` and `conversation` are not in
  * the sorting or partition key, which ClickHouse refuses to update (code 420). There are no facts
  * to recompute: the reports read the events. The webhook intake's thread records and watermarks
- * (`rewrite.threads`, and the moves applied to them) live in PostgreSQL in this mode.
+ * (`rewrite.threads`, and the moves applied to them) live in PostgreSQL in this mode: `moveState`
+ * rewrites them there (db/registryState.ts moveRegistryState, in one PostgreSQL transaction).
  *
- * Order: the events first, waited for on every node, then the links. The links are what the
- * planner reads, so until they are saved a later claim naming these identifiers plans the same
- * merge again and repeats the (then harmless) rewrite: a crash in between loses nothing. The
- * other order could leave links saying the persons are one while their events are still apart,
- * and nothing would ever plan the move again.
+ * Order: the events first, waited for on every node, then the webhook state, then the links.
+ * The links are what the planner reads, so until they are saved a later claim naming these
+ * identifiers plans the same merge again and repeats the (then harmless) rewrites: a crash in
+ * between loses nothing. The other order could leave links saying the persons are one while
+ * their events or webhook state are still apart, and nothing would ever plan the move again.
  */
 
 export interface PersonsContext {
@@ -27,6 +28,8 @@ export interface PersonsContext {
   cluster: string | undefined;
   mutations: Mutations;
   insertSettings: ClickHouseSettings;
+  /** Moves the webhook state in the registry (PostgreSQL); absent when there is none to move. */
+  moveState?: () => Promise<void>;
 }
 
 /** `multiIf(column = from1, to1, ..., column)`: each value of `pairs` replaced, others kept. */
@@ -60,5 +63,6 @@ export async function applyPersons(ctx: PersonsContext, business: string, record
   if (commands.length > 0) {
     await ctx.mutations.run('identity merge', [{ table: storageTable(EVENTS_TABLE, ctx.cluster), commands }]);
   }
+  await ctx.moveState?.();
   await saveLinks(ctx.client, [{ business, records }], ctx.insertSettings);
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../auditLog';
 import type { IdentityRecord } from '../customerLinks';
+import { usePrivatePostgres } from '../postgres/testing/usePostgres';
 import { ClickHouseClient } from './clickhouseClient';
 import { ClickHouseEventStore } from './clickhouseEventStore';
 import type { MutationResult } from './mutations';
@@ -21,8 +22,11 @@ describe('ClickHouse lifecycle, 2 shards x 2 replicas', () => {
   let nodes: ClickHouseClient[];
   let stores: ClickHouseEventStore[];
   const mutations: { step: string; result: MutationResult }[] = [];
+  // The registry store of this mode (audit log, webhook state): one PostgreSQL both app servers share.
+  const postgres = usePrivatePostgres();
 
   beforeAll(async () => {
+    const registry = await postgres.store();
     cluster = await startTestClickHouse({ shards: 2, replicas: 2 });
     nodes = cluster.urls.map((url) => new ClickHouseClient({ urls: [url], database: DATABASE }));
     await createSchema(nodes[0]!, { cluster: cluster.cluster });
@@ -31,7 +35,7 @@ describe('ClickHouse lifecycle, 2 shards x 2 replicas', () => {
       new ClickHouseClient({ urls: [...cluster.urls.slice(first), ...cluster.urls.slice(0, first)], database: DATABASE }),
       {
         cluster: cluster.cluster, ddlTimeoutSeconds: 2,
-        appendAudit: async () => {},
+        registry,
         onMutation: (step: string, result: MutationResult) => void mutations.push({ step, result }),
       },
     ));

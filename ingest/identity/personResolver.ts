@@ -1,7 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
-import {
-  businessesWithLinks, loadPersons, NO_REWRITE, saveLinks, type IdentityRecord, type LinkWrite, type PersonRewrite,
-} from '../../db/customerLinks';
+import { NO_REWRITE, type IdentityRecord, type LinkWrite, type PersonRewrite } from '../../db/customerLinks';
+import type { IdentityLinkStore } from '../../db/identityLinksPort';
 import type { EventRow } from '../../db/eventStore';
 import type { EventWriter } from '../buffer/eventWriter';
 import { PersonCache } from './personCache';
@@ -36,15 +34,15 @@ export class PersonResolver {
   readonly #cache = new PersonCache();
 
   private constructor(
-    /** A connection of its own, used only inside exclusive(), so a resolution never waits for the admin store. */
-    private readonly connection: DuckDBConnection,
+    /** The stored links (on DuckDB, a connection of its own), used only inside exclusive(), so a resolution never waits for the admin store. */
+    private readonly links: IdentityLinkStore,
     private readonly writer: EventWriter,
     /** Businesses with link records: for the others, events without aliases or BSUIDs need no lookup. */
     private readonly linked: Set<string>,
   ) {}
 
-  static async open(connection: DuckDBConnection, writer: EventWriter): Promise<PersonResolver> {
-    return new PersonResolver(connection, writer, new Set(await businessesWithLinks(connection)));
+  static async open(links: IdentityLinkStore, writer: EventWriter): Promise<PersonResolver> {
+    return new PersonResolver(links, writer, new Set(await links.businessesWithLinks()));
   }
 
   /** Runs fn while no other resolution runs. */
@@ -100,7 +98,7 @@ export class PersonResolver {
       links = [{ business, records: plan.records }];
       for (const record of plan.records) this.#pending.set(key(business, record.identity), record);
     } else if (plan.records.length > 0) {
-      await saveLinks(this.connection, [{ business, records: plan.records }]);
+      await this.links.saveLinks([{ business, records: plan.records }]);
     }
     if (plan.records.length > 0) this.linked.add(business);
     this.#cache.remember(business, plan.personOf.keys(), finalRecords(known, plan));
@@ -135,7 +133,7 @@ export class PersonResolver {
     // What the cache knows, and one database read for all businesses' other identifiers.
     const cached = new Map([...claims].map(([business, list]) => [business, this.#cache.lookup(business, list.flatMap(identitiesOf))]));
     const unknown = [...cached.values()].flatMap((c) => c.unknown);
-    const loaded = unknown.length > 0 ? await loadPersons(this.connection, unknown) : new Map<string, IdentityRecord[]>();
+    const loaded = unknown.length > 0 ? await this.links.loadPersons(unknown) : new Map<string, IdentityRecord[]>();
     for (const [business, list] of byBusiness) {
       const stored = [...cached.get(business)!.records, ...(loaded.get(business) ?? [])];
       const resolution = await this.resolve(business, claims.get(business)!, { holdLinks: true, stored });
@@ -154,7 +152,7 @@ export class PersonResolver {
   async #storedRecords(business: string, identities: readonly string[]): Promise<IdentityRecord[]> {
     const { records, unknown } = this.#cache.lookup(business, identities);
     if (unknown.length === 0) return records;
-    return [...records, ...((await loadPersons(this.connection, unknown)).get(business) ?? [])];
+    return [...records, ...((await this.links.loadPersons(unknown)).get(business) ?? [])];
   }
 
   /** Erasure and retention deleted links: what the cache knew may be gone. Call inside exclusive(). */

@@ -1,13 +1,13 @@
 import type { SqlQuery } from '../metrics/sqlText';
 import { listBusinesses } from '../../db/registry';
 import type { RegistryStore } from '../../db/store';
-import { reportSource, type ReadQueue } from '../db/reportSource';
+import { reportSource, type ReportReads } from '../db/reportSource';
 import type { ReportContext } from '../reports';
 
 export interface ReportContextDeps {
   store: RegistryStore;
-  /** Report reads, shared by the report API and the exports. */
-  reads: ReadQueue;
+  /** Report reads (and their engine's SQL), shared by the report API and the exports. */
+  reads: ReportReads;
   /** MIN_COHORT. */
   minCohort: number;
 }

@@ -18,6 +18,15 @@ export interface ReportSource {
   queries: ReportQueries;
 }
 
+/**
+ * Where the report API and the exports read: a line of read queries and the query builders of
+ * the engine behind it (DuckDB's ReadQueue below, or ClickHouse's, reports/db/clickhouse).
+ */
+export interface ReportReads {
+  readonly queries: ReportQueries;
+  query<T>(query: SqlQuery): Promise<T[]>;
+}
+
 /** How much may wait for a read connection: beyond it, a query is refused with ReportsBusyError. */
 export type ReadQueueLimits = QueryLineLimits;
 
@@ -36,7 +45,8 @@ export type ReadQueueLimits = QueryLineLimits;
  * line itself (./queryLine.ts) is shared with the ClickHouse reads; a running DuckDB query is
  * never cut short.
  */
-export class ReadQueue {
+export class ReadQueue implements ReportReads {
+  readonly queries: ReportQueries = DUCKDB_REPORT_QUERIES;
   readonly #connections: readonly DuckDBConnection[];
   readonly #line: QueryLine;
 
@@ -63,6 +73,6 @@ export class ReadQueue {
   }
 }
 
-export function reportSource(reads: ReadQueue, businesses: () => Promise<BusinessRecord[]>, queries: ReportQueries = DUCKDB_REPORT_QUERIES): ReportSource {
-  return { query: (q) => reads.query(q), businesses, queries };
+export function reportSource(reads: ReportReads, businesses: () => Promise<BusinessRecord[]>): ReportSource {
+  return { query: (q) => reads.query(q), businesses, queries: reads.queries };
 }

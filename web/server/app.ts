@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SerialStore } from '../../db/store';
+import type { RegistryStore } from '../../db/store';
 import type { SecretBox } from '../../db/secretBox';
 import { eventsRoutes } from './routes/events/events.index';
 import type { IntakeDeps } from '../../ingest/events/ingestBatch';
@@ -21,13 +21,13 @@ import { requestTransport, type ProxyTrust } from './auth/requestTransport';
 import { requestBodyLimit } from './http/bodyLimit';
 import { privacyRoutes } from './privacy/privacyRoutes';
 import { requestLog } from './http/requestLog';
-import type { ReadQueue } from '../../reports/db/reportSource';
+import type { ReportReads } from '../../reports/db/reportSource';
+import type { RunSql } from '../../reports/exports/parquet';
 import { createRouter } from './http/router';
 
 export interface AppDeps extends IntakeDeps {
-  // SerialStore (DuckDB), not RegistryStore: the erasure route needs it (privacy/erasure.ts);
-  // the other routes take only the RegistryStore port.
-  store: SerialStore;
+  /** The registry, users, sessions, audit log and webhook state: DuckDB's file or PostgreSQL. */
+  store: RegistryStore;
   adminToken: string;
   /** PUBLIC_URL and TRUST_PROXY: how browsers reach the server (cookies, HSTS, client address). */
   proxyTrust: ProxyTrust;
@@ -35,7 +35,9 @@ export interface AppDeps extends IntakeDeps {
   secretBox: SecretBox;
   logger: Logger;
   /** Connections of their own for report reads (never the writer's or the admin store's). */
-  reads: ReadQueue;
+  reads: ReportReads;
+  /** DuckDB SQL for the files DuckDB writes (Parquet): on the read connections, or an in-memory DuckDB beside ClickHouse. */
+  fileSql: RunSql;
   /** MIN_COHORT: k of small-cohort suppression. */
   minCohort: number;
   /** Per-ingest-key quotas of POST /v1/events. */

@@ -30,7 +30,26 @@ export interface Config {
   ingestKeyQuota: { eventsPerSecond: number; burstEvents: number; queueShare: number };
   /** Report queries that may wait for a read connection (REPORT_QUEUE_MAX), and for how long (REPORT_QUEUE_TIMEOUT_MS). */
   reportQueue: { maxWaiting: number; timeoutMs: number };
+  /** STORE: the embedded DuckDB file (default), or ClickHouse for events with PostgreSQL for the registry. */
+  store: StoreConfig;
 }
+
+export type StoreConfig =
+  | { kind: 'duckdb' }
+  | {
+    kind: 'clickhouse';
+    /** CLICKHOUSE_URL: HTTP endpoints, comma-separated; any that answers serves. */
+    clickhouseUrls: string[];
+    /** CLICKHOUSE_DATABASE. */
+    clickhouseDatabase: string;
+    /** CLICKHOUSE_CLUSTER: Replicated tables with Distributed ones over them; unset: one server. */
+    clickhouseCluster: string | undefined;
+    /** CLICKHOUSE_USER, CLICKHOUSE_PASSWORD. */
+    clickhouseUser: string | undefined;
+    clickhousePassword: string | undefined;
+    /** DATABASE_URL: the PostgreSQL of the registry, users, sessions, audit log and webhook state. */
+    databaseUrl: string;
+  };
 
 /** The smallest k allowed without ALLOW_SMALL_COHORTS=1. */
 export const MIN_SAFE_COHORT = 5;
@@ -59,9 +78,26 @@ const EnvSchema = z.object({
   INGEST_KEY_QUEUE_SHARE: z.coerce.number().gt(0).max(1).default(0.25),
   REPORT_QUEUE_MAX: z.coerce.number().int().min(1).default(256),
   REPORT_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  STORE: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
+  CLICKHOUSE_URL: z.string().optional().transform((v) => (v ?? '').split(',').map((u) => u.trim()).filter((u) => u.length > 0))
+    .refine((urls) => urls.every((u) => /^https?:\/\/[^\s]+$/.test(u)), { error: 'comma-separated http(s) URLs of ClickHouse servers, e.g. http://127.0.0.1:8123' }),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier, e.g. mpa').default('mpa'),
+  CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the cluster name of the servers\' remote_servers').optional(),
+  CLICKHOUSE_USER: z.string().min(1).optional(),
+  CLICKHOUSE_PASSWORD: z.string().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL, e.g. postgres://user@127.0.0.1:5432/mpa').optional(),
 }).refine((e) => (e.PSEUDONYM_KEY_PREVIOUS === undefined) === (e.PSEUDONYM_KEY_PREVIOUS_UNTIL === undefined), {
   path: ['PSEUDONYM_KEY_PREVIOUS_UNTIL'],
   message: 'PSEUDONYM_KEY_PREVIOUS and PSEUDONYM_KEY_PREVIOUS_UNTIL go together (the old key and the end of its overlap)',
+}).superRefine((e, ctx) => {
+  if (e.STORE !== 'clickhouse') return;
+  if (e.CLICKHOUSE_URL.length === 0) ctx.addIssue({ code: 'custom', path: ['CLICKHOUSE_URL'], message: 'STORE=clickhouse needs the ClickHouse servers, e.g. CLICKHOUSE_URL=http://127.0.0.1:8123' });
+  if (e.DATABASE_URL === undefined) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'STORE=clickhouse needs PostgreSQL for the registry, e.g. DATABASE_URL=postgres://user@127.0.0.1:5432/mpa' });
+  // Several servers share one store: each must pseudonymise, seal and authenticate with the same
+  // keys, so they come from the environment, never from a key file one server would generate.
+  for (const name of ['PSEUDONYM_KEY', 'SECRETS_KEY', 'ADMIN_TOKEN'] as const) {
+    if (e[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `STORE=clickhouse needs ${name} in the environment (every server of the store uses the same; npm run cluster prints a set)` });
+  }
 }).refine((e) => e.MIN_COHORT >= MIN_SAFE_COHORT || e.ALLOW_SMALL_COHORTS === '1', {
   path: ['MIN_COHORT'],
   // A k of 1 or 2 publishes single people's figures: only on purpose (tests, a controller's own data).
@@ -96,5 +132,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     testCommitDelayMs: e.MPA_TEST_COMMIT_DELAY_MS,
     ingestKeyQuota: { eventsPerSecond: e.INGEST_KEY_EVENTS_PER_SECOND, burstEvents: e.INGEST_KEY_BURST_EVENTS, queueShare: e.INGEST_KEY_QUEUE_SHARE },
     reportQueue: { maxWaiting: e.REPORT_QUEUE_MAX, timeoutMs: e.REPORT_QUEUE_TIMEOUT_MS },
+    store: e.STORE === 'clickhouse'
+      ? {
+        kind: 'clickhouse', clickhouseUrls: e.CLICKHOUSE_URL, clickhouseDatabase: e.CLICKHOUSE_DATABASE, clickhouseCluster: e.CLICKHOUSE_CLUSTER,
+        clickhouseUser: e.CLICKHOUSE_USER, clickhousePassword: e.CLICKHOUSE_PASSWORD, databaseUrl: e.DATABASE_URL!,
+      }
+      : { kind: 'duckdb' },
   };
 }

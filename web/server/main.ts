@@ -2,7 +2,9 @@ import { serve } from '@hono/node-server';
 import { DatabaseLockedError } from '../../db/duckdb';
 import { loadConfig } from './config';
 import { createLogger, redactedErrorMessage } from './logger';
-import { openRuntime, type Runtime } from './runtime';
+import { openRuntime, type Runtime, type RuntimeOptions } from './runtime';
+import { describeClickHouseStore, openClickHouseRuntime } from './storage/clickhouseRuntime';
+import type { Config } from './config';
 import { seedDemoIfWanted } from './seedOnStart';
 
 const SHUTDOWN_GRACE_MS = 15_000;
@@ -22,7 +24,7 @@ async function main() {
   const logger = createLogger(config.logLevel);
   let runtime: Runtime;
   try {
-    runtime = await openRuntime(config, logger, {
+    runtime = await openConfiguredRuntime(config, logger, {
       // Exit at once: a commit that failed was not acknowledged (its clients got 503 and retry),
       // every acknowledged one is in the write-ahead log, and a restart replays it. Staying up
       // would answer every request with an error while looking alive.
@@ -33,6 +35,7 @@ async function main() {
     });
   } catch (error) {
     if (error instanceof DatabaseLockedError) fail(error.message);
+    if (config.store.kind === 'clickhouse') fail(`the ClickHouse or PostgreSQL store could not be opened: ${redactedErrorMessage(error)}`);
     throw error;
   }
   announceSecrets(runtime);
@@ -55,7 +58,8 @@ async function main() {
   });
   server.on('listening', () => {
     process.stdout.write(`\nDashboard and API: http://localhost:${config.port}  (API docs: http://localhost:${config.port}/docs)\n\n`);
-    logger.info({ port: config.port, host: config.host, database: config.databasePath }, 'listening');
+    const store = config.store.kind === 'clickhouse' ? describeClickHouseStore(config.store) : { database: config.databasePath };
+    logger.info({ port: config.port, host: config.host, ...store }, 'listening');
   });
 
   // SIGTERM/SIGINT: stop accepting connections; let the requests in flight finish (their events
@@ -86,6 +90,15 @@ async function main() {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** The embedded DuckDB file, or (STORE=clickhouse) ClickHouse with PostgreSQL; says which. */
+async function openConfiguredRuntime(config: Config, logger: ReturnType<typeof createLogger>, options: RuntimeOptions): Promise<Runtime> {
+  if (config.store.kind === 'duckdb') return openRuntime(config, logger, options);
+  logger.info(describeClickHouseStore(config.store), 'opening the ClickHouse and PostgreSQL store');
+  const runtime = await openClickHouseRuntime(config, logger, options);
+  logger.info({ events: await runtime.countEvents() }, 'connected to ClickHouse and PostgreSQL');
+  return runtime;
 }
 
 /**

@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { isDatabaseInvalidated, openDatabase } from '../../db/duckdb';
 import { migrate } from '../../db/migrate';
-import { SerialStore } from '../../db/store';
+import { SerialStore, type RegistryStore } from '../../db/store';
+import type { EventStore } from '../../db/eventStorePort';
+import { duckdbLinkStore, type IdentityLinkStore } from '../../db/identityLinksPort';
+import type { RunSql } from '../../reports/exports/parquet';
 import { DuckDbEventStore } from '../../db/duckdbEventStore';
 import type { ClusteredBlock } from '../../db/clustering';
 import type { PurgeCounts } from '../../db/lifecycle';
@@ -16,24 +19,26 @@ import type { Config } from './config';
 import { redactedErrorMessage, type Logger } from './logger';
 import { purgeRetention, scheduleRetention } from './privacy/retention';
 import { scheduleClustering } from './storage/clusteringSchedule';
-import { ReadQueue } from '../../reports/db/reportSource';
+import { ReadQueue, type ReportReads } from '../../reports/db/reportSource';
 import { decodeKey, loadAdminToken, loadPseudonymKey, loadSecretsKey, type Secret } from './secrets';
 import { SecretBox } from '../../db/secretBox';
 import { sealStoredSecrets } from './storage/sealSecrets';
 
-export interface Runtime {
+export interface Runtime<D extends AppDeps = AppDeps> {
   app: App;
-  deps: AppDeps;
+  deps: D;
   /** True when the database file did not exist before this start. */
   isNewDatabase: boolean;
   pseudonymKeySource: Secret;
   secretsKeySource: Secret;
   adminTokenSource: ReturnType<typeof loadAdminToken>;
+  /** Events stored (each once). */
+  countEvents: () => Promise<number>;
   /** Runs the retention purge now (it also runs at start and daily). */
   purgeRetention: () => Promise<PurgeCounts>;
   /** Clusters the report tables' settled days now (it also runs at start and hourly). */
   clusterSettledDays: (onBlock?: (block: ClusteredBlock) => void) => Promise<ClusteredBlock[]>;
-  /** Finishes the write queue, checkpoints and closes the database. */
+  /** Finishes the write queue, checkpoints and closes the databases. */
   close: () => Promise<void>;
 }
 
@@ -50,11 +55,32 @@ export interface RuntimeOptions {
   clusterAtStart?: boolean;
 }
 
+/** The embedded mode's runtime: its deps name the DuckDB store and read queue (tests and the bench use them). */
+export type DuckDbRuntime = Runtime<AppDeps & { store: SerialStore; reads: ReadQueue }>;
+
+/**
+ * What a store brings to the runtime: the registry store, the events' store, the identity links
+ * and the report reads (DuckDB's file, or ClickHouse with PostgreSQL).
+ */
+export interface StorageParts<S extends RegistryStore = RegistryStore, R extends ReportReads = ReportReads> {
+  store: S;
+  events: EventStore;
+  links: IdentityLinkStore;
+  reads: R;
+  fileSql: RunSql;
+  /** Writer options the engine needs (the ClickHouse store's duplicate check). */
+  writer?: Partial<EventWriterOptions>;
+  /** Told of a failed commit, compaction or read (DuckDB: whether the database was invalidated). */
+  failed: (error: unknown) => void;
+  /** Runs after the writer is drained: checkpoints and closes the connections. */
+  close: () => Promise<void>;
+}
+
 /**
  * Opens the database (failing fast if another process holds it), migrates it, and builds the
  * app with its single writer. Used by the server, the demo CLI and the tests alike.
  */
-export async function openRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function openRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<DuckDbRuntime> {
   const isNewDatabase = config.databasePath === ':memory:' || !existsSync(config.databasePath);
   const instance: DuckDBInstance = await openDatabase(config.databasePath, { memoryLimit: config.duckdbMemoryLimit });
   const connections: DuckDBConnection[] = [];
@@ -71,7 +97,35 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const failed = (error: unknown) => {
     if (isDatabaseInvalidated(error)) options.onDatabaseInvalidated?.(error);
   };
-  const writer = await EventWriter.open(new DuckDbEventStore(await connect()), {
+  // Two read connections: a report's independent queries run at once (reports/db/reportSource.ts).
+  const reads = new ReadQueue([await connect(), await connect()], failed, config.reportQueue);
+  const parts: StorageParts<SerialStore, ReadQueue> = {
+    store,
+    events: new DuckDbEventStore(await connect()),
+    links: duckdbLinkStore(await connect()),
+    reads,
+    fileSql: (sql) => reads.query({ sql, params: [] }),
+    failed,
+    close: async () => {
+      await store.exclusive(async () => {
+        await store.connection.run('CHECKPOINT');
+      });
+      for (const connection of connections) connection.closeSync();
+      instance.closeSync();
+    },
+  };
+  return assembleRuntime(parts, isNewDatabase, config, logger, options);
+}
+
+/**
+ * The app over a store's parts: the single writer, the identity resolver, the keys, retention
+ * and clustering schedules, whatever the engine.
+ */
+export async function assembleRuntime<S extends RegistryStore, R extends ReportReads>(
+  parts: StorageParts<S, R>, isNewDatabase: boolean, config: Config, logger: Logger, options: RuntimeOptions = {},
+): Promise<Runtime<AppDeps & { store: S; reads: R }>> {
+  const { store, failed } = parts;
+  const writer = await EventWriter.open(parts.events, {
     commitDelayMs: config.testCommitDelayMs,
     onCommitFailed: (error, rows) => {
       logger.error({ rows, error: redactedErrorMessage(error) }, 'events could not be committed');
@@ -81,6 +135,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
       logger.error({ error: redactedErrorMessage(error) }, 'report facts could not be compacted (retried later)');
       failed(error);
     },
+    ...parts.writer,
     ...options.writer,
   });
   const secretsKeySource = loadSecretsKey(config.databasePath, config.secretsKey);
@@ -90,8 +145,8 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   await registry.reload();
   const pseudonymKeySource = loadPseudonymKey(config.databasePath, config.pseudonymKey);
   const adminTokenSource = loadAdminToken(config.databasePath, config.adminToken);
-  const persons = await PersonResolver.open(await connect(), writer);
-  const deps: AppDeps = {
+  const persons = await PersonResolver.open(parts.links, writer);
+  const deps = {
     store,
     writer,
     persons,
@@ -111,11 +166,11 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     proxyTrust: { publicUrl: config.publicUrl, trustedProxies: config.trustedProxies },
     secretBox,
     logger,
-    // Two read connections: a report's independent queries run at once (reports/db/reportSource.ts).
-    reads: new ReadQueue([await connect(), await connect()], failed, config.reportQueue),
+    reads: parts.reads,
+    fileSql: parts.fileSql,
     keyQuotas: new IngestKeyQuotas(config.ingestKeyQuota, writer.maxQueuedRows),
     minCohort: config.minCohort,
-  };
+  } satisfies AppDeps;
   // Retention: at start (before the app takes a request) and daily.
   const retention = scheduleRetention(deps);
   try {
@@ -133,6 +188,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     pseudonymKeySource,
     secretsKeySource,
     adminTokenSource,
+    countEvents: () => parts.events.countEvents(),
     purgeRetention: () => purgeRetention(deps),
     clusterSettledDays: clustering.runNow,
     close: async () => {
@@ -141,11 +197,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
       await retention.stop();
       await clustering.stop();
       await writer.drain();
-      await store.exclusive(async () => {
-        await store.connection.run('CHECKPOINT');
-      });
-      for (const connection of connections) connection.closeSync();
-      instance.closeSync();
+      await parts.close();
     },
   };
 }

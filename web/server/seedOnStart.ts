@@ -1,4 +1,3 @@
-import { countEvents } from '../../db/eventStore';
 import { generateDemo } from '../../ingest/demo/generateDemo';
 import { formatRejections, formatSummary, inProcessClient, postDemo } from './seed/postDemo';
 import { ProgressBar } from '../../ingest/demo/progress';
@@ -24,8 +23,7 @@ function demoEventCount(logger: Logger, env: NodeJS.ProcessEnv): number {
 export async function seedDemoIfWanted(runtime: Runtime, config: Config, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const wanted = config.seedDemo ?? runtime.isNewDatabase;
   if (!wanted) return;
-  const { store } = runtime.deps;
-  if ((await store.exclusive(() => countEvents(store.connection))) > 0) {
+  if ((await runtime.countEvents()) > 0) {
     logger.info('the database already holds events: demo data not seeded');
     return;
   }

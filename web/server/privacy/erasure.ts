@@ -1,5 +1,5 @@
 import type { ErasureCounts, ErasureTarget } from '../../../db/lifecycle';
-import type { SerialStore } from '../../../db/store';
+import type { RegistryStore } from '../../../db/store';
 import { customerIdentity, forgetCachedPhoneNumbers } from '../../../ingest/anonymise/customerIdentity';
 import type { PreviousPseudonymKey, Pseudonymiser } from '../../../ingest/anonymise/pseudonym';
 import type { EventWriter } from '../../../ingest/buffer/eventWriter';
@@ -7,10 +7,10 @@ import type { PersonResolver } from '../../../ingest/identity/personResolver';
 import { CHANNELS, type Channel } from '../../../ingest/events/eventSchema';
 
 export interface ErasureDeps {
-  // DuckDB only (SerialStore, not RegistryStore): the erasure deletes the webhook state and
-  // writes its audit row in the writer's DuckDB transaction (appendAuditOn), and holding this
-  // store is what keeps the webhook intake's state updates out of the way meanwhile.
-  store: SerialStore;
+  // Held around the erasure: on DuckDB (one connection) it keeps the webhook intake's state
+  // updates out of the way while the writer's transaction deletes that state and writes the audit
+  // row; on PostgreSQL the event store deletes the state and writes the row in one transaction.
+  store: RegistryStore;
   writer: EventWriter;
   /** Held too, so no identity link of the person is written while it is erased. */
   persons: PersonResolver;

@@ -1,5 +1,5 @@
 import type { PurgeCounts } from '../../../db/lifecycle';
-import type { SerialStore } from '../../../db/store';
+import type { RegistryStore } from '../../../db/store';
 import type { EventWriter } from '../../../ingest/buffer/eventWriter';
 import type { PersonResolver } from '../../../ingest/identity/personResolver';
 import { redactedErrorMessage, type Logger } from '../logger';
@@ -7,9 +7,9 @@ import { redactedErrorMessage, type Logger } from '../logger';
 export const DAY_MS = 86_400_000;
 
 export interface RetentionDeps {
-  // DuckDB only (SerialStore, not RegistryStore): the purge deletes webhook state and sessions
-  // on the writer's DuckDB connection, and holding this store keeps the webhook intake away.
-  store: SerialStore;
+  // Held around the purge: on DuckDB it keeps the webhook intake away while the writer's
+  // connection deletes webhook state and sessions (on PostgreSQL the event store does).
+  store: RegistryStore;
   writer: EventWriter;
   /** Held too: the purge forgets identity links, which the intake may be writing. */
   persons: PersonResolver;

@@ -5,12 +5,12 @@ import { Writable } from 'node:stream';
 import { afterEach } from 'vitest';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { openRuntime, type Runtime, type RuntimeOptions } from '../runtime';
+import { openRuntime, type DuckDbRuntime, type RuntimeOptions } from '../runtime';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const TEST_PSEUDONYM_KEY = 'a'.repeat(64);
 
-export interface TestRuntime extends Runtime {
+export interface TestRuntime extends DuckDbRuntime {
   dir: string;
   databasePath: string;
   /** Every log line the runtime wrote. */

@@ -6,7 +6,7 @@ import { countEvents } from '../../../db/eventStore';
 import { Pseudonymiser } from '../../../ingest/anonymise/pseudonym';
 import type { Demo } from '../../../ingest/demo/generateDemo';
 import { loadConfig } from '../../server/config';
-import type { Runtime } from '../../server/runtime';
+import type { DuckDbRuntime as Runtime } from '../../server/runtime';
 import { decodeKey } from '../../server/secrets';
 import { freePort } from '../../server/testing/serverProcess';
 import { firstRows, rowContext } from './anonymisedRows';

@@ -8,10 +8,14 @@ import { businessReport, overviewReport, residencyReport } from '../../../../rep
 import { CONTENT_TYPES, exportMeta, fileNameOf, rowCountOf, type ExportFormat, type ExportInput } from '../../../../reports/exports/exportKinds';
 import { businessExportRoute, overviewExportRoutes, parseBusinessFile, residencyExportRoutes } from './exports.routes';
 import { renderExport } from '../../../../reports/exports/render';
+import type { RunSql } from '../../../../reports/exports/parquet';
 import type { ReportDeps } from '../reports/reports.index';
 
-/** What the exports need is what the reports need: they are the reports, rendered. */
-export type ExportDeps = ReportDeps;
+/** What the exports need is what the reports need (they are the reports, rendered), and DuckDB for Parquet. */
+export interface ExportDeps extends ReportDeps {
+  /** DuckDB SQL for the files DuckDB writes (Parquet). */
+  fileSql: RunSql;
+}
 
 /**
  * GET /v1/exports/{overview|residency|business/:id}.{csv,json,pdf} and /v1/exports/overview.parquet
@@ -23,10 +27,9 @@ export function exportRoutes(deps: ExportDeps) {
   const ctx = reportContext(deps);
   // A scoped user's files hold only their businesses; another id is 404, as an unregistered one.
   const visible = (c: Context) => narrowedTo(ctx, scopeOf(c));
-  const run = (sql: string) => deps.reads.query({ sql, params: [] });
 
   const serve = async (c: Context, input: ExportInput, format: ExportFormat, filters: Record<string, unknown>) => {
-    const bytes = await renderExport(input, format, exportMeta(deps.now()), run);
+    const bytes = await renderExport(input, format, exportMeta(deps.now()), deps.fileSql);
     return serveAuditedFile(
       c, deps,
       { action: `export.${input.kind}.${format}`, target: input.kind === 'business' ? input.report.business : null, filters, rowCount: rowCountOf(input) },

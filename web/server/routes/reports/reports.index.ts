@@ -9,13 +9,13 @@ import { ADEQUACY } from '../../../../reports/residency/adequacy';
 import { adequacyRoute } from './adequacy.routes';
 import { narrowedTo, reportContext } from '../../../../reports/api/reportContext';
 import { scopeOf, unknownBusiness } from '../../auth/businessScope';
-import type { ReadQueue } from '../../../../reports/db/reportSource';
+import type { ReportReads } from '../../../../reports/db/reportSource';
 import { businessReportRoute, overviewRoute, residencyRoute } from './reports.routes';
 
 export interface ReportDeps {
   store: RegistryStore;
-  /** Connections of their own for report reads. */
-  reads: ReadQueue;
+  /** Report reads on connections of their own (DuckDB's or ClickHouse's). */
+  reads: ReportReads;
   /** MIN_COHORT. */
   minCohort: number;
   adminToken: string;
