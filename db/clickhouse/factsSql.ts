@@ -29,6 +29,11 @@ const FAILURE = "type = 'message.failed'";
 /** Columns of the earliest send, in the tuple's order. */
 const SEND_COLUMNS = ['channel', 'customer', 'sender', 'category', 'template'] as const;
 const NULLABLE_SEND_COLUMNS = new Set(['sender', 'category', 'template']);
+// Inside the tuple these are '' for NULL, and NULL again once taken out: ClickHouse 18.16 crashes
+// (segmentation fault) when a shard sends the initiator an argMinIf state of a tuple with Nullable
+// elements, so a cluster's Distributed query would lose the shard. '' is never a stored value of
+// them (sender and category are vocabularies, a template name has at least one character).
+const sendTupleElement = (column: string) => (NULLABLE_SEND_COLUMNS.has(column) ? `ifNull(${column}, '')` : column);
 
 /**
  * One row per message: business, message, has_send, sent_us, channel, customer, sender,
@@ -43,7 +48,7 @@ export function messageFactsSql(scope: MessageFactsScope = {}): string {
   const fromSend = SEND_COLUMNS.map((column, i) => {
     const value = `tupleElement(send, ${i + 1})`;
     const name = column === 'category' ? 'send_category' : column;
-    return `if(has_send = 1, ${NULLABLE_SEND_COLUMNS.has(column) ? value : `toNullable(${value})`}, NULL) AS ${name}`;
+    return `if(has_send = 1, ${NULLABLE_SEND_COLUMNS.has(column) ? `nullIf(${value}, '')` : `toNullable(${value})`}, NULL) AS ${name}`;
   });
   return `SELECT business, message_key AS message, has_send, sent_us,
     ${fromSend.join(',\n    ')},
@@ -52,7 +57,7 @@ export function messageFactsSql(scope: MessageFactsScope = {}): string {
     SELECT business, coalesce(message, event_id) AS message_key,
       toUInt8(countIf(${SEND}) > 0) AS has_send,
       minIf(occurred_us, ${SEND}) AS sent_us,
-      argMinIf(tuple(${SEND_COLUMNS.join(', ')}), occurred_us, ${SEND}) AS send,
+      argMinIf(tuple(${SEND_COLUMNS.map(sendTupleElement).join(', ')}), occurred_us, ${SEND}) AS send,
       toUInt8(countIf(type IN ${STATUS_TYPES}) > 0) AS delivered,
       toUInt8(countIf(type = 'message.read') > 0) AS was_read,
       min(if(type IN ${STATUS_TYPES}, category, NULL)) AS status_category,

@@ -40,6 +40,11 @@ export interface AppDeps extends IntakeDeps {
   fileSql: RunSql;
   /** MIN_COHORT: k of small-cohort suppression. */
   minCohort: number;
+  /**
+   * Tells the other app servers of a shared store that the registry changed (STORE=clickhouse:
+   * PostgreSQL's NOTIFY); absent with the embedded store, which one process owns.
+   */
+  announceRegistryChange?: () => Promise<void>;
   /** Per-ingest-key quotas of POST /v1/events. */
   keyQuotas: IngestKeyQuotas;
 }
@@ -55,7 +60,11 @@ export function createApp(deps: AppDeps) {
   app.get('/v1/health', (c) => c.json({ status: 'ok' }));
   app.route('/', eventsRoutes(deps));
   app.route('/', authRoutes(deps));
-  app.route('/', adminRoutes({ ...deps, onRegistryChanged: () => deps.registry.reload() }));
+  const onRegistryChanged = async () => {
+    await deps.registry.reload();
+    await deps.announceRegistryChange?.();
+  };
+  app.route('/', adminRoutes({ ...deps, onRegistryChanged }));
   app.route('/', webhookRoutes(deps));
   app.route('/', webhookAdminRoutes(deps));
   app.route('/', metricsRoutes(deps));

@@ -72,8 +72,19 @@ export interface StorageParts<S extends RegistryStore = RegistryStore, R extends
   writer?: Partial<EventWriterOptions>;
   /** Told of a failed commit, compaction or read (DuckDB: whether the database was invalidated). */
   failed: (error: unknown) => void;
+  /**
+   * Keeps this server's registry snapshot current when other servers change the registry (a shared
+   * store); absent when one process owns the store.
+   */
+  watchRegistry?: (reload: () => Promise<void>) => Promise<RegistryWatch>;
   /** Runs after the writer is drained: checkpoints and closes the connections. */
   close: () => Promise<void>;
+}
+
+export interface RegistryWatch {
+  /** Tells the other servers that this one changed the registry. */
+  announce: () => Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**
@@ -141,8 +152,9 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
   const secretsKeySource = loadSecretsKey(config.databasePath, config.secretsKey);
   const secretBox = new SecretBox(secretsKeySource.value);
   await sealStoredSecrets(store, secretBox, logger);
-  const registry = new RegistrySnapshot(store);
+  const registry = new RegistrySnapshot(store, { shared: parts.watchRegistry !== undefined });
   await registry.reload();
+  const registryWatch = await parts.watchRegistry?.(() => registry.reload());
   const pseudonymKeySource = loadPseudonymKey(config.databasePath, config.pseudonymKey);
   const adminTokenSource = loadAdminToken(config.databasePath, config.adminToken);
   const persons = await PersonResolver.open(parts.links, writer);
@@ -170,6 +182,7 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
     fileSql: parts.fileSql,
     keyQuotas: new IngestKeyQuotas(config.ingestKeyQuota, writer.maxQueuedRows),
     minCohort: config.minCohort,
+    ...(registryWatch ? { announceRegistryChange: registryWatch.announce } : {}),
   } satisfies AppDeps;
   // Retention: at start (before the app takes a request) and daily.
   const retention = scheduleRetention(deps);
@@ -196,6 +209,7 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
       closed = true;
       await retention.stop();
       await clustering.stop();
+      await registryWatch?.stop();
       await writer.drain();
       await parts.close();
     },

@@ -12,7 +12,8 @@ import type { RunSql } from '../../../reports/exports/parquet';
 import type { AppDeps } from '../app';
 import type { Config, StoreConfig } from '../config';
 import { redactedErrorMessage, type Logger } from '../logger';
-import { assembleRuntime, type Runtime, type RuntimeOptions } from '../runtime';
+import { assembleRuntime, type RegistryWatch, type Runtime, type RuntimeOptions } from '../runtime';
+import { ChangeSignal } from '../../../db/postgres/changeSignal';
 
 export type ClickHouseStoreConfig = Extract<StoreConfig, { kind: 'clickhouse' }>;
 export type ClickHouseRuntime = Runtime<AppDeps & { store: PgStore; reads: ReportReads }>;
@@ -50,6 +51,7 @@ export async function openClickHouseRuntime(config: Config, logger: Logger, opti
       reads,
       fileSql: fileDatabase.run,
       failed: () => undefined,
+      watchRegistry: (reload: () => Promise<void>) => watchRegistry(store, settings.databaseUrl, reload, logger),
       close: async () => {
         await Promise.all([store.close(), client.close(), fileDatabase.close()]);
       },
@@ -61,6 +63,29 @@ export async function openClickHouseRuntime(config: Config, logger: Logger, opti
     await Promise.allSettled([store.close(), client.close(), fileDatabase.close()]);
     throw error;
   }
+}
+
+// The registry snapshot is reloaded this often even without a notification: one sent while this
+// server's listener was reconnecting is lost, and this bounds how long a revoked key can work here.
+const REGISTRY_RELOAD_MS = 10_000;
+const REGISTRY_CHANNEL = 'mpa_registry_changed';
+
+/** Businesses and keys changed by any server reach every other at once (NOTIFY), and at worst within REGISTRY_RELOAD_MS. */
+async function watchRegistry(store: PgStore, url: string, reload: () => Promise<void>, logger: Logger): Promise<RegistryWatch> {
+  const reloadLogged = () => {
+    reload().catch((error: unknown) => logger.error({ error: redactedErrorMessage(error) }, 'the registry could not be reloaded (retried)'));
+  };
+  const signal = await ChangeSignal.listen(store.pool, url, REGISTRY_CHANNEL, reloadLogged, (error) =>
+    logger.warn({ error: redactedErrorMessage(error) }, 'the registry change listener lost PostgreSQL (reconnecting)'));
+  const timer = setInterval(reloadLogged, REGISTRY_RELOAD_MS);
+  timer.unref();
+  return {
+    announce: () => signal.notify(),
+    stop: async () => {
+      clearInterval(timer);
+      await signal.close();
+    },
+  };
 }
 
 /**

@@ -17,6 +17,7 @@ A local ClickHouse cluster (Debian's clickhouse-server 18.16, with ZooKeeper) an
 
 commands:
   start    start the servers in the background and print the environment for STORE=clickhouse
+           (with a pseudonym key, secrets key and admin token generated for this cluster)
   stop     stop the servers recorded in the folder (their data stays; delete the folder to reset)
   status   say which servers run, and print the environment again
 
@@ -46,9 +47,9 @@ function parse() {
 
 function printEnvironment(state: ClusterState): void {
   const environment = Object.entries(serverEnvironment(state)).map(([name, value]) => `${name}=${value}`);
-  // The server does not read these yet: its ClickHouse mode is being built (docs/scaling.md).
-  say('\nthe environment for the ClickHouse mode (the server does not use it yet: docs/scaling.md):');
+  say('\nstart app servers against it (any number, each on its own PORT) with this environment (docs/scaling.md):');
   say(`  ${environment.join(' ')}`);
+  say('  the keys are this cluster\'s own, kept in its cluster.json (mode 0600): every server of the store must use the same');
 }
 
 async function start(dir: string, shards: number, replicas: number): Promise<void> {

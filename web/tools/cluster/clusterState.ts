@@ -1,6 +1,7 @@
 // What `npm run cluster -- start` started, recorded in <dir>/cluster.json, so that `stop` and
 // `status` (later, from other processes) find the servers again. The pids are in each server's
 // folder (pid files, and PostgreSQL's postmaster.pid).
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clickHouseNodeFolders, nodeConfigFile, pidFileIn, pingClickHouse, zooKeeperFolder, type LocalClickHouse } from '../../../db/localServers/clickhouse';
@@ -19,6 +20,8 @@ export interface ClusterState {
   clickHouseCluster?: string;
   zooKeeper?: string;
   postgresUrl: string;
+  /** The keys every app server of this store shares (generated at start; the file is 0600). */
+  keys?: { pseudonymKey: string; secretsKey: string; adminToken: string };
 }
 
 export const stateFile = (dir: string) => join(dir, 'cluster.json');
@@ -32,8 +35,9 @@ export function recordState(dir: string, layout: { shards: number; replicas: num
     ...(clickHouse.cluster ? { clickHouseCluster: clickHouse.cluster } : {}),
     ...(clickHouse.zooKeeper ? { zooKeeper: clickHouse.zooKeeper } : {}),
     postgresUrl: postgres.url,
+    keys: { pseudonymKey: randomBytes(32).toString('hex'), secretsKey: randomBytes(32).toString('hex'), adminToken: randomBytes(24).toString('base64url') },
   };
-  writeFileSync(stateFile(dir), `${JSON.stringify(state, null, 2)}\n`);
+  writeFileSync(stateFile(dir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   return state;
 }
 
@@ -49,6 +53,7 @@ export function serverEnvironment(state: ClusterState): Record<string, string> {
     ...(state.clickHouseCluster ? { CLICKHOUSE_CLUSTER: state.clickHouseCluster } : {}),
     CLICKHOUSE_DATABASE,
     DATABASE_URL: state.postgresUrl,
+    ...(state.keys ? { PSEUDONYM_KEY: state.keys.pseudonymKey, SECRETS_KEY: state.keys.secretsKey, ADMIN_TOKEN: state.keys.adminToken } : {}),
   };
 }
 

@@ -40,7 +40,7 @@ function admitBeforeReading(deps: EventsDeps, keyId: string): void {
 export function postEventsHandler(deps: EventsDeps) {
   return async (c: Context) => {
     const presented = bearerToken(c);
-    const key = presented === undefined ? undefined : deps.registry.keyOf(presented);
+    const key = presented === undefined ? undefined : await deps.registry.findKey(presented);
     if (!key) throw unauthorized('a valid ingest key is required: Authorization: Bearer <ingest key>');
     admitBeforeReading(deps, key.id);
     const body = await readBodyCapped(c.req.raw, MAX_BODY_BYTES);

@@ -18,7 +18,7 @@ export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
 const NOBODYS_SECRETS = { appSecret: randomBytes(32).toString('hex'), verifyToken: randomBytes(32).toString('hex') };
 
 async function secretsOf(deps: WebhookIntakeDeps, business: string) {
-  const secrets = deps.registry.business(business) ? await getWebhookSecrets(deps.store, deps.secretBox, business) : undefined;
+  const secrets = (await deps.registry.findBusiness(business)) ? await getWebhookSecrets(deps.store, deps.secretBox, business) : undefined;
   return secrets ?? NOBODYS_SECRETS;
 }
 
