@@ -18,6 +18,11 @@ export type RegistryDb = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface RegistryStore {
   exclusive<T>(fn: (db: RegistryDb) => Promise<T>): Promise<T>;
   transaction<T>(fn: (db: RegistryDb) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn while no other process holding the same named lock runs (a store several servers
+   * share: PostgreSQL's advisory locks). Absent where one process owns the store.
+   */
+  acrossProcesses?<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /**

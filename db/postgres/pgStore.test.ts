@@ -64,4 +64,23 @@ describe('PgStore', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => countIntakeProblems((i % 2 ? first : second).db, 'acme', 'whatsapp', 'unmappable', 1, atMs + i)));
     expect(await listIntakeProblems(first, 'acme')).toEqual([{ channel: 'whatsapp', kind: 'unmappable', count: 20, lastAt: expect.stringMatching(/^2026-11-01T10:00:00\.0\d\dZ$/) }]);
   });
+
+  it('runs work under one named lock one server at a time, and work under other names alongside', async () => {
+    const first = await postgres.store();
+    const second = await postgres.store(first.pool.options.connectionString);
+    const log: string[] = [];
+    const work = (store: PgStore, name: string, label: string) => store.acrossProcesses(name, async () => {
+      log.push(`${label} in`);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      log.push(`${label} out`);
+      return label;
+    });
+    const a = work(first, 'webhook-intake:acme', 'a');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const results = await Promise.all([a, work(second, 'webhook-intake:acme', 'b'), work(second, 'webhook-intake:globex', 'c')]);
+    expect(results).toEqual(['a', 'b', 'c']);
+    // b waited for a (same name, another server); c did not wait for either.
+    expect(log.indexOf('b in')).toBeGreaterThan(log.indexOf('a out'));
+    expect(log.indexOf('c in')).toBeLessThan(log.indexOf('a out'));
+  });
 });

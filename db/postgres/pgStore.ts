@@ -41,11 +41,17 @@ export function sqlStateOf(error: unknown): string | undefined {
  * Every connection uses the UTC time zone, so timestamps read back as `2026-11-01 09:00:00+00`,
  * the text DuckDB gives.
  */
+// Advisory locks held at once by one server (each on its own connection); more wait for one.
+const LOCK_CONNECTIONS = 4;
+
 export class PgStore implements RegistryStore {
   readonly pool: pg.Pool;
+  readonly #url: string;
+  #lockPool: pg.Pool | undefined;
   readonly db: NodePgDatabase<typeof schema>;
 
   constructor(options: PgStoreOptions) {
+    this.#url = options.url;
     this.pool = new pg.Pool({
       connectionString: options.url,
       max: options.maxConnections ?? 10,
@@ -73,8 +79,28 @@ export class PgStore implements RegistryStore {
     }
   }
 
+  /**
+   * A session-level advisory lock on a connection of its own, held while fn runs: fn's queries use
+   * the main pool, so lock holders waiting for each other never take the connections their work
+   * needs (a pool of both could fill up with waiters and stall).
+   */
+  async acrossProcesses<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    this.#lockPool ??= new pg.Pool({ connectionString: this.#url, max: LOCK_CONNECTIONS, application_name: 'messaging-privacy-analytics locks' });
+    const client = await this.#lockPool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+      try {
+        return await fn();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
   /** Closes every connection; waits for the queries under way. */
-  close(): Promise<void> {
-    return this.pool.end();
+  async close(): Promise<void> {
+    await Promise.all([this.pool.end(), this.#lockPool?.end()]);
   }
 }

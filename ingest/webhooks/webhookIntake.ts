@@ -22,7 +22,8 @@ export interface WebhookIntakeDeps extends IntakeDeps {
   /**
    * Holds the webhook state. On DuckDB (SerialStore) `exclusive` also serialises this state's
    * reads and writes with every other use of the admin connection; the per-business lock below
-   * keeps two requests of one business apart (in this process).
+   * keeps two requests of one business apart (in this process, and across processes where the
+   * store offers it).
    */
   store: RegistryStore;
   /** Opens the business's sealed webhook settings (its registered accounts). */
@@ -144,8 +145,15 @@ export class WebhookIntake {
     this.#pipelineDeps = { ...deps, pseudonymiser: withStoredMessagePseudonyms(deps.pseudonymiser) };
   }
 
+  /**
+   * One business's payloads one at a time: in this process (the keyed lock), and, on a store that
+   * several servers share, across them (its advisory lock), since its thread and watermark state
+   * is read, decided on and written back by each payload.
+   */
   intake(channel: WebhookChannel, business: string, payload: unknown): Promise<WebhookOutcome> {
-    return this.#lock.run(business, () => this.#intake(channel, business, payload));
+    const store = this.deps.store;
+    const run = () => this.#intake(channel, business, payload);
+    return this.#lock.run(business, () => (store.acrossProcesses ? store.acrossProcesses(`webhook-intake:${business}`, run) : run()));
   }
 
   async #intake(channel: WebhookChannel, business: string, payload: unknown): Promise<WebhookOutcome> {
