@@ -2,7 +2,7 @@
 // trust authentication for the `postgres` user (local throwaway data). PostgreSQL refuses to run
 // as root, so as root it runs as the `postgres` OS user that Debian's package creates.
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePorts } from './freePorts';
@@ -18,6 +18,8 @@ export interface LocalPostgres {
   url: string;
   /** Stops the server (pg_ctl stop -m fast); removes no file. */
   stop(): Promise<void>;
+  /** Stops and starts it again on the same port (its shared buffers empty). */
+  restart(): Promise<void>;
   /** The postmaster's pid, to measure it. */
   pid(): number | undefined;
 }
@@ -78,7 +80,13 @@ function makeFolders(dir: string, folders: string[], osUser: OsUser | undefined)
   if (osUser) chmodSync(dir, 0o711);
 }
 
-export async function startPostgres(options: { dir: string }): Promise<LocalPostgres> {
+export interface PostgresOptions {
+  dir: string;
+  /** Extra postgresql.conf settings (name -> value as written there, e.g. shared_buffers: '1GB'). */
+  settings?: Record<string, string>;
+}
+
+export async function startPostgres(options: PostgresOptions): Promise<LocalPostgres> {
   const osUser = await serverOsUser();
   const folder = postgresFolder(options.dir, osUser);
   const root = join(options.dir, 'postgres');
@@ -87,6 +95,7 @@ export async function startPostgres(options: { dir: string }): Promise<LocalPost
   makeFolders(options.dir, [root, folder.dataDir, socketDir], osUser);
   // --no-sync: throwaway data, and initdb's fsyncs are most of its time.
   await runPostgresTool(folder, 'initdb', ['-D', folder.dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  if (options.settings) appendSettings(folder, options.settings);
   const port = await startServer(folder, socketDir);
   try {
     await runPostgresTool(folder, 'createdb', ['-h', socketDir, '-p', String(port), '-U', 'postgres', POSTGRES_DATABASE]);
@@ -97,8 +106,18 @@ export async function startPostgres(options: { dir: string }): Promise<LocalPost
   return {
     url: `postgres://postgres@127.0.0.1:${port}/${POSTGRES_DATABASE}`,
     stop: () => stopPostgres(folder),
+    // Without -o, pg_ctl restart reuses the previous command line (port, socket folder) from postmaster.opts.
+    restart: async () => {
+      await runPostgresTool(folder, 'pg_ctl', ['-D', folder.dataDir, '-l', folder.logFile, '-m', 'fast', '-w', '-t', String(READY_TIMEOUT_SECONDS), 'restart']);
+    },
     pid: () => postmasterPid(folder.dataDir),
   };
+}
+
+/** Appended after initdb's own lines: the last setting of a name wins (appending keeps the file's owner). */
+function appendSettings(folder: PostgresFolder, settings: Record<string, string>): void {
+  const file = join(folder.dataDir, 'postgresql.conf');
+  appendFileSync(file, `\n# startPostgres settings\n${Object.entries(settings).map(([name, value]) => `${name} = ${value}`).join('\n')}\n`);
 }
 
 /** pg_ctl start on a free port (another try on a port taken meanwhile); the port it listens on. */

@@ -47,6 +47,11 @@ export function datasetWindow(requested: string | undefined, retentionDays: numb
   };
 }
 
+/** Fresh events of the HTTP ingest phase: a tenth of the data set, within 20k..2M. */
+export function httpSliceEvents(datasetEvents: number): number {
+  return Math.min(2_000_000, Math.max(20_000, Math.round(datasetEvents / 10)));
+}
+
 export function benchDemo(seed: string, events: number, window: DatasetWindow, batchSize = 5000): Demo {
   return generateDemo({ seed, events, days: DATASET_DAYS, end: window.endMs, batchSize });
 }

@@ -1,4 +1,5 @@
 import type { BulkLoadFigures } from './bulkLoad';
+import type { ClickHouseFigures } from './clickhouseBench';
 import type { ClusteringFigures } from './clusterDataset';
 import type { LoadRate, ScanRate } from './duckdbLimits';
 import type { IngestFigures } from './httpIngest';
@@ -28,6 +29,8 @@ export interface BenchResults {
   postgres: PostgresFigures;
   targets: TargetCheck[];
   durationSeconds: number;
+  /** --store clickhouse: the same events on a local ClickHouse cluster. */
+  clickhouse?: ClickHouseFigures;
 }
 
 export interface TargetCheck {

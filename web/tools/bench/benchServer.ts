@@ -11,6 +11,8 @@ export class BenchServer {
   constructor(
     readonly databasePath: string,
     readonly port: number,
+    /** Added to the server's environment (STORE=clickhouse and its servers). */
+    readonly extraEnv: Record<string, string> = {},
   ) {}
 
   get url(): string {
@@ -20,7 +22,7 @@ export class BenchServer {
   /** Starts it and waits until it answers; returns how long that took, in ms. */
   async start(): Promise<number> {
     const started = performance.now();
-    this.#server = startServerProcess(benchServerEnv(this.databasePath), this.port);
+    this.#server = startServerProcess({ ...benchServerEnv(this.databasePath), ...this.extraEnv }, this.port);
     // At tens of millions of events the start (idempotency index) takes a while.
     await waitForHealth(this.#server, 30 * 60_000);
     return performance.now() - started;

@@ -2,7 +2,7 @@ import type { Demo } from '../../../ingest/demo/generateDemo';
 import { ProgressBar } from '../../../ingest/demo/progress';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
-import { openRuntime, type DuckDbRuntime } from '../../server/runtime';
+import { openRuntime, type DuckDbRuntime, type Runtime } from '../../server/runtime';
 import { anonymisedRowBatches, rowContext } from './anonymisedRows';
 import { BENCH_ADMIN_TOKEN, benchServerEnv } from './benchServerEnv';
 
@@ -23,7 +23,7 @@ export async function openBenchRuntime(databasePath: string): Promise<DuckDbRunt
 }
 
 /** Registers the demo businesses through the admin API, in-process, as any client would. */
-export async function registerBusinesses(runtime: DuckDbRuntime, demo: Demo): Promise<void> {
+export async function registerBusinesses(runtime: Runtime, demo: Demo): Promise<void> {
   for (const business of demo.businesses) {
     const reply = await runtime.app.request(`/v1/businesses/${business.id}`, {
       method: 'PUT',
@@ -42,7 +42,7 @@ export async function registerBusinesses(runtime: DuckDbRuntime, demo: Demo): Pr
  * and no idempotency check: the demo's ids are unique, and this only prepares the data the HTTP
  * and report figures are measured on.
  */
-export async function bulkLoad(runtime: DuckDbRuntime, demo: Demo): Promise<BulkLoadFigures> {
+export async function bulkLoad(runtime: Runtime, demo: Demo): Promise<BulkLoadFigures> {
   const { deps } = runtime;
   const rows = anonymisedRowBatches(demo, rowContext(deps.pseudonymiser, demo, deps.retentionDays), ROWS_PER_COMMIT);
   const progress = new ProgressBar(demo.options.events, { label: 'events loaded in-process' });

@@ -2,12 +2,15 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCli, UsageError } from '../../server/cliMain';
+import { runClickHouseBench } from './clickhouseBench';
+import { clickHouseSections } from './clickhouseTable';
 import { formatResults } from './resultsTable';
+import { formatSections } from './textTable';
 import { runBench, type BenchOptions } from './runBench';
 
 const USAGE = `Usage: npm run bench -- [--events N] [--clients N] [--batch N] [--runs N] [--limit-rows N]
                         [--http-seconds S] [--end YYYY-MM-DD] [--skip-postgres] [--keep]
-                        [--database PATH]
+                        [--database PATH] [--store clickhouse]
 
 Measures the product against DuckDB's own limits and against PostgreSQL 15, on a
 temporary database: DuckDB bulk-load (Appender, read_json) and scan rates; N demo events loaded
@@ -25,7 +28,12 @@ PostgreSQL. Prints a table and writes the figures as JSON to bench-results/.
   --skip-postgres   leave out the PostgreSQL comparison
   --keep            keep the temporary files (database, PostgreSQL data) and print where
   --database PATH   measure on a copy of a database kept by an earlier run (--keep, same --end)
-                    instead of loading one (--events is then not used)`;
+                    instead of loading one (--events is then not used)
+  --store clickhouse  after all that, the same events on the ClickHouse store: a local 2 shards x
+                    2 replicas cluster with ZooKeeper, and PostgreSQL, started in a temporary
+                    folder and stopped at the end (Debian packages installed when missing, as
+                    root); HTTP ingest with 1 and 2 app servers, the same reports' warm p50/p95
+                    beside DuckDB's, disk per node and memory of every process`;
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -35,7 +43,9 @@ function whole(text: string | undefined, fallback: number, name: string): number
   return Number(text);
 }
 
-function parseOptions(argv: string[]): BenchOptions | 'help' {
+type CliOptions = BenchOptions & { withClickHouse: boolean };
+
+function parseOptions(argv: string[]): CliOptions | 'help' {
   let values;
   try {
     ({ values } = parseArgs({
@@ -43,7 +53,7 @@ function parseOptions(argv: string[]): BenchOptions | 'help' {
       options: {
         events: { type: 'string' }, clients: { type: 'string' }, batch: { type: 'string' }, runs: { type: 'string' },
         'limit-rows': { type: 'string' }, 'http-seconds': { type: 'string' }, end: { type: 'string' },
-        'skip-postgres': { type: 'boolean' }, keep: { type: 'boolean' }, database: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        'skip-postgres': { type: 'boolean' }, keep: { type: 'boolean' }, database: { type: 'string' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
       allowPositionals: false,
@@ -52,6 +62,8 @@ function parseOptions(argv: string[]): BenchOptions | 'help' {
     throw new UsageError((error as Error).message);
   }
   if (values.help) return 'help';
+  if (values.store !== undefined && values.store !== 'duckdb' && values.store !== 'clickhouse') throw new UsageError('--store must be duckdb or clickhouse');
+  if (values.store === 'clickhouse' && values.database !== undefined) throw new UsageError('--store clickhouse loads its own events: leave out --database');
   // Checked before the limits phase, which takes a minute.
   if (values.database !== undefined && !existsSync(values.database)) throw new UsageError(`--database ${values.database}: no such file`);
   const events = whole(values.events, 1_000_000, '--events');
@@ -69,17 +81,25 @@ function parseOptions(argv: string[]): BenchOptions | 'help' {
     skipPostgres: values['skip-postgres'] ?? false,
     keepFiles: values.keep ?? false,
     ...(values.database === undefined ? {} : { fromDatabase: values.database }),
+    withClickHouse: values.store === 'clickhouse',
   };
 }
 
 async function main(): Promise<number> {
+  const started = performance.now();
   const options = parseOptions(process.argv.slice(2));
   if (options === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const results = await runBench(options);
-  process.stdout.write(`\n${formatResults(results)}\n\nbench finished in ${(results.durationSeconds / 60).toFixed(1)} min\n`);
+  let overview: unknown;
+  const results = await runBench(options.withClickHouse ? { ...options, onOverview: (body) => (overview = body) } : options);
+  if (options.withClickHouse) {
+    results.clickhouse = await runClickHouseBench(options, results, overview);
+    results.durationSeconds = (performance.now() - started) / 1000;
+  }
+  const clickHouseText = results.clickhouse ? `\n\n${formatSections(clickHouseSections(results, results.clickhouse))}` : '';
+  process.stdout.write(`\n${formatResults(results)}${clickHouseText}\n\nbench finished in ${(results.durationSeconds / 60).toFixed(1)} min\n`);
   const dir = join(ROOT, 'bench-results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${results.dataset.events}-${results.machine.date.replaceAll(':', '-').slice(0, 19)}.json`);

@@ -17,6 +17,8 @@ export interface IngestBody {
 
 export interface IngestOptions {
   url: string;
+  /** Several app servers of one store: client i sends to urls[i % urls.length] (default [url]). */
+  urls?: readonly string[];
   ingestKey: string;
   bodies: readonly IngestBody[];
   clients: number;
@@ -82,8 +84,10 @@ function post(agent: Agent, url: URL, key: string, body: Buffer): Promise<Reply>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runHttpIngest(options: IngestOptions): Promise<IngestFigures> {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.clients });
-  const url = new URL('/v1/events', options.url);
+  const targets = (options.urls ?? [options.url]).map((server) => ({
+    agent: new Agent({ keepAlive: true, maxSockets: options.clients }),
+    url: new URL('/v1/events', server),
+  }));
   const totalEvents = options.bodies.reduce((n, b) => n + b.events, 0);
   const progress = options.quiet ? undefined : new ProgressBar(totalEvents, { label: options.label });
   const figures: IngestFigures = {
@@ -95,7 +99,8 @@ export async function runHttpIngest(options: IngestOptions): Promise<IngestFigur
   const deadline = started + options.timeBoxMs;
   let next = 0;
   let scheduledEvents = 0;
-  const client = async () => {
+  const client = async (_: unknown, clientIndex: number) => {
+    const { agent, url } = targets[clientIndex % targets.length]!;
     for (;;) {
       if (performance.now() >= deadline || options.stop?.()) return;
       const index = next++;
@@ -136,7 +141,7 @@ export async function runHttpIngest(options: IngestOptions): Promise<IngestFigur
     await Promise.all(Array.from({ length: options.clients }, client));
   } finally {
     progress?.finish();
-    agent.destroy();
+    for (const target of targets) target.agent.destroy();
   }
   figures.seconds = (performance.now() - started) / 1000;
   figures.eventsPerSec = figures.acknowledged / figures.seconds;

@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Demo } from '../../../ingest/demo/generateDemo';
 import { ProgressBar } from '../../../ingest/demo/progress';
-import { freePort } from '../../server/testing/serverProcess';
 import { latencyStats, type LatencyStats } from './latencyStats';
 import { loadPostgres, type PostgresLoadFigures } from './postgresLoad';
 import { crossCheckOverview, type CrossCheck } from './crossCheck';
@@ -62,9 +60,7 @@ export async function timePostgresReport(client: pg.Client, c: ReportCase, busin
 export async function comparePostgres(options: PostgresCompareOptions): Promise<PostgresFigures> {
   const install = await findPostgres();
   if ('skipped' in install) return install;
-  const pgDir = join(options.workDir, 'postgres');
-  mkdirSync(pgDir, { recursive: true });
-  const server = await PostgresServer.start(install, pgDir, await freePort());
+  const server = await PostgresServer.start(install, join(options.workDir, 'postgres'));
   try {
     const load = await loadPostgres(server.connection, options.csvPath, options.rows, options.demo);
     const reports: PostgresReportLatency[] = [];

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { startPostgres, type LocalPostgres } from '../../../db/localServers/postgres';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,13 +29,13 @@ export async function findPostgres(): Promise<PostgresInstall | { skipped: strin
   }
 }
 
-/** Sensible settings for analytics on this machine; durability is off because the data is throwaway. */
-export function postgresSettings(port: number, socketDir: string, ramBytes = totalmem()): Record<string, string> {
+/**
+ * Sensible settings for analytics on this machine; durability is off because the data is
+ * throwaway. Address, port and socket folder are startPostgres's (loopback, a free port).
+ */
+export function postgresSettings(ramBytes = totalmem()): Record<string, string> {
   const gib = (fraction: number, cap: number) => `${Math.max(1, Math.min(cap, Math.floor((ramBytes / 2 ** 30) * fraction)))}GB`;
   return {
-    listen_addresses: "'127.0.0.1'",
-    port: String(port),
-    unix_socket_directories: `'${socketDir}'`,
     shared_buffers: gib(0.25, 6),
     effective_cache_size: gib(0.5, 12),
     work_mem: "'256MB'",
@@ -51,47 +52,31 @@ export function postgresSettings(port: number, socketDir: string, ramBytes = tot
   };
 }
 
+/** The comparison's PostgreSQL: the local cluster's starter (db/localServers) with the settings above. */
 export class PostgresServer {
   private constructor(
-    readonly install: PostgresInstall,
-    readonly dataDir: string,
-    readonly port: number,
+    private readonly local: LocalPostgres,
     readonly version: string,
   ) {}
 
-  static async start(install: PostgresInstall, workDir: string, port: number): Promise<PostgresServer> {
-    const dataDir = join(workDir, 'pgdata');
-    const socketDir = join(workDir, 'pgsocket');
-    for (const dir of [dataDir, socketDir]) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      if (install.osUser) chownSync(dir, install.osUser.uid, install.osUser.gid);
-    }
-    if (install.osUser) chmodSync(workDir, 0o711); // the postgres user must reach its folders inside
-    await asUser(install, 'initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C']);
-    const settings = postgresSettings(port, socketDir);
-    appendFileSync(join(dataDir, 'postgresql.conf'), `\n# mpa bench\n${Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n')}\n`);
-    await asUser(install, 'pg_ctl', ['-D', dataDir, '-l', join(dataDir, 'server.log'), '-w', '-t', '120', 'start']);
-    const { stdout } = await asUser(install, 'postgres', ['--version']);
-    return new PostgresServer(install, dataDir, port, stdout.trim());
+  static async start(install: PostgresInstall, workDir: string): Promise<PostgresServer> {
+    const local = await startPostgres({ dir: workDir, settings: postgresSettings() });
+    // --version answers before the server's refusal to run as root.
+    const { stdout } = await run(join(install.binDir, 'postgres'), ['--version']);
+    return new PostgresServer(local, stdout.trim());
   }
 
   async stop(): Promise<void> {
-    await asUser(this.install, 'pg_ctl', ['-D', this.dataDir, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
+    await this.local.stop().catch(() => undefined);
   }
 
   /** Stop and start again: shared buffers empty (the OS page cache stays warm). */
   async restart(): Promise<void> {
-    await asUser(this.install, 'pg_ctl', ['-D', this.dataDir, '-l', join(this.dataDir, 'server.log'), '-m', 'fast', '-w', '-t', '120', 'restart']);
+    await this.local.restart();
   }
 
   get connection() {
-    return { host: '127.0.0.1', port: this.port, user: 'postgres', database: 'postgres' };
+    const url = new URL(this.local.url);
+    return { host: url.hostname, port: Number(url.port), user: 'postgres', database: 'postgres' };
   }
-}
-
-function asUser(install: PostgresInstall, tool: string, args: string[]) {
-  const binary = join(install.binDir, tool);
-  return install.osUser
-    ? run('runuser', ['-u', install.osUser.name, '--', binary, ...args], { cwd: '/' })
-    : run(binary, args, { cwd: '/' });
 }

@@ -10,7 +10,7 @@ import type { DuckDbRuntime as Runtime } from '../../server/runtime';
 import { decodeKey } from '../../server/secrets';
 import { freePort } from '../../server/testing/serverProcess';
 import { firstRows, rowContext } from './anonymisedRows';
-import { AGAIN_SUFFIX, benchDemo, BULK_SEED, DATASET_DAYS, datasetWindow, HTTP_SEED, MIXED_SEED, type DatasetWindow } from './benchDataset';
+import { AGAIN_SUFFIX, benchDemo, BULK_SEED, DATASET_DAYS, datasetWindow, HTTP_SEED, httpSliceEvents, MIXED_SEED, type DatasetWindow } from './benchDataset';
 import type { BenchResults } from './benchResults';
 import { BenchServer } from './benchServer';
 import { BENCH_ADMIN_TOKEN, BENCH_PSEUDONYM_KEY } from './benchServerEnv';
@@ -41,6 +41,8 @@ export interface BenchOptions {
   keepFiles: boolean;
   /** A database kept by an earlier run: copied and measured instead of loading one. */
   fromDatabase?: string;
+  /** Given the server's 30-day overview reply on the data set (--store clickhouse compares its own with it). */
+  onOverview?: (body: unknown) => void;
 }
 
 /** Share of the measured maximum ingest rate the loader keeps up while reports run. */
@@ -148,9 +150,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const warm = await warmLatencies(server.url, BENCH_ADMIN_TOKEN, cases, options.runs, 'warm');
     const overviewCase = cases.find((c) => c.report === 'overview')!;
     const ourOverview = { case: overviewCase, body: await server.admin('GET', overviewCase.path) };
+    options.onOverview?.(ourOverview.body);
     server.sampleMemory();
 
-    const sliceEvents = clamp(Math.round(bulk.events / 10), 20_000, MAX_SLICE_EVENTS);
+    const sliceEvents = httpSliceEvents(bulk.events);
     say(`4. HTTP ingest: up to ${sliceEvents} fresh events or ${options.httpSeconds} s, ${options.clients} clients, batches of ${options.batchSize}`);
     const ids = demo.businesses.map((b) => b.id);
     const ingestKey = await server.ingestKey(ids);
