@@ -23,19 +23,33 @@ import type { SqlQuery } from '../../metrics/sqlText';
  *   number of at least k (its sample): the suppression they decide is the same.
  */
 
-/** Per business, its intervals as SQL arrays; a business with none (or not scheduled) gets empty ones. */
+/**
+ * Per business, its intervals as SQL arrays; a business with none (or not scheduled) gets empty
+ * ones. One constant array of arrays, picked by the business's position: its numbers are plain
+ * literals under one CAST, because ClickHouse 18.16 analyses a function call per element (a
+ * toInt64(...) each) in every subquery level, which took seconds for a 90-day report of a dozen
+ * businesses, and a multiIf of arrays would build every business's array for every row.
+ */
 function hoursArrays(hours: readonly OpenInterval[]): { opens: string; closes: string; before: string } {
   const byBusiness = new Map<string, OpenInterval[]>();
   for (const h of hours) byBusiness.set(h.business, [...(byBusiness.get(h.business) ?? []), h]);
-  const pick = (empty: string, element: (h: OpenInterval) => string) => {
-    const branches = [...byBusiness].flatMap(([business, list]) => [`business = ${literal(business)}`, `[${list.map(element).join(', ')}]`]);
-    return branches.length === 0 ? empty : `multiIf(${[...branches, empty].join(', ')})`;
+  const ids = `[${[...byBusiness.keys()].map((business) => literal(business)).join(', ')}]`;
+  const pick = (type: 'Int64' | 'Float64', element: (h: OpenInterval) => number) => {
+    if (byBusiness.size === 0) return `emptyArray${type}()`;
+    const arrays = [...byBusiness.values()].map((list) => `[${list.map((h) => numberLiteral(element(h))).join(', ')}]`);
+    return `arrayElement(CAST([${arrays.join(', ')}] AS Array(Array(${type}))), indexOf(${ids}, business))`;
   };
   return {
-    opens: pick('emptyArrayInt64()', (h) => `toInt64(${Math.round(h.openMs) * 1000})`),
-    closes: pick('emptyArrayInt64()', (h) => `toInt64(${Math.round(h.closeMs) * 1000})`),
-    before: pick('emptyArrayFloat64()', (h) => `toFloat64(${Number(h.secondsBefore)})`),
+    opens: pick('Int64', (h) => Math.round(h.openMs) * 1000),
+    closes: pick('Int64', (h) => Math.round(h.closeMs) * 1000),
+    before: pick('Float64', (h) => Number(h.secondsBefore)),
   };
+}
+
+/** A finite number as a SQL literal (never an exponent form that could lose digits as text). */
+function numberLiteral(value: number): string {
+  if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+  return Number.isInteger(value) ? value.toFixed(0) : String(value);
 }
 
 /** Open seconds up to the instant `at` (a column of Int64 microseconds), its interval's index in `index`. */
