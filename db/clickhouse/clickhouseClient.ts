@@ -64,7 +64,11 @@ export class ClickHouseUnavailableError extends Error {
 // Sent with every call. 64-bit integers (count(), uniqExact) as JSON numbers, not strings:
 // 18.16 quotes them by default and 26.x does not, so the setting is explicit. wait_end_of_query:
 // the reply's status comes after the query finished, so an error is never a 200 with a broken body.
-const BASE_SETTINGS: ClickHouseSettings = { output_format_json_quote_64bit_integers: 0, wait_end_of_query: 1 };
+// load_balancing in_order: a Distributed table writes to and reads from the first healthy replica
+// of each shard in the cluster's order, so a report sees the events just acknowledged (replication
+// to the other replica is asynchronous; with random choice a read could land on a replica that
+// has not fetched them yet). With that replica down, both move to the next one.
+const BASE_SETTINGS: ClickHouseSettings = { output_format_json_quote_64bit_integers: 0, wait_end_of_query: 1, load_balancing: 'in_order' };
 
 // Failures after which another endpoint may answer: the connection did not work, or the node is
 // up but cannot serve (242 TABLE_IS_READ_ONLY: a replica without ZooKeeper; 999: ZooKeeper error).
