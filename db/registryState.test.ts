@@ -1,13 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
 import { asc } from 'drizzle-orm';
 import { NO_REWRITE } from './customerLinks';
-import { openDatabase } from './duckdb';
-import { migrate } from './migrate';
 import { usePrivatePostgres } from './postgres/testing/usePostgres';
 import { eraseRegistryState, moveRegistryState, purgeRegistryState } from './registryState';
 import { sessions, webhookMessages, webhookPolicyEvents, webhookWatermarks } from './schema';
 import { SerialStore, type RegistryStore } from './store';
+import { useMigratedMemoryDatabase } from './testing/migratedMemoryDatabase';
 import { insertSession } from './users';
 import { raiseWatermark, recordPolicyEvent, recordWebhookMessage, threadRecordsOf } from './webhookState';
 
@@ -106,15 +104,9 @@ async function runAll(store: RegistryStore) {
 
 describe('the registry state deleted and moved apart from the events', () => {
   const postgres = usePrivatePostgres();
-  let duckdb: DuckDBInstance | undefined;
-  afterEach(() => duckdb?.closeSync());
+  const duckdb = useMigratedMemoryDatabase();
 
-  async function onDuckDb() {
-    duckdb = await openDatabase(':memory:');
-    const store = new SerialStore(await duckdb.connect());
-    await migrate(store.connection);
-    return runAll(store);
-  }
+  const onDuckDb = () => runAll(new SerialStore(duckdb()));
 
   it('purges, erases and moves the same rows on PostgreSQL and on DuckDB', async () => {
     const fromPostgres = await runAll(await postgres.store());

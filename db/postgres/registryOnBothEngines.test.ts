@@ -1,20 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { DuckDBInstance } from '@duckdb/node-api';
-import { openDatabase } from '../duckdb';
-import { migrate } from '../migrate';
+import { describe, expect, it } from 'vitest';
 import { SerialStore } from '../store';
+import { useMigratedMemoryDatabase } from '../testing/migratedMemoryDatabase';
 import { runRegistryScenario } from './testing/registryScenario';
 import { usePrivatePostgres } from './testing/usePostgres';
 
 describe('the registry modules on DuckDB and on PostgreSQL', () => {
   const postgres = usePrivatePostgres();
-  let duckdb: DuckDBInstance | undefined;
-  afterEach(() => duckdb?.closeSync());
+  const duckdb = useMigratedMemoryDatabase();
 
   async function onDuckDb() {
-    duckdb = await openDatabase(':memory:');
-    const store = new SerialStore(await duckdb.connect());
-    await migrate(store.connection);
+    const store = new SerialStore(duckdb());
     // The webhook intake passes the handle SerialStore.exclusive gives (ingest/webhooks).
     return runRegistryScenario(store, store.db);
   }
