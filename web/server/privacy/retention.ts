@@ -27,11 +27,14 @@ export async function purgeRetention(deps: RetentionDeps): Promise<PurgeCounts> 
   const nowMs = deps.now();
   const cutoffMs = nowMs - deps.retentionDays * DAY_MS;
   // The intake's order: admin store, then persons, then the writer.
-  const counts = await deps.store.exclusive(() =>
+  const purge = () => deps.store.exclusive(() =>
     deps.persons.exclusive(() => deps.writer.exclusive((store) => {
       deps.persons.forgetCached();
       return store.purgeExpired(cutoffMs, nowMs);
     })));
+  // Servers sharing a store purge one after the other: the later ones find nothing left, instead
+  // of sending the same deletions to every node at once.
+  const counts = deps.store.acrossProcesses ? await deps.store.acrossProcesses('retention-purge', purge) : await purge();
   deps.logger.info({ retentionDays: deps.retentionDays, cutoff: new Date(cutoffMs).toISOString(), deleted: counts }, 'retention purge');
   return counts;
 }
