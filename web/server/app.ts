@@ -4,6 +4,7 @@ import type { SecretBox } from '../../db/secretBox';
 import { eventsRoutes } from './routes/events/events.index';
 import type { IntakeDeps } from '../../ingest/events/ingestBatch';
 import type { IngestKeyQuotas } from '../../ingest/keys/ingestQuotas';
+import type { SignInThrottle } from './auth/throttleRules';
 import { webhookRoutes } from './routes/webhooks/webhooks.index';
 import { reportRoutes } from './routes/reports/reports.index';
 import { auditRoutes } from './routes/audit/audit.index';
@@ -47,6 +48,11 @@ export interface AppDeps extends IntakeDeps {
   announceRegistryChange?: () => Promise<void>;
   /** Per-ingest-key quotas of POST /v1/events. */
   keyQuotas: IngestKeyQuotas;
+  /**
+   * The sign-in throttle every server of a shared store counts in (STORE=clickhouse: PostgreSQL);
+   * absent with the embedded store, whose one process counts in memory.
+   */
+  signInThrottle?: SignInThrottle;
 }
 
 /** The one HTTP app: ingest, admin, docs (and later reports, exports and the dashboard). */

@@ -139,6 +139,24 @@ describe('two servers on a ClickHouse cluster with PostgreSQL (STORE=clickhouse)
       await stored.close();
     }
   }, 120_000);
+
+  it('counts sign-in attempts of every server together: five wrong passwords on one slow the account on the other', async () => {
+    const signIn = (server: ServerProcess, password: string) => fetch(`${server.url}/v1/session`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'dana@example.com', password }),
+    });
+    const created = await fetch(`${servers[0]!.url}/v1/users`, {
+      method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'dana@example.com', password: 'correct horse battery', role: 'dpo' }),
+    });
+    expect(created.status).toBe(201);
+    const wrong: number[] = [];
+    for (let i = 0; i < 5; i++) wrong.push((await signIn(servers[i % 2]!, `wrong password ${i}`)).status);
+    expect(wrong).toEqual([401, 401, 401, 401, 401]);
+    // The sixth, on the server that saw only two of them, waits its turn like the first would.
+    const sixth = await signIn(servers[1]!, 'correct horse battery');
+    expect(sixth.status).toBe(429);
+    expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 async function createKey(base: string, business: string): Promise<string> {

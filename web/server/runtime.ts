@@ -23,6 +23,7 @@ import { ReadQueue, type ReportReads } from '../../reports/db/reportSource';
 import { decodeKey, loadAdminToken, loadPseudonymKey, loadSecretsKey, type Secret } from './secrets';
 import { SecretBox } from '../../db/secretBox';
 import { sealStoredSecrets } from './storage/sealSecrets';
+import type { SignInThrottle } from './auth/throttleRules';
 
 export interface Runtime<D extends AppDeps = AppDeps> {
   app: App;
@@ -77,6 +78,11 @@ export interface StorageParts<S extends RegistryStore = RegistryStore, R extends
    * store); absent when one process owns the store.
    */
   watchRegistry?: (reload: () => Promise<void>) => Promise<RegistryWatch>;
+  /**
+   * The sign-in throttle shared by the servers of this store, on the runtime's clock; absent when
+   * one process owns the store (the throttle then counts in memory).
+   */
+  signInThrottle?: (now: () => number) => SignInThrottle;
   /** Runs after the writer is drained: checkpoints and closes the connections. */
   close: () => Promise<void>;
 }
@@ -183,6 +189,7 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
     keyQuotas: new IngestKeyQuotas(config.ingestKeyQuota, writer.maxQueuedRows),
     minCohort: config.minCohort,
     ...(registryWatch ? { announceRegistryChange: registryWatch.announce } : {}),
+    ...(parts.signInThrottle ? { signInThrottle: parts.signInThrottle(options.now ?? Date.now) } : {}),
   } satisfies AppDeps;
   // Retention: at start (before the app takes a request) and daily.
   const retention = scheduleRetention(deps);

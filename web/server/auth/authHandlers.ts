@@ -4,7 +4,7 @@ import { deleteSession, findUserByEmail, insertSession, type Role } from '../../
 import { ApiError, unauthorized } from '../http/apiError';
 import { secretsEqual } from '../http/bearer';
 import { recordAction } from './auditAction';
-import { accountOf, type LoginThrottle } from './loginThrottle';
+import { accountOf, type SignInThrottle } from './throttleRules';
 import { hashPassword, verifyPassword } from './passwords';
 import { adminTokenProof, BUILT_IN_ADMIN, resolvePrincipal, resolveSession, sessionTokenHash, type AuthDeps } from './principal';
 import { transportOf } from './requestTransport';
@@ -70,13 +70,14 @@ async function startSession(c: Context, deps: AuthDeps, who: SignedIn) {
 }
 
 /**
- * Sign-in: the throttle counts the attempt before the password is hashed (./loginThrottle.ts);
+ * Sign-in: the throttle counts the attempt before the password is hashed (./throttleRules.ts: in
+ * memory, or in PostgreSQL when several servers share it);
  * every outcome goes to the audit log under the account's email (as typed, trimmed and
  * lower-cased, when it names an account), never the password.
  */
-export async function login(c: Context, deps: AuthDeps, throttle: LoginThrottle, email: string, password: string) {
+export async function login(c: Context, deps: AuthDeps, throttle: SignInThrottle, email: string, password: string) {
   const account = accountOf(email);
-  const attempt = throttle.admit(account, transportOf(c).address);
+  const attempt = await throttle.admit(account, transportOf(c).address);
   if (!attempt.admitted) {
     // One record per run of refusals, so a flood of requests cannot flood the log.
     if (attempt.first) {
@@ -90,16 +91,17 @@ export async function login(c: Context, deps: AuthDeps, throttle: LoginThrottle,
   try {
     checked = await checkCredentials(deps, account, password);
   } catch (error) {
-    attempt.released();
+    // The check's own error is the one to report; an uncount that fails too leaves the attempt counted.
+    await attempt.released().catch(() => undefined);
     throw error;
   }
   const who = checked.signedIn;
   if (!who) {
-    attempt.failed();
+    await attempt.failed();
     await recordAction(deps, { actor: checked.actor, action: 'auth.sign_in_failed' });
     throw unauthorized('wrong email or password');
   }
-  attempt.succeeded();
+  await attempt.succeeded();
   await recordAction(deps, { actor: who.email, action: 'auth.sign_in', target: who.userId });
   return startSession(c, deps, who);
 }

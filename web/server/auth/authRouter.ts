@@ -4,12 +4,14 @@ import {
   createUserRoute, currentSessionRoute, deleteUserRoute, listUsersRoute, loginRoute, logoutRoute, resetPasswordRoute, updateUserRoute,
 } from './authRoutes';
 import { LoginThrottle } from './loginThrottle';
+import type { SignInThrottle } from './throttleRules';
 import { principalOf, requireRole, type AuthDeps } from './principal';
 import { changeUser, createUser, removeUser, resetPassword, usersForApi } from './userHandlers';
 
-export function authRoutes(deps: AuthDeps) {
+/** signInThrottle: shared by the servers of one store (STORE=clickhouse); absent, this process counts in memory. */
+export function authRoutes(deps: AuthDeps & { signInThrottle?: SignInThrottle }) {
   const router = createRouter();
-  const throttle = new LoginThrottle(deps.now);
+  const throttle = deps.signInThrottle ?? new LoginThrottle(deps.now);
   router.openapi(loginRoute, async (c) => {
     const { email, password } = c.req.valid('json');
     return c.json(await login(c, deps, throttle, email, password), 200);

@@ -14,6 +14,7 @@ import type { Config, StoreConfig } from '../config';
 import { redactedErrorMessage, type Logger } from '../logger';
 import { assembleRuntime, type RegistryWatch, type Runtime, type RuntimeOptions } from '../runtime';
 import { ChangeSignal } from '../../../db/postgres/changeSignal';
+import { PostgresLoginThrottle } from '../auth/postgresLoginThrottle';
 
 export type ClickHouseStoreConfig = Extract<StoreConfig, { kind: 'clickhouse' }>;
 export type ClickHouseRuntime = Runtime<AppDeps & { store: PgStore; reads: ReportReads }>;
@@ -52,6 +53,8 @@ export async function openClickHouseRuntime(config: Config, logger: Logger, opti
       fileSql: fileDatabase.run,
       failed: () => undefined,
       watchRegistry: (reload: () => Promise<void>) => watchRegistry(store, settings.databaseUrl, reload, logger),
+      // Sign-in limits count every server's attempts: N servers must not give a guesser N times as many.
+      signInThrottle: (now: () => number) => new PostgresLoginThrottle(store, now),
       close: async () => {
         await Promise.all([store.close(), client.close(), fileDatabase.close()]);
       },
