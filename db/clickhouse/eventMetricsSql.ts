@@ -60,8 +60,12 @@ function checkScope(scope: EventMetricsScope): void {
   if (scope.endMs <= scope.startMs) throw new Error('the period must end after it starts');
 }
 
-/** The scope's events, each once (FINAL), with `columns` (expressions over the events table). */
-export function scopedEventsSql(scope: EventMetricsScope, columns: readonly string[]): string {
+/**
+ * The scope's events with `columns` (expressions over the events table): each once (FINAL) by
+ * default; `{ final: false }` for callers whose every aggregate gives the same with a copy of an
+ * event read twice (groupBitOr per key, distinct counts), which spares FINAL's merge of the parts.
+ */
+export function scopedEventsSql(scope: EventMetricsScope, columns: readonly string[], options: { final?: boolean } = {}): string {
   checkScope(scope);
   const conditions = [
     // occurred_at (seconds) lets ClickHouse skip months (partitions); the bounds are midnights,
@@ -74,7 +78,7 @@ export function scopedEventsSql(scope: EventMetricsScope, columns: readonly stri
     ...(scope.channel === undefined ? [] : [`channel = ${literal(scope.channel)}`]),
   ];
   return `SELECT ${columns.join(', ')}
-    FROM ${EVENTS_TABLE} FINAL
+    FROM ${EVENTS_TABLE}${options.final === false ? '' : ' FINAL'}
     WHERE ${conditions.join('\n      AND ')}`;
 }
 
@@ -106,9 +110,10 @@ export function eventMetricsSql(scope: EventMetricsScope, counts: readonly Disti
     if (!Number.isInteger(count.mask) || count.mask <= 0) throw new Error(`${count.name}: a mask is a positive integer`);
   }
   const keys = groupKeys(scope);
+  // Only groupBitOr per key over these rows: a copy of an event changes nothing.
   const events = scopedEventsSql(scope, [
     'business', 'channel', ...bucketExpression(scope.bucket), 'customer', 'conversation', `${kindsExpression()} AS kinds`,
-  ]);
+  ], { final: false });
   // One row per (group, family, key) with its kinds combined: a key counts once per group.
   const keyed = (family: 'customer' | 'conversation', key: string, where: string) => `SELECT ${keys.join(', ')}, '${family}' AS family, ${key} AS key, groupBitOr(kinds) AS kinds
     FROM (${events}) AS scoped_${family}

@@ -5,7 +5,7 @@ import { literal } from './sqlLiteral';
 /**
  * The report facts of db/messageFacts.ts, computed at read time from the ClickHouse events table
  * (./schema.ts), which keeps no derived tables: one row per message from all of its events
- * (a status may arrive days after the send), each event once (FINAL). The same definition as
+ * (a status may arrive days after the send). The same definition as
  * messageFactsFromEvents there, in SQL that ClickHouse 18.16 and 26.x both accept:
  *
  * - A send without a platform message id is its own message, keyed by its event id.
@@ -20,6 +20,33 @@ import { literal } from './sqlLiteral';
 export interface MessageFactsScope {
   /** Only this business's messages; undefined: every business. */
   business?: string;
+  /**
+   * Only the messages with a send or failure, or the conversations with a received message, in
+   * this period (ms, [start, end)); all of their events, of any date, still make their facts.
+   * The reports ask for a period's messages and conversations; this keeps the grouping to them
+   * instead of every message ever stored.
+   */
+  period?: { startMs: number; endMs: number };
+}
+
+/**
+ * No FINAL in the fact queries: every aggregate they take (min, max, argMin, "is there one")
+ * gives the same with a copy of an event counted twice, since copies are the same event (see
+ * ./schema.ts); FINAL's merge of every part would double their cost.
+ *
+ * The period's keys, as a semi-join on the events of the period: read on each shard from its own
+ * table (the reads run with distributed_product_mode = 'local'), where the business's keys all are.
+ */
+function periodKeys(key: string, types: readonly string[], period: MessageFactsScope['period']): string[] {
+  if (period === undefined) return [];
+  const { startMs, endMs } = period;
+  if (!(Number.isInteger(startMs) && Number.isInteger(endMs) && endMs > startMs)) throw new Error('a period of whole milliseconds, end after start');
+  const bounds = [
+    // occurred_at lets ClickHouse skip months; occurred_us is the exact instant.
+    `occurred_at >= toDateTime(${Math.floor(startMs / 1000)}, 'UTC')`, `occurred_at < toDateTime(${Math.ceil(endMs / 1000) + 1}, 'UTC')`,
+    `occurred_us >= ${startMs * 1000}`, `occurred_us < ${endMs * 1000}`,
+  ];
+  return [`(business, ${key}) IN (SELECT business, ${key} FROM ${EVENTS_TABLE} WHERE type IN (${types.map((t) => literal(t)).join(', ')}) AND ${bounds.join(' AND ')})`];
 }
 
 const STATUS_TYPES = "('message.delivered', 'message.read')";
@@ -44,6 +71,7 @@ export function messageFactsSql(scope: MessageFactsScope = {}): string {
   const conditions = [
     `(${SEND} OR (type IN ('message.delivered', 'message.read', 'message.failed') AND message IS NOT NULL))`,
     ...(scope.business === undefined ? [] : [`business = ${literal(scope.business)}`]),
+    ...periodKeys('coalesce(message, event_id)', ['message.sent', 'message.failed'], scope.period),
   ];
   const fromSend = SEND_COLUMNS.map((column, i) => {
     const value = `tupleElement(send, ${i + 1})`;
@@ -65,7 +93,7 @@ export function messageFactsSql(scope: MessageFactsScope = {}): string {
       toUInt8(countIf(${FAILURE}) > 0) AS has_failure,
       minIf(occurred_us, ${FAILURE}) AS failed_us,
       toUInt8(countIf(${FAILURE} AND error_code IN (${PLATFORM_LIMIT_CODES.join(', ')})) > 0) AS limited
-    FROM ${EVENTS_TABLE} FINAL
+    FROM ${EVENTS_TABLE}
     WHERE ${conditions.join(' AND ')}
     GROUP BY business, message_key
   ) AS message_parts`;
@@ -87,6 +115,7 @@ export function conversationFactsSql(scope: MessageFactsScope = {}): string {
     'conversation IS NOT NULL',
     "type IN ('message.received', 'message.sent', 'message.delivered', 'message.read')",
     ...(scope.business === undefined ? [] : [`business = ${literal(scope.business)}`]),
+    ...periodKeys('assumeNotNull(conversation)', ['message.received'], scope.period),
   ];
   return `SELECT business, conversation_key AS conversation, first_us, has_received, started_us,
     tupleElement(start, 1) AS customer, tupleElement(start, 2) AS channel, has_reply, replied_us, last_us
@@ -99,7 +128,7 @@ export function conversationFactsSql(scope: MessageFactsScope = {}): string {
       toUInt8(countIf(${REPLY}) > 0) AS has_reply,
       minIf(occurred_us, ${REPLY}) AS replied_us,
       max(occurred_us) AS last_us
-    FROM ${EVENTS_TABLE} FINAL
+    FROM ${EVENTS_TABLE}
     WHERE ${conditions.join(' AND ')}
     GROUP BY business, conversation_key
   ) AS conversation_parts`;

@@ -29,7 +29,7 @@ export function attemptedMessagesSql(scope: AttemptedScope): string {
   return `SELECT business, message, if(has_send = 1, assumeNotNull(channel), ${NO_CHANNEL}) AS attempt_channel,
     if(has_send = 1, sent_us, failed_us) AS attempted_us, has_send, has_failure, customer, sender, template,
     coalesce(status_category, send_category) AS effective_category, delivered, was_read, pricing, limited
-  FROM (${messageFactsSql({ business: scope.business })}) AS message_facts
+  FROM (${messageFactsSql({ business: scope.business, period: { startMs: scope.startMs, endMs: scope.endMs } })}) AS message_facts
   WHERE ${attempted}`;
 }
 

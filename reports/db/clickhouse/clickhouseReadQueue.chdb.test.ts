@@ -17,7 +17,7 @@ afterAll(() => chdb?.close());
 function chdbReader(): ClickHouseReader {
   return {
     query: async <T>(sql: string, settings: ClickHouseSettings = {}) => {
-      const clause = Object.entries(settings).map(([name, value]) => `${name} = ${Number(value)}`).join(', ');
+      const clause = Object.entries(settings).map(([name, value]) => `${name} = ${typeof value === 'string' ? `'${value}'` : Number(value)}`).join(', ');
       return chdb.query<T>(clause === '' ? sql : `${sql} SETTINGS ${clause}`);
     },
   };

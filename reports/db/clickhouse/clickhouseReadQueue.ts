@@ -82,7 +82,10 @@ export class ClickHouseReadQueue {
    */
   async query<T>(query: SqlQuery): Promise<T[]> {
     if (query.params.length > 0) throw new Error('a ClickHouse report query has its values inlined, not bound');
-    const settings = { max_execution_time: this.#maxExecutionSeconds };
+    // distributed_product_mode local: a subquery of a report (the period's keys, db/clickhouse/factsSql.ts)
+    // reads each shard's own table, where the business's rows all are (a Distributed table in a
+    // subquery of a distributed query is refused otherwise).
+    const settings = { max_execution_time: this.#maxExecutionSeconds, distributed_product_mode: 'local' as const };
     try {
       return await this.#line.run(() => this.#reader.query<T>(query.sql, settings, { deadlineMs: this.#deadlineMs }));
     } catch (error) {

@@ -64,7 +64,7 @@ export function timedConversationsSql(scope: ConversationMetricsScope, startMs: 
     ...(scope.channel === undefined ? [] : [`channel = ${literal(scope.channel)}`]),
   ];
   const conversations = `SELECT business, channel, customer, toInt64(started_us) AS start_us, has_reply, toInt64(replied_us) AS reply_us
-    FROM (${conversationFactsSql({ business: scope.business })}) AS facts
+    FROM (${conversationFactsSql({ business: scope.business, period: { startMs, endMs: scope.endMs } })}) AS facts
     WHERE ${filters.join(' AND ')}`;
   const frt = 'if(has_reply = 1, (reply_us - start_us) / 1e6, NULL)';
   if (!businessHours) return `SELECT *, ${frt} AS frt_s, CAST(NULL AS Nullable(Float64)) AS frt_bh_s FROM (${conversations}) AS conv`;

@@ -31,7 +31,8 @@ function groupingBranch(scope: EventScope, grouping: EventGrouping, keys: readon
     ...(grouping.bucket ? [`${bucketOfMicrosSql(grouping.bucket, micros)} AS group_bucket`] : []),
   ];
 
-  const events = scopedEventsSql(scope, ['business', 'channel', 'occurred_us', 'customer', 'conversation', `${kindsExpression()} AS kinds`]);
+  // Only groupBitOr per key over these rows: a copy of an event changes nothing.
+  const events = scopedEventsSql(scope, ['business', 'channel', 'occurred_us', 'customer', 'conversation', `${kindsExpression()} AS kinds`], { final: false });
   const keyed = (family: 'customer' | 'conversation', key: string, where: string) => `SELECT ${[...groupColumns('channel', 'occurred_us'),
     `'${family}' AS family`, 'toUInt32(groupBitOr(kinds)) AS kinds', ...noFlags].join(', ')}
       FROM (${events}) AS scoped_${family}${where}

@@ -25,8 +25,10 @@ function lookup(value: string, pairs: readonly (readonly [string, string])[], ot
 
 const CLASS_BIT_SQL = lookup('customer_region', CLASSED_REGIONS.map(([region, c]) => [region, `toUInt8(${classBit(c)})`] as const), `toUInt8(${classBit('third')})`);
 
+// No FINAL: the residency figures are distinct customers (groupBitOr per customer, uniqExact)
+// and the key list's row count, which nothing reads here; a copy of an event changes none of them.
 const scopedEvents = (scope: ResidencyScope, columns: readonly string[]) =>
-  scopedEventsSql({ startMs: scope.startMs, endMs: scope.endMs, business: scope.business, channel: scope.channel }, columns);
+  scopedEventsSql({ startMs: scope.startMs, endMs: scope.endMs, business: scope.business, channel: scope.channel }, columns, { final: false });
 
 export function clickhouseResidencyCounts(
   scope: ResidencyScope,
