@@ -1,4 +1,3 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { ClickHouseClient } from '../../../db/clickhouse/clickhouseClient';
 import { ClickHouseEventStore } from '../../../db/clickhouse/clickhouseEventStore';
 import { clickhouseLinkStore } from '../../../db/clickhouse/clickhouseLinks';
@@ -8,12 +7,12 @@ import { PgStore } from '../../../db/postgres/pgStore';
 import { ClickHouseReadQueue } from '../../../reports/db/clickhouse/clickhouseReadQueue';
 import { CLICKHOUSE_REPORT_QUERIES } from '../../../reports/db/clickhouse/clickhouseReportQueries';
 import type { ReportReads } from '../../../reports/db/reportSource';
-import type { RunSql } from '../../../reports/exports/parquet';
 import type { AppDeps } from '../app';
 import type { Config, StoreConfig } from '../config';
 import { redactedErrorMessage, type Logger } from '../logger';
-import { assembleRuntime, type RegistryWatch, type Runtime, type RuntimeOptions } from '../runtime';
-import { ChangeSignal } from '../../../db/postgres/changeSignal';
+import { assembleRuntime, type Runtime, type RuntimeOptions } from '../runtime';
+import { FileDatabase } from './fileDatabase';
+import { watchRegistry } from './registryWatch';
 import { PostgresLoginThrottle } from '../auth/postgresLoginThrottle';
 
 export type ClickHouseStoreConfig = Extract<StoreConfig, { kind: 'clickhouse' }>;
@@ -65,60 +64,6 @@ export async function openClickHouseRuntime(config: Config, logger: Logger, opti
   } catch (error) {
     await Promise.allSettled([store.close(), client.close(), fileDatabase.close()]);
     throw error;
-  }
-}
-
-// The registry snapshot is reloaded this often even without a notification: one sent while this
-// server's listener was reconnecting is lost, and this bounds how long a revoked key can work here.
-const REGISTRY_RELOAD_MS = 10_000;
-const REGISTRY_CHANNEL = 'mpa_registry_changed';
-
-/** Businesses and keys changed by any server reach every other at once (NOTIFY), and at worst within REGISTRY_RELOAD_MS. */
-async function watchRegistry(store: PgStore, url: string, reload: () => Promise<void>, logger: Logger): Promise<RegistryWatch> {
-  const reloadLogged = () => {
-    reload().catch((error: unknown) => logger.error({ error: redactedErrorMessage(error) }, 'the registry could not be reloaded (retried)'));
-  };
-  const signal = await ChangeSignal.listen(store.pool, url, REGISTRY_CHANNEL, reloadLogged, (error) =>
-    logger.warn({ error: redactedErrorMessage(error) }, 'the registry change listener lost PostgreSQL (reconnecting)'));
-  const timer = setInterval(reloadLogged, REGISTRY_RELOAD_MS);
-  timer.unref();
-  return {
-    announce: () => signal.notify(),
-    stop: async () => {
-      clearInterval(timer);
-      await signal.close();
-    },
-  };
-}
-
-/**
- * An in-memory DuckDB for the files DuckDB writes (Parquet exports), opened on first use: the
- * embedded mode runs that SQL on its read connections, this mode has none.
- */
-class FileDatabase {
-  #opened: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> | undefined;
-  #tail: Promise<unknown> = Promise.resolve();
-
-  readonly run: RunSql = (sql) => {
-    // One statement at a time on the one connection.
-    const next = this.#tail.then(async () => (await this.#open()).connection.run(sql));
-    this.#tail = next.catch(() => undefined);
-    return next;
-  };
-
-  #open() {
-    this.#opened ??= (async () => {
-      const instance = await DuckDBInstance.create(':memory:');
-      return { instance, connection: await instance.connect() };
-    })();
-    return this.#opened;
-  }
-
-  async close(): Promise<void> {
-    if (!this.#opened) return;
-    const { instance, connection } = await this.#opened;
-    connection.closeSync();
-    instance.closeSync();
   }
 }
 
