@@ -107,6 +107,10 @@ describe('two servers on a ClickHouse cluster with PostgreSQL (STORE=clickhouse)
     // ...and the figures compared are figures, not empty reports both sides.
     const overview = JSON.parse((await get(servers[1]!.url, PATHS[0]!)).text) as { businesses: { conversations: number | null }[] };
     expect(overview.businesses.filter((row) => (row.conversations ?? 0) > 10).length).toBeGreaterThan(5);
+    // Parquet is written by an in-memory DuckDB beside ClickHouse (its metadata holds the instant).
+    const parquet = await fetch(`${servers[1]!.url}/v1/exports/overview.parquet?${PERIOD}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect(parquet.status).toBe(200);
+    expect(Buffer.from(await parquet.arrayBuffer()).subarray(0, 4).toString()).toBe('PAR1');
   }, 240_000);
 
   it('counts once an event sent to both servers at the same moment', async () => {
@@ -138,6 +142,21 @@ describe('two servers on a ClickHouse cluster with PostgreSQL (STORE=clickhouse)
     } finally {
       await stored.close();
     }
+  }, 120_000);
+
+  it('erases a person on every shard and replica, reporting what it deleted as the embedded mode does', async () => {
+    const body = { customer: '+491510000003', businesses: [DEMO.businesses[0]!.id] };
+    const erase = async (res: Response) => ({ status: res.status, body: await res.json() as Record<string, number> });
+    const clustered = await erase(await fetch(`${servers[1]!.url}/v1/privacy/erasure`, {
+      method: 'POST', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    }));
+    const local = await erase(await embedded.admin('POST', '/v1/privacy/erasure', body));
+    expect(clustered).toEqual(local);
+    // The ten events of this customer sent to both servers in the test before (and any of the demo's).
+    expect(local.body.deleted_events).toBeGreaterThanOrEqual(10);
+    await expectSameAsEmbedded();
+    const audit = await get(servers[0]!.url, '/v1/audit?action=privacy.');
+    expect(JSON.parse(audit.text)).toMatchObject({ entries: [{ action: 'privacy.erasure', row_count: local.body.deleted_events }] });
   }, 120_000);
 
   it('counts sign-in attempts of every server together: five wrong passwords on one slow the account on the other', async () => {
