@@ -9,6 +9,7 @@ import {
   pgTable,
   primaryKey,
   timestamp,
+  unique,
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
@@ -326,3 +327,96 @@ export const clusteredDays = pgTable('clustered_days', {
   tableName: varchar('table_name', { length: 64 }).primaryKey(),
   throughDay: integer('through_day').notNull(),
 });
+
+// Rate cards (db/rateCards.ts): the prices an admin uploads, since none are shipped. Every upload
+// of a card is a new version, never overwritten, so a cost computed for a past send can always be
+// recomputed with the card that was in force then.
+export const rateCardVersions = pgTable(
+  'rate_card_versions',
+  {
+    cardId: varchar('card_id', { length: 64 }).notNull(),
+    // 1, 2, ... per card, in upload order.
+    version: integer('version').notNull(),
+    // ISO 4217, e.g. EUR.
+    currency: varchar('currency', { length: 3 }).notNull(),
+    // The UTC date (YYYY-MM-DD) from which it applies: text, so both engines compare it alike.
+    effectiveFrom: varchar('effective_from', { length: 10 }).notNull(),
+    uploadedAt: timestamptz('uploaded_at').notNull(),
+    // The uploader's email, or "admin" for the built-in admin.
+    uploadedBy: varchar('uploaded_by', { length: 200 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cardId, t.version] })],
+);
+
+export const rateCardPrices = pgTable(
+  'rate_card_prices',
+  {
+    cardId: varchar('card_id', { length: 64 }).notNull(),
+    version: integer('version').notNull(),
+    // A pricing category of db/vocabulary.ts.
+    category: varchar('category', { length: 32 }).notNull(),
+    // ISO 3166-1 alpha-2, or `*`: any country without a row of its own.
+    country: varchar('country', { length: 2 }).notNull(),
+    // Millionths of the currency unit: exact (a double cannot hold 0.1131), the same on both
+    // engines, and summed without rounding error.
+    priceMicros: bigint('price_micros', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cardId, t.version, t.category, t.country] })],
+);
+
+// The card a business's costs are priced with, when it is not the card `default`.
+export const businessRateCards = pgTable('business_rate_cards', {
+  business: varchar('business', { length: 64 }).primaryKey(),
+  cardId: varchar('card_id', { length: 64 }).notNull(),
+});
+
+// Alerts (db/alerts.ts): what fired for a business, and its delivery to the URL the business
+// registered. Figures only: nothing here names a customer or holds a message's text.
+
+// Where a business's alerts are posted; the secret (signs each body) is sealed (db/secretBox.ts).
+export const alertEndpoints = pgTable('alert_endpoints', {
+  business: varchar('business', { length: 64 }).primaryKey(),
+  url: varchar('url', { length: 2048 }).notNull(),
+  secret: varchar('secret', { length: 512 }).notNull(),
+  updatedAt: timestamptz('updated_at').notNull(),
+});
+
+// One row per fired alert and its delivery state (the outbox). UNIQUE (business, cause): a cause
+// fires once, also when several servers share the registry.
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey(),
+    business: varchar('business', { length: 64 }).notNull(),
+    kind: varchar('kind', { length: 64 }).notNull(),
+    cause: varchar('cause', { length: 256 }).notNull(),
+    firedAt: timestamptz('fired_at').notNull(),
+    title: varchar('title', { length: 200 }).notNull(),
+    details: json('details').notNull(),
+    state: varchar('state', { length: 16 }).notNull(),
+    // Attempts started so far; a claim increments it and numbers its attempt.
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: timestamptz('next_attempt_at').notNull(),
+    // While an attempt is under way: no other worker claims the alert before this time.
+    claimedUntil: timestamptz('claimed_until'),
+    deliveredAt: timestamptz('delivered_at'),
+  },
+  (t) => [
+    unique('alerts_business_cause').on(t.business, t.cause),
+    check('alerts_state', sql`${t.state} IN ('undelivered', 'delivered', 'failed')`),
+  ],
+);
+
+// Every delivery attempt: the HTTP status, or the class of error when none came back.
+export const alertAttempts = pgTable(
+  'alert_attempts',
+  {
+    alert: uuid('alert').notNull(),
+    attempt: integer('attempt').notNull(),
+    at: timestamptz('at').notNull(),
+    status: integer('status'),
+    error: varchar('error', { length: 32 }),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.alert, t.attempt] })],
+);

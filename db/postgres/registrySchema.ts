@@ -5,11 +5,17 @@
 // either. Not here: the events, the report facts and their parts, the day tables, the identity
 // links and the clustering bookkeeping, which belong with the events.
 export {
+  alertAttempts,
+  alertEndpoints,
+  alerts,
   auditLog,
+  businessRateCards,
   businesses,
   ingestKeyBusinesses,
   ingestKeys,
   processingLocations,
+  rateCardPrices,
+  rateCardVersions,
   sessions,
   users,
   webhookIntakeProblems,

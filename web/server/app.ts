@@ -8,11 +8,14 @@ import type { SignInThrottle } from './auth/throttleRules';
 import { webhookRoutes } from './routes/webhooks/webhooks.index';
 import { reportRoutes } from './routes/reports/reports.index';
 import { auditRoutes } from './routes/audit/audit.index';
+import { rateCardRoutes } from './routes/rateCards/rateCards.index';
 import { exportRoutes } from './routes/exports/exports.index';
 import { metricsRoutes } from './routes/metrics/metrics.index';
 import { adminRoutes } from './admin/adminRoutes';
 import { authRoutes } from './auth/authRouter';
 import { webhookAdminRoutes } from './admin/webhookAdminRoutes';
+import { alertEndpointRoutes } from './admin/alertEndpointRoutes';
+import { alertRoutes } from './routes/alerts/alerts.index';
 import { mountDashboard } from './dashboard';
 import { mountDocs } from './docs';
 import { onError, onNotFound } from './http/errorHandling';
@@ -53,6 +56,8 @@ export interface AppDeps extends IntakeDeps {
    * absent with the embedded store, whose one process counts in memory.
    */
   signInThrottle?: SignInThrottle;
+  /** ALERT_ENDPOINT_ALLOW_HTTP=1: alert endpoints may be plain http beyond localhost. */
+  alertEndpointsAllowHttp?: boolean;
 }
 
 /** The one HTTP app: ingest, admin, docs (and later reports, exports and the dashboard). */
@@ -73,10 +78,13 @@ export function createApp(deps: AppDeps) {
   app.route('/', adminRoutes({ ...deps, onRegistryChanged }));
   app.route('/', webhookRoutes(deps));
   app.route('/', webhookAdminRoutes(deps));
+  app.route('/', alertEndpointRoutes(deps));
+  app.route('/', alertRoutes(deps));
   app.route('/', metricsRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', exportRoutes(deps));
   app.route('/', auditRoutes(deps));
+  app.route('/', rateCardRoutes(deps));
   app.route('/', privacyRoutes(deps));
   mountDocs(app);
   mountDashboard(app);

@@ -32,6 +32,8 @@ export interface Config {
   reportQueue: { maxWaiting: number; timeoutMs: number };
   /** STORE: the embedded DuckDB file (default), or ClickHouse for events with PostgreSQL for the registry. */
   store: StoreConfig;
+  /** ALERT_ENDPOINT_ALLOW_HTTP=1: alert endpoints may be plain http beyond localhost. */
+  alertEndpointsAllowHttp: boolean;
 }
 
 export type StoreConfig =
@@ -79,6 +81,7 @@ const EnvSchema = z.object({
   REPORT_QUEUE_MAX: z.coerce.number().int().min(1).default(256),
   REPORT_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
   STORE: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
+  ALERT_ENDPOINT_ALLOW_HTTP: z.enum(['0', '1']).default('0'),
   CLICKHOUSE_URL: z.string().optional().transform((v) => (v ?? '').split(',').map((u) => u.trim()).filter((u) => u.length > 0))
     .refine((urls) => urls.every((u) => /^https?:\/\/[^\s]+$/.test(u)), { error: 'comma-separated http(s) URLs of ClickHouse servers, e.g. http://127.0.0.1:8123' }),
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier, e.g. mpa').default('mpa'),
@@ -138,5 +141,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         clickhouseUser: e.CLICKHOUSE_USER, clickhousePassword: e.CLICKHOUSE_PASSWORD, databaseUrl: e.DATABASE_URL!,
       }
       : { kind: 'duckdb' },
+    alertEndpointsAllowHttp: e.ALERT_ENDPOINT_ALLOW_HTTP === '1',
   };
 }

@@ -24,6 +24,7 @@ import { decodeKey, loadAdminToken, loadPseudonymKey, loadSecretsKey, type Secre
 import { SecretBox } from '../../db/secretBox';
 import { sealStoredSecrets } from './storage/sealSecrets';
 import type { SignInThrottle } from './auth/throttleRules';
+import { startAlertDelivery, type AlertDeliverySettings } from './alerts/alertDelivery';
 
 export interface Runtime<D extends AppDeps = AppDeps> {
   app: App;
@@ -39,6 +40,8 @@ export interface Runtime<D extends AppDeps = AppDeps> {
   purgeRetention: () => Promise<PurgeCounts>;
   /** Clusters the report tables' settled days now (it also runs at start and hourly). */
   clusterSettledDays: (onBlock?: (block: ClusteredBlock) => void) => Promise<ClusteredBlock[]>;
+  /** Posts the alerts due now (the worker also polls); the number it tried. */
+  deliverAlerts: () => Promise<number>;
   /** Finishes the write queue, checkpoints and closes the databases. */
   close: () => Promise<void>;
 }
@@ -54,6 +57,8 @@ export interface RuntimeOptions {
   onDatabaseInvalidated?: (error: unknown) => void;
   /** false: no clustering run at start (the bench runs and times its own); hourly runs still come. */
   clusterAtStart?: boolean;
+  /** The alert delivery worker's poll interval, timeout and retry schedule (tests shorten them). */
+  alertDelivery?: Partial<AlertDeliverySettings>;
 }
 
 /** The embedded mode's runtime: its deps name the DuckDB store and read queue (tests and the bench use them). */
@@ -190,6 +195,7 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
     minCohort: config.minCohort,
     ...(registryWatch ? { announceRegistryChange: registryWatch.announce } : {}),
     ...(parts.signInThrottle ? { signInThrottle: parts.signInThrottle(options.now ?? Date.now) } : {}),
+    alertEndpointsAllowHttp: config.alertEndpointsAllowHttp,
   } satisfies AppDeps;
   // Retention: at start (before the app takes a request) and daily.
   const retention = scheduleRetention(deps);
@@ -200,6 +206,7 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
     throw error;
   }
   const clustering = scheduleClustering({ writer, now: deps.now, logger, onFailed: failed }, { atStart: options.clusterAtStart ?? true });
+  const alertDelivery = startAlertDelivery(deps, options.alertDelivery);
   let closed = false;
   return {
     app: createApp(deps),
@@ -211,11 +218,13 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
     countEvents: () => parts.events.countEvents(),
     purgeRetention: () => purgeRetention(deps),
     clusterSettledDays: clustering.runNow,
+    deliverAlerts: alertDelivery.runOnce,
     close: async () => {
       if (closed) return;
       closed = true;
       await retention.stop();
       await clustering.stop();
+      await alertDelivery.stop();
       await registryWatch?.stop();
       await writer.drain();
       await parts.close();

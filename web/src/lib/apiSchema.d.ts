@@ -1559,6 +1559,282 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/businesses/{id}/alert-endpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The registered alert URL and whether a secret is set (404 when none is registered) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The endpoint */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertEndpoint"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Register or replace the URL a business's alerts are posted to, and their signing secret */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AlertEndpointPut"];
+                };
+            };
+            responses: {
+                /** @description Registered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertEndpoint"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the alert endpoint: the business's alerts stay listed, undelivered */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fired alerts with their delivery state and attempts, newest first (role marketing or higher)
+         * @description A user scoped to some businesses sees only those businesses' alerts; another business answers 404 as an unregistered one does.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this business's alerts (else every business you may see) */
+                    business?: string;
+                    /** @description Only alerts fired at or after this (a date: from its start, UTC) */
+                    since?: string;
+                    /** @description At most this many alerts, newest first (default 100) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Alerts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alerts: components["schemas"]["Alert"][];
+                        };
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/metrics": {
         parameters: {
             query?: never;
@@ -2642,6 +2918,357 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/rate-cards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A rate card's versions with their prices (role marketing or higher) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this version */
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Versions by effective date, then upload */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RateCard"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Upload a new version of a rate card (admin)
+         * @description JSON, or text/csv with the header `category,country,price` and `currency` and `effective_from` as query parameters. Every upload is a new version; none is overwritten.
+         */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description With a text/csv body: ISO 4217 */
+                    currency?: string;
+                    /** @description With a text/csv body: YYYY-MM-DD */
+                    effective_from?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RateCardPut"];
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description The stored version */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RateCardUploaded"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rate-cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rate cards and their versions (role marketing or higher) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Rate cards by id */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rate_cards: {
+                                id: string;
+                                /** @description The latest upload's */
+                                currency: string;
+                                versions: components["schemas"]["RateCardVersionSummary"][];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/businesses/{id}/rate-card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rate card a business is priced with (admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Its card */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BusinessRateCard"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Name the rate card a business is priced with (admin) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description An uploaded card's id; null: back to `default`
+                         * @example default
+                         */
+                        card: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Its card */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BusinessRateCard"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/privacy/erasure": {
         parameters: {
             query?: never;
@@ -2982,6 +3609,60 @@ export type components = {
                 occurred_at: string;
             }[];
         };
+        AlertEndpoint: {
+            business: string;
+            url: string;
+            /** @description Whether a signing secret is stored (the secret itself is never returned). */
+            secret_set: boolean;
+            updated_at: string;
+        };
+        AlertEndpointPut: {
+            /**
+             * @description Where alerts are posted: https (http only to localhost unless the operator sets ALERT_ENDPOINT_ALLOW_HTTP=1).
+             * @example https://hooks.example.com/analytics-alerts
+             */
+            url: string;
+            /** @description Signs each alert (X-Alert-Signature-256); never returned. */
+            secret: string;
+        };
+        Alert: {
+            id: string;
+            business: string;
+            /**
+             * @description The rule that fired
+             * @example template_opt_out_jump
+             */
+            kind: string;
+            /** @description What it fired for; an alert fires once per business and cause */
+            cause: string;
+            fired_at: string;
+            title: string;
+            /** @description The figures behind the alert; never an identifier of a person */
+            details: {
+                [key: string]: number | string | boolean | null;
+            };
+            delivery: {
+                /**
+                 * @description `undelivered`: not yet (no endpoint registered, or an attempt is due); `delivered`: an attempt got a 2xx; `failed`: every attempt failed
+                 * @enum {string}
+                 */
+                state: "undelivered" | "delivered" | "failed";
+                delivered_at: string | null;
+                /** @description When the next attempt is due (undelivered; it waits for an endpoint if none is registered) */
+                next_attempt_at: string | null;
+                attempts: components["schemas"]["AlertAttempt"][];
+            };
+        };
+        AlertAttempt: {
+            attempt: number;
+            /** @description When the attempt started (RFC 3339, UTC) */
+            at: string;
+            /** @description The HTTP status the endpoint answered; null when none came back */
+            status: number | null;
+            /** @description null for an answer; `timeout`, `network` (no connection or reply) or `redirect` (not followed) */
+            error: string | null;
+            duration_ms: number;
+        };
         MetricCatalogue: {
             metrics: components["schemas"]["MetricEntry"][];
             /** @description The groups, in the order tables show them. */
@@ -3308,6 +3989,54 @@ export type components = {
             row_count: number | null;
             /** @description Hex SHA-256 of the exact bytes served */
             sha256: string | null;
+        };
+        RateCardUploaded: components["schemas"]["RateCardVersionSummary"] & {
+            id: string;
+        };
+        RateCardVersionSummary: {
+            version: number;
+            currency: string;
+            effective_from: string;
+            /** @description RFC 3339, UTC */
+            uploaded_at: string;
+            /** @description The uploader's email, or "admin" */
+            uploaded_by: string;
+            /** @description Number of prices */
+            rows: number;
+        };
+        RateCardPut: {
+            /** @example EUR */
+            currency: string;
+            /**
+             * @description The first UTC send date this version prices
+             * @example 2026-07-01
+             */
+            effective_from: string;
+            prices: components["schemas"]["RateCardPrice"][];
+        };
+        RateCardPrice: {
+            /** @enum {string} */
+            category: "service" | "marketing" | "utility" | "authentication" | "marketing_lite" | "authentication_international" | "referral_conversion";
+            country: string;
+            price: number;
+        };
+        RateCard: {
+            id: string;
+            versions: components["schemas"]["RateCardVersion"][];
+        };
+        RateCardVersion: components["schemas"]["RateCardVersionSummary"] & {
+            prices: {
+                category: string;
+                country: string;
+                price: number;
+            }[];
+        };
+        BusinessRateCard: {
+            business: string;
+            /** @description The card the business named; null: none */
+            card: string | null;
+            /** @description The card its costs are priced with: `card`, else `default` if uploaded, else null */
+            applies: string | null;
         };
         ErasureReply: {
             deleted_events: number;
