@@ -77,3 +77,13 @@ describe('campaign attribution, worked by hand', () => {
     expect(naiveCampaignRows(events, { ...SCOPE, channel: 'messenger' }).map((r) => r.template)).toEqual(['promo']);
   });
 });
+
+describe('campaign attribution at one instant', () => {
+  it('gives a reaction after two sends at the same instant to the greater template name, whatever the arrival order', () => {
+    const events = [send('c14', 'm15', 1, 'b_offer'), send('c14', 'm16', 1, 'a_offer'), react('c14', 'customer.blocked', 2)];
+    for (const order of [events, [...events].reverse()]) {
+      expect(rowOf(order, 'b_offer')!.attributed_24h.blocked).toBe(1);
+      expect(rowOf(order, 'a_offer')!.attributed_24h.blocked).toBe(0);
+    }
+  });
+});

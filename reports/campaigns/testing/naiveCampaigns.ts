@@ -14,8 +14,10 @@ import type { TestEvent } from '../../testing/eventsDb';
  * - A reaction (`customer.blocked`, `customer.muted`, `customer.reported`, `customer.opted_out`) is
  *   attributed to the most recent template send of the business to that customer at or before it,
  *   of any period, when that send is at most 24 hours before it (the `_24h` counts) or at most 7
- *   days before it (the `_7d` counts). Equal instants: the later message key wins, so any order
- *   of arrival gives the same. A reaction before any template send is attributed to none.
+ *   days before it (the `_7d` counts). Two sends at the same instant: the greater (template,
+ *   category, campaign) wins, a rule both stores can apply to what they hold (their message keys
+ *   differ: a pseudonym in one, its hash in the other), and any order of arrival gives the same.
+ *   A reaction before any template send is attributed to none.
  * - The `_24h` / `_7d` counts are distinct customers with such a reaction attributed to a send of
  *   the row; rates divide by `recipients`, the distinct customers sent the row's template sends.
  */
@@ -86,12 +88,15 @@ function messagesOf(events: readonly (TestEvent & { campaign?: string | null })[
   return [...byKey.values()];
 }
 
+/** Which of two sends at one instant wins: the greater (template, category, campaign), NULL as ''. */
+const tieOrder = (m: Message) => [m.send!.template ?? '', m.statusCategory ?? m.send!.category ?? '', m.send!.campaign ?? ''].join('\u0000');
+
 /** The template send a reaction is attributed to within `windowMs`, or undefined. */
 function attributedSend(sends: readonly Message[], business: string, customer: string, atMs: number, windowMs: number): Message | undefined {
   let best: Message | undefined;
   for (const m of sends) {
     if (m.business !== business || m.send!.customer !== customer || m.sentAtMs > atMs) continue;
-    if (!best || m.sentAtMs > best.sentAtMs || (m.sentAtMs === best.sentAtMs && m.key > best.key)) best = m;
+    if (!best || m.sentAtMs > best.sentAtMs || (m.sentAtMs === best.sentAtMs && tieOrder(m) > tieOrder(best))) best = m;
   }
   return best && atMs - best.sentAtMs <= windowMs ? best : undefined;
 }
