@@ -146,7 +146,15 @@ export function naiveCampaignRows(events: readonly (TestEvent & { campaign?: str
       attributed_24h: sizes('24h'),
       attributed_7d: sizes('7d'),
     };
-  }).sort((a, b) => (a.template < b.template ? -1 : a.template > b.template ? 1 : String(a.campaign).localeCompare(String(b.campaign))));
+  }).sort((a, b) => compareText(a.template, b.template) || compareText(a.category, b.category) || compareText(a.campaign, b.campaign));
+}
+
+/** Text order with NULL first, as the SQL's ORDER BY ... NULLS FIRST (ASCII names: code units are bytes). */
+function compareText(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
 }
 
 function emptySets(): Record<Reaction, Set<string>> {
