@@ -19,7 +19,7 @@ export async function derivedRowsDiffering(connection: DuckDBConnection): Promis
     ],
     message_facts: [
       `SELECT ${messageColumns} FROM ${CURRENT_MESSAGE_FACTS} AS f`,
-      `SELECT ${messageColumns} FROM (${messageFactsFromEvents('events')}) AS f(business, message, sent_at, channel, customer, sender, category, template, delivered, read, status_category, pricing, failed_at, limited)`,
+      `SELECT ${messageColumns} FROM (${messageFactsFromEvents('events')}) AS f(business, message, sent_at, channel, customer, sender, category, template, delivered, read, status_category, pricing, failed_at, limited, campaign)`,
     ],
     customer_days: [
       'SELECT business, day, channel, processed_in, customer_region, customer, bit_or(kinds) FROM customer_days GROUP BY ALL',

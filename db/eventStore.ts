@@ -29,6 +29,12 @@ export interface EventRow {
   /** business_app for a reply typed in the WhatsApp Business app; null otherwise. */
   source: string | null;
   /**
+   * The client's campaign tag of a send (ingest/events/eventSchema.ts CAMPAIGN_TAG); null or
+   * absent otherwise. Optional so that rows made where there is none (webhook intake, fixtures)
+   * need not name it.
+   */
+  campaign?: string | null;
+  /**
    * Not stored: which kind of identifier `customer` is (phone, bsuid, other), and the other
    * identifiers of the same person the event named (pseudonyms, with their kind and region). The
    * intake resolves them to one person (ingest/identity) before the row is written.
@@ -63,6 +69,7 @@ export function appendEventRow(appender: DuckDBAppender, row: EventRow): void {
   else appender.appendInteger(row.errorCode);
   appendText(appender, row.pricing);
   appendText(appender, row.source);
+  appendText(appender, row.campaign ?? null);
   appender.endRow();
 }
 

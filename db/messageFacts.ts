@@ -29,6 +29,8 @@ export interface MessageFactRow {
   failedAtMicros: number | null;
   /** A failure was the platform's cap on marketing messages, not an undeliverable message. */
   limited: boolean;
+  /** The campaign tag of the earliest send, as `template` (the table's last column: added later). */
+  campaign: string | null;
 }
 
 /**
@@ -61,7 +63,7 @@ export function messageFactsOf(rows: readonly EventRow[]): MessageFactRow[] {
       fact = {
         business: row.business, message, sentAtMicros: null, channel: null, customer: null, sender: null,
         category: null, template: null, delivered: false, read: false, statusCategory: null, pricing: null, failedAtMicros: null,
-        limited: false,
+        limited: false, campaign: null,
       };
       facts.set(key, fact);
     }
@@ -70,7 +72,7 @@ export function messageFactsOf(rows: readonly EventRow[]): MessageFactRow[] {
       if (fact.sentAtMicros === null || row.occurredAtMicros < fact.sentAtMicros) {
         Object.assign(fact, {
           sentAtMicros: row.occurredAtMicros, channel: row.channel, customer: row.customer, sender: row.sender,
-          category: row.category, template: row.template,
+          category: row.category, template: row.template, campaign: row.campaign ?? null,
         });
       }
     } else if (row.type === 'message.failed') {
@@ -86,13 +88,18 @@ export function messageFactsOf(rows: readonly EventRow[]): MessageFactRow[] {
 }
 
 const SEND_COLUMNS = ['channel', 'customer', 'sender', 'category', 'template'] as const;
+// Also of the earliest send, but after the others: the table's columns are in this order
+// (`campaign` was added to the existing table, so it is last), and facts are moved positionally.
+const LATER_SEND_COLUMNS = ['campaign'] as const;
+const earliestOfParts = (c: string) => `arg_min_null(${c}, sent_at) AS ${c}`;
 
 /** One row per message of `source` (rows with the facts' columns): their parts combined. */
 const combined = (source: string) => `SELECT business, message, min(sent_at) AS sent_at,
-       ${SEND_COLUMNS.map((c) => `arg_min_null(${c}, sent_at) AS ${c}`).join(', ')},
+       ${SEND_COLUMNS.map(earliestOfParts).join(', ')},
        bool_or(delivered) AS delivered, bool_or(read) AS read,
        min(status_category) AS status_category, min(pricing) AS pricing, min(failed_at) AS failed_at,
-       coalesce(bool_or(limited), false) AS limited
+       coalesce(bool_or(limited), false) AS limited,
+       ${LATER_SEND_COLUMNS.map(earliestOfParts).join(', ')}
 FROM ${source}
 GROUP BY business, message`;
 
@@ -121,6 +128,7 @@ function appendFact(appender: DuckDBAppender, fact: MessageFactRow): void {
   appendText(appender, fact.pricing);
   appendTimestamp(appender, fact.failedAtMicros);
   appender.appendBoolean(fact.limited);
+  appendText(appender, fact.campaign);
 }
 
 /** Appends a batch's partial facts to message_fact_parts, inside the caller's transaction. */
@@ -140,13 +148,14 @@ const fromEarliestSend = (column: string) => {
 export function messageFactsFromEvents(source: string): string {
   return `SELECT business, ${factKeySql('coalesce(message, event_id)')},
        min(occurred_at) FILTER (WHERE type = 'message.sent'),
-       ${['channel', 'customer', 'sender', 'category', 'template'].map(fromEarliestSend).join(',\n       ')},
+       ${SEND_COLUMNS.map(fromEarliestSend).join(',\n       ')},
        bool_or(type IN ('message.delivered', 'message.read')),
        bool_or(type = 'message.read'),
        min(category) FILTER (WHERE type IN ('message.delivered', 'message.read')),
        min(pricing),
        min(occurred_at) FILTER (WHERE type = 'message.failed'),
-       coalesce(bool_or(type = 'message.failed' AND error_code IN (${PLATFORM_LIMIT_CODES.join(', ')})), false)
+       coalesce(bool_or(type = 'message.failed' AND error_code IN (${PLATFORM_LIMIT_CODES.join(', ')})), false),
+       ${LATER_SEND_COLUMNS.map(fromEarliestSend).join(',\n       ')}
 FROM ${source}
 WHERE type = 'message.sent' OR (type IN ('message.delivered', 'message.read', 'message.failed') AND message IS NOT NULL)
 GROUP BY business, coalesce(message, event_id)`;

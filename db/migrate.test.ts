@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, queryRows } from './duckdb';
+import { commitEvents, compactFacts } from './eventStore';
+import { factKey } from './factKey';
 import { migrate, splitStatements, toDuckDbStatement } from './migrate';
 
 describe('migrations', () => {
@@ -48,6 +50,43 @@ describe('migrations', () => {
     const keys = await queryRows<{ n: number }>(connection,
       "SELECT count(*)::INTEGER AS n FROM duckdb_constraints() WHERE table_name IN ('conversation_facts', 'message_facts') AND constraint_type = 'PRIMARY KEY'");
     expect(keys).toEqual([{ n: 0 }]);
+    connection.closeSync();
+    instance.closeSync();
+  });
+
+  it('gives events and message facts a campaign column: NULL for stored rows, written by the appender after it', async () => {
+    const migrations = join(import.meta.dirname, 'migrations');
+    const older = mkdtempSync(join(tmpdir(), 'migrations-'));
+    cpSync(migrations, older, { recursive: true });
+    const journal = JSON.parse(readFileSync(join(migrations, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+    const before = journal.entries.findIndex((e) => e.tag === '0013_message_campaign');
+    writeFileSync(join(older, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, before) }));
+    const instance = await openDatabase(':memory:');
+    const connection = await instance.connect();
+    await migrate(connection, older);
+    rmSync(older, { recursive: true });
+    // A send of m1 stored by the older version, and its fact.
+    await connection.run(`INSERT INTO events VALUES ('acme', 'e-old', 'message.sent', 'whatsapp', 'cust', 'DE', 'conv', 'm1',
+      '2026-11-01 10:00:00+00', '2026-11-01 10:00:00+00', 'automation', 'marketing', 'spring_offer', 'DE', NULL, NULL, NULL)`);
+    await connection.run(`INSERT INTO message_facts VALUES ('acme', ${factKey('m1')}, '2026-11-01 10:00:00+00', 'whatsapp', ${factKey('cust')},
+      'automation', 'marketing', 'spring_offer', false, false, NULL, NULL, NULL, false)`);
+
+    expect(await migrate(connection)).toEqual(['0013_message_campaign']);
+    const send = { business: 'acme', type: 'message.sent', channel: 'whatsapp', customer: 'cust', customerRegion: 'DE', conversation: 'conv',
+      receivedAtMicros: Date.parse('2026-11-01T12:00:00Z') * 1000, sender: 'automation', category: 'marketing', template: 'spring_offer',
+      processedIn: 'DE', errorCode: null, pricing: null, source: null };
+    await commitEvents(connection, [
+      { ...send, eventId: 'e-m2', message: 'm2', occurredAtMicros: Date.parse('2026-11-01T11:00:00Z') * 1000, campaign: 'autumn_wave' },
+      { ...send, eventId: 'e-m1-later', message: 'm1', occurredAtMicros: Date.parse('2026-11-01T11:30:00Z') * 1000, campaign: 'late_wave' },
+    ]);
+    await compactFacts(connection);
+    expect(await queryRows(connection, 'SELECT event_id, campaign FROM events ORDER BY occurred_at')).toEqual([
+      { event_id: 'e-old', campaign: null }, { event_id: 'e-m2', campaign: 'autumn_wave' }, { event_id: 'e-m1-later', campaign: 'late_wave' },
+    ]);
+    // m1's earliest send is the old one, without a campaign: a later send's does not replace it.
+    expect(await queryRows(connection, 'SELECT template, campaign FROM message_facts ORDER BY sent_at')).toEqual([
+      { template: 'spring_offer', campaign: null }, { template: 'spring_offer', campaign: 'autumn_wave' },
+    ]);
     connection.closeSync();
     instance.closeSync();
   });

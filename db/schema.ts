@@ -98,6 +98,10 @@ export const events = pgTable('events', {
   // Where a send was made when not through the API: business_app (a WhatsApp Business app reply
   // on a number shared with the Cloud API). NULL otherwise.
   source: varchar('source', { length: 16 }),
+  // The client's campaign tag of a send (a tag alphabet, never personal data: ingest/events/
+  // eventSchema.ts CAMPAIGN_TAG); NULL otherwise. Last: added after the table existed, and the
+  // appender writes columns in order (db/eventStore.ts).
+  campaign: varchar('campaign', { length: 128 }),
 });
 
 // Per-conversation facts, derived from the events at write time (db/conversationFacts.ts), so a
@@ -150,6 +154,8 @@ const messageFactColumns = () => ({
   failedAt: timestamptz('failed_at'),
   // Nullable only because DuckDB cannot add a NOT NULL column to a table; always written.
   limited: boolean('limited').default(false),
+  // The campaign tag of the earliest send, as `template`. Last: added after the table existed.
+  campaign: varchar('campaign', { length: 128 }),
 });
 
 export const messageFacts = pgTable('message_facts', messageFactColumns());

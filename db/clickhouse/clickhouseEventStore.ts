@@ -53,6 +53,7 @@ export interface ClickHouseEventRow {
   error_code: number | null;
   pricing: string | null;
   source: string | null;
+  campaign: string | null;
 }
 
 export function toClickHouseRow(row: EventRow): ClickHouseEventRow {
@@ -61,7 +62,7 @@ export function toClickHouseRow(row: EventRow): ClickHouseEventRow {
     customer_region: row.customerRegion, conversation: row.conversation, message: row.message,
     occurred_at: Math.floor(row.occurredAtMicros / 1_000_000), occurred_us: row.occurredAtMicros, received_us: row.receivedAtMicros,
     sender: row.sender, category: row.category, template: row.template, processed_in: row.processedIn,
-    error_code: row.errorCode, pricing: row.pricing, source: row.source,
+    error_code: row.errorCode, pricing: row.pricing, source: row.source, campaign: row.campaign ?? null,
   };
 }
 

@@ -54,17 +54,18 @@ const SEND = "type = 'message.sent'";
 const FAILURE = "type = 'message.failed'";
 
 /** Columns of the earliest send, in the tuple's order. */
-const SEND_COLUMNS = ['channel', 'customer', 'sender', 'category', 'template'] as const;
-const NULLABLE_SEND_COLUMNS = new Set(['sender', 'category', 'template']);
+const SEND_COLUMNS = ['channel', 'customer', 'sender', 'category', 'template', 'campaign'] as const;
+const NULLABLE_SEND_COLUMNS = new Set(['sender', 'category', 'template', 'campaign']);
 // Inside the tuple these are '' for NULL, and NULL again once taken out: ClickHouse 18.16 crashes
 // (segmentation fault) when a shard sends the initiator an argMinIf state of a tuple with Nullable
 // elements, so a cluster's Distributed query would lose the shard. '' is never a stored value of
-// them (sender and category are vocabularies, a template name has at least one character).
+// them (sender and category are vocabularies, a template name and a campaign tag have at least
+// one character).
 const sendTupleElement = (column: string) => (NULLABLE_SEND_COLUMNS.has(column) ? `ifNull(${column}, '')` : column);
 
 /**
  * One row per message: business, message, has_send, sent_us, channel, customer, sender,
- * send_category, template, delivered, was_read, status_category, pricing, has_failure, failed_us,
+ * send_category, template, campaign, delivered, was_read, status_category, pricing, has_failure, failed_us,
  * limited (flags as UInt8 0/1, instants as UInt64 microseconds, 0 when there is none).
  */
 export function messageFactsSql(scope: MessageFactsScope = {}): string {

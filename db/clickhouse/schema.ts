@@ -39,8 +39,17 @@ const EVENT_COLUMNS = `(
   processed_in String,
   error_code Nullable(Int32),
   pricing Nullable(String),
-  source Nullable(String)
+  source Nullable(String),
+  campaign Nullable(String)
 )`;
+
+/**
+ * Columns added to the events table after it was first released, in order: a new table has them
+ * (EVENT_COLUMNS), an existing one gets them from createSchema (addedColumnStatements).
+ */
+const ADDED_EVENT_COLUMNS: readonly { name: string; type: string }[] = [
+  { name: 'campaign', type: 'Nullable(String)' },
+];
 
 // Month partitions: retention drops whole months and mutates only the month the cutoff falls in.
 const LAYOUT = 'PARTITION BY toYYYYMM(occurred_at) ORDER BY (business, event_id)';
@@ -90,6 +99,11 @@ export interface SchemaOptions {
   cluster?: string;
 }
 
+/** The Distributed table over a local table, with the local table's columns. */
+const distributedTableStatement = (db: string, cluster: string, t: TableSpec) =>
+  `CREATE TABLE IF NOT EXISTS ${db}.${t.name} ON CLUSTER ${cluster} AS ${db}.${t.local}
+  ENGINE = Distributed(${cluster}, ${db}, ${t.local}, cityHash64(business))`;
+
 /** The statements creating the database and its tables, in order; each may run again (IF NOT EXISTS). */
 export function schemaStatements(database: string, options: SchemaOptions = {}): string[] {
   const db = identifier(database);
@@ -110,19 +124,58 @@ export function schemaStatements(database: string, options: SchemaOptions = {}):
       return [
         `CREATE TABLE IF NOT EXISTS ${db}.${t.local} ON CLUSTER ${cluster} ${t.columns}
   ENGINE = ReplicatedReplacingMergeTree(${zooKeeperPath}, '{replica}'${version}) ${t.layout}`,
-        `CREATE TABLE IF NOT EXISTS ${db}.${t.name} ON CLUSTER ${cluster} AS ${db}.${t.local}
-  ENGINE = Distributed(${cluster}, ${db}, ${t.local}, cityHash64(business))`,
+        distributedTableStatement(db, cluster, t),
       ];
     }),
   ];
 }
 
-/** Creates the database and tables where missing (on every node with a cluster). Idempotent. */
+/**
+ * The statements giving an events table that predates them the columns of ADDED_EVENT_COLUMNS it
+ * lacks, given the names of the columns each table has (on the server createSchema talks to).
+ * ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS (a syntax error there), so what is missing is
+ * read from system.columns first.
+ *
+ * With a cluster: the replicated local table gets an ALTER ON CLUSTER (run on one replica per
+ * shard, replicated through ZooKeeper). The Distributed table does not follow its local table's
+ * columns, and 18.16 refuses an ALTER ON CLUSTER of it ("isn't replicated, but shard is
+ * replicated", code 371), so it is dropped and created again over the local table, on every node.
+ * It holds no data: the writer inserts through it synchronously (insert_distributed_sync), so
+ * nothing waits in it to be sent; a read during those two statements fails and can be retried.
+ */
+export function addedColumnStatements(database: string, present: (table: string) => ReadonlySet<string>, options: SchemaOptions = {}): string[] {
+  const db = identifier(database);
+  const missing = (table: string) => ADDED_EVENT_COLUMNS.filter((column) => !present(table).has(column.name));
+  const addColumns = (table: string, onCluster: string) =>
+    missing(table).map((column) => `ALTER TABLE ${db}.${table}${onCluster} ADD COLUMN ${column.name} ${column.type}`);
+  if (options.cluster === undefined) return addColumns(EVENTS_TABLE, '');
+  const cluster = identifier(options.cluster);
+  const events = TABLES.find((t) => t.name === EVENTS_TABLE)!;
+  return [
+    ...addColumns(EVENTS_LOCAL_TABLE, ` ON CLUSTER ${cluster}`),
+    ...(missing(EVENTS_TABLE).length === 0 ? [] : [`DROP TABLE IF EXISTS ${db}.${EVENTS_TABLE} ON CLUSTER ${cluster}`, distributedTableStatement(db, cluster, events)]),
+  ];
+}
+
+/** The columns of each table of the database, as this server sees them. */
+async function columnsByTable(client: ClickHouseClient, database: string): Promise<(table: string) => ReadonlySet<string>> {
+  const rows = await client.query<{ table: string; name: string }>(`SELECT table, name FROM system.columns WHERE database = ${literal(database)}`);
+  const byTable = new Map<string, Set<string>>();
+  for (const { table, name } of rows) byTable.set(table, (byTable.get(table) ?? new Set()).add(name));
+  return (table) => byTable.get(table) ?? new Set();
+}
+
+/**
+ * Creates the database and tables where missing (on every node with a cluster), and adds the
+ * columns an existing events table lacks (an upgrade). Idempotent.
+ */
 export async function createSchema(client: ClickHouseClient, options: SchemaOptions = {}): Promise<void> {
   // The database does not exist yet: a request naming it would fail, so these go through `default`.
   const bootstrap = client.withDatabase('default');
   try {
     for (const statement of schemaStatements(client.database, options)) await bootstrap.command(statement);
+    const present = await columnsByTable(bootstrap, client.database);
+    for (const statement of addedColumnStatements(client.database, present, options)) await bootstrap.command(statement);
   } finally {
     await bootstrap.close();
   }

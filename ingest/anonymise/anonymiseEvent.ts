@@ -74,6 +74,8 @@ export function anonymiseEvent(event: IngestEvent, index: number, context: Intak
     errorCode: event.error_code ?? null,
     pricing: event.pricing ?? null,
     source: event.source ?? null,
+    // Not an identifier: a tag in an alphabet that cannot hold personal data, stored as given.
+    campaign: event.campaign ?? null,
     customerKind: customer.kind,
   };
   if (event.customer_aliases) row.aliases = aliasesOf(event, pseudonymiser);

@@ -34,6 +34,39 @@ describe('event validation', () => {
       expect(result.rejection.error).toMatch(error);
     }
   });
+  it.each(['spring_sale', 'Spring-Sale.2026-03', 'Q4_promo.v2', 'x'.repeat(128), 'sale_2026-11-27', 'black-friday-2026-11-27_to_2026-11-30', '123456'])(
+    'accepts the campaign tag %s on message.sent', (campaign) => {
+      const result = validateEvent({ ...sent, campaign }, 0);
+      expect(result.ok && result.event.campaign).toBe(campaign);
+    },
+  );
+  it.each([
+    ['', /must be 1 to 128 characters of A-Z, a-z, 0-9, _, - and \./],
+    ['x'.repeat(129), /1 to 128 characters/],
+    ['spring sale', /A-Z, a-z, 0-9, _, - and \./],
+    ['jane.doe@example.com', /A-Z, a-z, 0-9, _, - and \./],
+    ['+4915112345678', /A-Z, a-z, 0-9, _, - and \./],
+    ['ümlaut_sale', /A-Z, a-z, 0-9, _, - and \./],
+    ['4915112345678', /7 or more digits .*personal data/],
+    ['0151-2345-6789', /7 or more digits/],
+    ['call_0151.234.567', /7 or more digits/],
+    ['0151-23-45678', /7 or more digits/],
+    ['order_1234567', /7 or more digits/],
+    [42, /campaign must be a string/],
+  ])('refuses the campaign %j with a clear error, never echoing it', (campaign, error) => {
+    const result = validateEvent({ ...sent, campaign }, 2);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.rejection).toMatchObject({ index: 2, field: 'campaign' });
+      expect(result.rejection.error).toMatch(error);
+      if (typeof campaign === 'string' && campaign.length > 0) expect(result.rejection.error).not.toContain(campaign);
+    }
+  });
+  it.each(['message.delivered', 'message.read', 'message.received', 'customer.opted_out'])('refuses a campaign on %s', (type) => {
+    const { sender: _sender, category: _category, ...common } = sent;
+    const result = validateEvent({ ...common, type, message: 'w1', campaign: 'spring_sale' }, 0);
+    expect(result).toEqual({ ok: false, rejection: { index: 0, field: 'campaign', error: 'campaign is only allowed on message.sent' } });
+  });
   it('never echoes a value in its error', () => {
     const result = validateEvent({ ...sent, channel: '+393331234567' }, 0);
     expect(JSON.stringify(result)).not.toContain('393331234567');

@@ -134,6 +134,41 @@ const templateName = () =>
   z.string({ error: 'template must be a string' }).regex(TEMPLATE_NAME, { error: TEMPLATE_NAME_ERROR })
     .openapi({ description: 'The name of the platform template sent (a-z, 0-9 and _, at most 512 characters).', example: 'order_confirmation' });
 
+/**
+ * A client's campaign tag: letters, digits, `_`, `-` and `.`, 1 to 128 characters. Like a
+ * template name it must not carry message text or personal data past the content guard, so the
+ * alphabet has no space (no sentence, no name "Jane Doe"), no `@` (no email address) and no `+`
+ * (no E.164 number); and a tag with 7 or more digits in a row, `-`, `.` and `_` between them
+ * aside, is refused too, since that is what a phone number or an account number looks like with
+ * or without separators. Dates stay usable: an ISO date (2026-11-27) in a tag is not counted as
+ * digits. Upper case is allowed: campaign tools name campaigns in it (utm_campaign=Spring_Sale).
+ */
+export const CAMPAIGN_TAG = /^[A-Za-z0-9_.-]{1,128}$/;
+export const CAMPAIGN_TAG_ERROR =
+  'campaign must be 1 to 128 characters of A-Z, a-z, 0-9, _, - and . (a campaign tag, e.g. spring_sale-2026-03)';
+export const CAMPAIGN_DIGITS_ERROR =
+  'campaign must not hold 7 or more digits in a row (separators aside, ISO dates excepted): it looks like a phone or account number, and a campaign tag never carries personal data';
+// A calendar date of this or the last century, not part of a longer run of digits.
+const ISO_DATE = /(?<!\d)(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)/g;
+const DIGIT_SEPARATORS = /[-._]/g;
+const LONG_DIGIT_RUN = /\d{7}/;
+
+/** Whether a campaign tag (in the alphabet) has a run of digits that could be a phone number. */
+export const hasPhoneLikeDigits = (tag: string): boolean =>
+  LONG_DIGIT_RUN.test(tag.replace(ISO_DATE, '_').replace(DIGIT_SEPARATORS, ''));
+
+/** The whole campaign contract in one test (the validator's fast path uses it). */
+export const isCampaignTag = (value: string): boolean => CAMPAIGN_TAG.test(value) && !hasPhoneLikeDigits(value);
+
+const campaignTag = () =>
+  z.string({ error: 'campaign must be a string' }).regex(CAMPAIGN_TAG, { error: CAMPAIGN_TAG_ERROR })
+    .refine((tag) => !hasPhoneLikeDigits(tag), { error: CAMPAIGN_DIGITS_ERROR })
+    .openapi({
+      description: 'Your campaign tag of the send (A-Z, a-z, 0-9, _, - and ., at most 128 characters; no run of 7 or more digits). ' +
+        'Only on message.sent.',
+      example: 'spring_sale-2026-03',
+    });
+
 const oneOf = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.enum(values, { error: `${what} must be one of: ${values.join(', ')}` });
 
@@ -160,6 +195,7 @@ const EventFields = z.strictObject({
   sender: oneOf(SENDERS, 'sender').optional(),
   category: oneOf(CATEGORIES, 'category').optional(),
   template: templateName().optional(),
+  campaign: campaignTag().optional(),
   processed_in: country('processed_in').optional(),
   error_code: z.number({ error: 'error_code must be an integer' }).int({ error: 'error_code must be an integer' }).optional(),
   pricing: oneOf(PRICING_TYPES, 'pricing').optional().openapi({
@@ -198,6 +234,7 @@ export const CROSS_FIELD_RULES: { field: keyof Fields; applies: (e: Fields) => b
   },
   { field: 'source', applies: (e) => e.type !== 'message.sent' && e.source !== undefined, error: 'source is only allowed on message.sent' },
   { field: 'template', applies: (e) => e.type !== 'message.sent' && e.template !== undefined, error: 'template is only allowed on message.sent' },
+  { field: 'campaign', applies: (e) => e.type !== 'message.sent' && e.campaign !== undefined, error: 'campaign is only allowed on message.sent' },
   { field: 'error_code', applies: (e) => e.type !== 'message.failed' && e.error_code !== undefined, error: 'error_code is only allowed on message.failed' },
 ];
 

@@ -17,6 +17,7 @@ const FIELDS = {
   sender: anyOf(SENDERS), category: anyOf(CATEGORIES), template: fc.oneof(text(512), fc.constantFrom('order_confirmation', 'otp_2', 'a'.repeat(512), 'Order Confirmation', 'promo-1', 'ümlaut')), processed_in: country,
   error_code: fc.oneof(fc.integer(), fc.double(), fc.constant(2 ** 60), fc.constant('131049')),
   pricing: anyOf(PRICING_TYPES), source: anyOf(SOURCES),
+  campaign: fc.oneof(text(128), fc.constantFrom('Spring_Sale.2026-03-01', 'x'.repeat(128), 'a b', 'jane@example.com', '+4915112345678', '0151-2345-678', 'sale_2026-11-27', 7)),
   customer_aliases: fc.oneof(fc.array(text(256), { maxLength: 6 }), fc.constant('BR.8091'), fc.constant([1])),
   text: fc.string(), favourite_colour: fc.string(), __proto__x: fc.string(),
 };

@@ -2,7 +2,7 @@ import type { z } from '@hono/zod-openapi';
 import { isCountryCode } from '../../db/countries';
 import {
   CATEGORIES, CHANNELS, CONTENT_FIELD_ERROR, CONTENT_FIELDS, CROSS_FIELD_RULES, EVENT_TYPES, IngestEvent, MAX_CUSTOMER_ALIASES,
-  parseRfc3339Micros, PRICING_TYPES, SENDERS, SOURCES, TEMPLATE_NAME, type Rejection,
+  isCampaignTag, parseRfc3339Micros, PRICING_TYPES, SENDERS, SOURCES, TEMPLATE_NAME, type Rejection,
 } from './eventSchema';
 
 export type Validated = { ok: true; event: IngestEvent } | { ok: false; rejection: Rejection };
@@ -41,6 +41,7 @@ const SOURCE_SET: ReadonlySet<unknown> = new Set(SOURCES);
 const isText = (value: unknown, max: number) => typeof value === 'string' && value.length >= 1 && value.length <= max;
 const isOptionalText = (value: unknown, max: number) => value === undefined || isText(value, max);
 const isOptionalTemplate = (value: unknown) => value === undefined || (typeof value === 'string' && TEMPLATE_NAME.test(value));
+const isOptionalCampaign = (value: unknown) => value === undefined || (typeof value === 'string' && isCampaignTag(value));
 const isOptionalCountry = (value: unknown) => value === undefined || (typeof value === 'string' && isCountryCode(value));
 const isOptionalOneOf = (value: unknown, set: ReadonlySet<unknown>) => value === undefined || set.has(value);
 const isInstant = (value: unknown) => typeof value === 'string' && parseRfc3339Micros(value) !== null;
@@ -62,7 +63,8 @@ function certainlyValid(event: Record<string, unknown>): boolean {
   }
   if (!isOptionalCountry(event.customer_country) || !isOptionalText(event.conversation, 256) || !isOptionalText(event.message, 256) ||
     (event.sent_at !== undefined && !isInstant(event.sent_at)) || !isOptionalOneOf(event.sender, SENDER_SET) ||
-    !isOptionalOneOf(event.category, CATEGORY_SET) || !isOptionalTemplate(event.template) || !isOptionalCountry(event.processed_in) ||
+    !isOptionalOneOf(event.category, CATEGORY_SET) || !isOptionalTemplate(event.template) || !isOptionalCampaign(event.campaign) ||
+    !isOptionalCountry(event.processed_in) ||
     (event.error_code !== undefined && !Number.isSafeInteger(event.error_code)) || !isOptionalOneOf(event.pricing, PRICING_SET) ||
     !isOptionalOneOf(event.source, SOURCE_SET) || !isOptionalAliases(event.customer_aliases)) {
     return false;

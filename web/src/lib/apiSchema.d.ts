@@ -3400,6 +3400,11 @@ export type components = {
              * @example order_confirmation
              */
             template?: string;
+            /**
+             * @description Your campaign tag of the send (A-Z, a-z, 0-9, _, - and ., at most 128 characters; no run of 7 or more digits). Only on message.sent.
+             * @example spring_sale-2026-03
+             */
+            campaign?: string;
             /** @example DE */
             processed_in?: string;
             error_code?: number;
