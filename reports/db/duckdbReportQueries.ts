@@ -1,3 +1,4 @@
+import { compileCampaignRows } from '../campaigns/campaignSql';
 import { compileBadgeInputs, compileConversationMetrics } from '../metrics/conversationMetricsSql';
 import { compileEventMetrics, compileRowsPerBusiness } from '../metrics/compileSql';
 import { compilePricingBreakdown } from '../metrics/pricingBreakdown';
@@ -16,4 +17,5 @@ export const DUCKDB_REPORT_QUERIES: ReportQueries = {
   flagBasis: flagBasisSql,
   templateBreakdown: compileTemplateBreakdown,
   pricingBreakdown: compilePricingBreakdown,
+  campaignRows: compileCampaignRows,
 };

@@ -1,3 +1,4 @@
+import type { compileCampaignRows } from '../campaigns/campaignSql';
 import type { compileBadgeInputs, compileConversationMetrics } from '../metrics/conversationMetricsSql';
 import type { compileEventMetrics, compileRowsPerBusiness } from '../metrics/compileSql';
 import type { compilePricingBreakdown } from '../metrics/pricingBreakdown';
@@ -28,4 +29,6 @@ export interface ReportQueries {
   flagBasis: typeof flagBasisSql;
   templateBreakdown: typeof compileTemplateBreakdown;
   pricingBreakdown: typeof compilePricingBreakdown;
+  /** Per template, category and campaign of a period's template sends: messages and attributed reactions. */
+  campaignRows: typeof compileCampaignRows;
 }

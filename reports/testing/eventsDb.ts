@@ -25,6 +25,8 @@ export interface TestEvent {
   sender?: string | null;
   category?: string | null;
   template?: string | null;
+  /** A send's campaign tag. */
+  campaign?: string | null;
   processedIn?: string;
   /** A failure's error code, and the platform's pricing type of a send or status. */
   errorCode?: number;
@@ -50,7 +52,7 @@ function eventRow(e: TestEvent): EventRow {
     business: e.business ?? 'acme', eventId: e.id ?? `e${counter}`, type: e.type, channel: e.channel ?? 'whatsapp',
     customer: e.customer, customerRegion: e.region ?? 'DE', conversation: e.conversation ?? null, message: e.message ?? null,
     occurredAtMicros: micros, receivedAtMicros: micros, sender: e.sender ?? null, category: e.category ?? null,
-    template: e.template ?? null, processedIn: e.processedIn ?? 'DE', errorCode: e.errorCode ?? null, pricing: e.pricing ?? null, source: null,
+    template: e.template ?? null, campaign: e.campaign ?? null, processedIn: e.processedIn ?? 'DE', errorCode: e.errorCode ?? null, pricing: e.pricing ?? null, source: null,
   };
 }
 

@@ -3,7 +3,7 @@ import { openChdb, type ChdbEngine } from '../../../db/clickhouse/testing/chdbEn
 import type { ReportSource } from '../reportSource';
 import { clickhouseReportSource } from './clickhouseReportSource';
 import {
-  expectSameBadgeInputs, expectSameBreakdowns, expectSameConversationMetrics, expectSameReports, expectSameEventMetrics, expectSameResidency, openDuckdbStore, REPORT_BUSINESSES,
+  expectSameBadgeInputs, expectSameBreakdowns, expectSameCampaignRows, expectSameConversationMetrics, expectSameReports, expectSameEventMetrics, expectSameResidency, openDuckdbStore, REPORT_BUSINESSES,
 } from './testing/compareStores';
 import { reportEvents } from './testing/reportEvents';
 
@@ -55,5 +55,9 @@ describe('report queries on ClickHouse 26.x (chdb) equal the DuckDB store', () =
 
   it('refuses a query built for DuckDB (bound parameters)', async () => {
     await expect(clickhouse.query({ sql: 'SELECT $1', params: ['x'] })).rejects.toThrow(/inlined/);
+  });
+
+  it('campaign rows: template sends of the period and the reactions attributed to them', async () => {
+    await expectSameCampaignRows(duckdb.source, clickhouse);
   });
 });

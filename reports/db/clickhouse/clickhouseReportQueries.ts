@@ -1,5 +1,6 @@
 import type { ReportQueries } from '../reportQueries';
 import { clickhouseBadgeInputs } from './badgeInputs';
+import { clickhouseCampaignRows } from './campaignRows';
 import { clickhousePricingBreakdown, clickhouseTemplateBreakdown } from './breakdowns';
 import { clickhouseConversationMetrics } from './conversationMetrics';
 import { clickhouseEventMetrics, clickhouseRowsPerBusiness } from './eventMetrics';
@@ -9,7 +10,7 @@ import { clickhouseFlagBasis, clickhouseProcessingKeys, clickhouseResidencyCount
  * The report queries in ClickHouse SQL (the subset 18.16 and 26.x share), over the events table
  * of db/clickhouse/schema.ts, each event once. Same scopes in, same result columns out as
  * DUCKDB_REPORT_QUERIES; values are inlined (db/clickhouse/sqlLiteral.ts), so every query's
- * `params` is empty. Every builder of the port; not yet wired into the server (STORE=clickhouse).
+ * `params` is empty. Every builder of the port.
  */
 export const CLICKHOUSE_REPORT_QUERIES: ReportQueries = {
   eventMetrics: clickhouseEventMetrics,
@@ -21,4 +22,5 @@ export const CLICKHOUSE_REPORT_QUERIES: ReportQueries = {
   flagBasis: clickhouseFlagBasis,
   templateBreakdown: clickhouseTemplateBreakdown,
   pricingBreakdown: clickhousePricingBreakdown,
+  campaignRows: clickhouseCampaignRows,
 };

@@ -48,6 +48,8 @@ export function reportEvents(conversations: number, seed = 5): EventRow[] {
         add({
           ...who, type: 'message.sent', conversation, message, sender: pick(['agent', 'bot', 'automation']), category,
           template: r() < 0.6 ? `t${Math.floor(r() * 70)}` : null, pricing: r() < 0.3 ? pick(PRICING) : null,
+          // From the event count, not the random stream, so every other value stays as it was.
+          campaign: ([null, 'spring', 'summer'] as const)[n % 3] ?? null,
         }, at);
       }
       if (message === null) continue;
