@@ -1,3 +1,4 @@
+import { compileCampaignCharges } from '../campaigns/campaignCharges';
 import { compileCampaignRows } from '../campaigns/campaignSql';
 import { compileBadgeInputs, compileConversationMetrics } from '../metrics/conversationMetricsSql';
 import { compileEventMetrics, compileRowsPerBusiness } from '../metrics/compileSql';
@@ -18,4 +19,5 @@ export const DUCKDB_REPORT_QUERIES: ReportQueries = {
   templateBreakdown: compileTemplateBreakdown,
   pricingBreakdown: compilePricingBreakdown,
   campaignRows: compileCampaignRows,
+  campaignCharges: compileCampaignCharges,
 };

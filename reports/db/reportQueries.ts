@@ -1,3 +1,4 @@
+import type { compileCampaignCharges } from '../campaigns/campaignCharges';
 import type { compileCampaignRows } from '../campaigns/campaignSql';
 import type { compileBadgeInputs, compileConversationMetrics } from '../metrics/conversationMetricsSql';
 import type { compileEventMetrics, compileRowsPerBusiness } from '../metrics/compileSql';
@@ -31,4 +32,6 @@ export interface ReportQueries {
   pricingBreakdown: typeof compilePricingBreakdown;
   /** Per template, category and campaign of a period's template sends: messages and attributed reactions. */
   campaignRows: typeof compileCampaignRows;
+  /** The same rows' charged messages by recipient country and UTC send day, to price them. */
+  campaignCharges: typeof compileCampaignCharges;
 }

@@ -3,7 +3,7 @@ import { openChdb, type ChdbEngine } from '../../../db/clickhouse/testing/chdbEn
 import type { ReportSource } from '../reportSource';
 import { clickhouseReportSource } from './clickhouseReportSource';
 import {
-  expectSameBadgeInputs, expectSameBreakdowns, expectSameCampaignRows, expectSameConversationMetrics, expectSameReports, expectSameEventMetrics, expectSameResidency, openDuckdbStore, REPORT_BUSINESSES,
+  expectSameBadgeInputs, expectSameBreakdowns, expectSameCampaignCharges, expectSameCampaignRows, expectSameConversationMetrics, expectSameReports, expectSameEventMetrics, expectSameResidency, openDuckdbStore, REPORT_BUSINESSES,
 } from './testing/compareStores';
 import { reportEvents } from './testing/reportEvents';
 
@@ -59,5 +59,9 @@ describe('report queries on ClickHouse 26.x (chdb) equal the DuckDB store', () =
 
   it('campaign rows: template sends of the period and the reactions attributed to them', async () => {
     await expectSameCampaignRows(duckdb.source, clickhouse);
+  });
+
+  it('campaign charges: charged template sends by recipient country and send day', async () => {
+    await expectSameCampaignCharges(duckdb.source, clickhouse);
   });
 });

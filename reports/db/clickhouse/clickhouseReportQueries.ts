@@ -1,5 +1,6 @@
 import type { ReportQueries } from '../reportQueries';
 import { clickhouseBadgeInputs } from './badgeInputs';
+import { clickhouseCampaignCharges } from './campaignCharges';
 import { clickhouseCampaignRows } from './campaignRows';
 import { clickhousePricingBreakdown, clickhouseTemplateBreakdown } from './breakdowns';
 import { clickhouseConversationMetrics } from './conversationMetrics';
@@ -23,4 +24,5 @@ export const CLICKHOUSE_REPORT_QUERIES: ReportQueries = {
   templateBreakdown: clickhouseTemplateBreakdown,
   pricingBreakdown: clickhousePricingBreakdown,
   campaignRows: clickhouseCampaignRows,
+  campaignCharges: clickhouseCampaignCharges,
 };

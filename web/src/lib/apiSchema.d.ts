@@ -2048,6 +2048,90 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Templates and campaigns of a business with the blocks, mutes, reports and opt-outs attributed to them, and their cost (role marketing or higher)
+         * @description Period: UTC dates from..to inclusive, by send time. A reaction is attributed to the customer's most recent template send of the business at or before it, within 24 hours or 7 days (docs/metrics.md#campaigns). A business outside the caller's scope answers 404 exactly as an unregistered id.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The business */
+                    business: string;
+                    /** @description UTC date, inclusive (from) */
+                    from: string;
+                    /** @description UTC date, inclusive (to) */
+                    to: string;
+                    /** @description Only events of this channel */
+                    channel?: "whatsapp" | "messenger" | "instagram" | "sms" | "rcs" | "webchat";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The campaigns report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CampaignReport"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/residency": {
         parameters: {
             query?: never;
@@ -3911,6 +3995,68 @@ export type components = {
                 suppressed: string[];
             }[];
         };
+        CampaignReport: {
+            from: string;
+            to: string;
+            k: number;
+            /** @enum {string|null} */
+            channel: "whatsapp" | "messenger" | "instagram" | "sms" | "rcs" | "webchat" | null;
+            business: string;
+            name: string;
+            /** @description The card the costs come from (the business's own, else "default"); null: none applies */
+            rate_card: string | null;
+            /** @description ISO 4217 currency of estimated_cost; null when no cost is shown */
+            currency: string | null;
+            /** @description Why costs are missing or cover only part of the charged messages; null when all are priced */
+            cost_note: string | null;
+            /** @description By (opted_out_7d + blocked_7d) / recipients, descending; ties by template, campaign, category; rows with withheld figures last */
+            rows: components["schemas"]["CampaignRow"][];
+        };
+        CampaignRow: {
+            template: string;
+            /** @description The category a delivered/read status reported, else the send's */
+            category: string | null;
+            /** @description The send's campaign tag; null: none */
+            campaign: string | null;
+            /** @description Template messages sent in the period */
+            sent: number | null;
+            /** @description Distinct customers they were sent to */
+            recipients: number | null;
+            /** @description Of them, with a delivered or read status */
+            delivered: number | null;
+            /** @description Of them, with a read status */
+            read: number | null;
+            /** @description Of them, failed with 131049 or 130472 (the platform's cap on marketing messages) */
+            limited: number | null;
+            /** @description Distinct customers who blocked the business, attributed to this row within 24 hours of its send */
+            blocked_24h: number | null;
+            /** @description Distinct customers who muted it, attributed to this row within 24 hours of its send */
+            muted_24h: number | null;
+            /** @description Distinct customers who reported it, attributed to this row within 24 hours of its send */
+            reported_24h: number | null;
+            /** @description Distinct customers who opted out of marketing, attributed to this row within 24 hours of its send */
+            opted_out_24h: number | null;
+            /** @description Distinct customers who blocked the business, attributed to this row within 7 days of its send */
+            blocked_7d: number | null;
+            /** @description Distinct customers who muted it, attributed to this row within 7 days of its send */
+            muted_7d: number | null;
+            /** @description Distinct customers who reported it, attributed to this row within 7 days of its send */
+            reported_7d: number | null;
+            /** @description Distinct customers who opted out of marketing, attributed to this row within 7 days of its send */
+            opted_out_7d: number | null;
+            /** @description opted_out_24h / recipients */
+            opt_out_rate_24h: number | null;
+            /** @description blocked_24h / recipients */
+            block_rate_24h: number | null;
+            /** @description Of them, with pricing type regular */
+            charged: number | null;
+            /** @description The priced charged messages' cost in `currency`, each with the rate card version in force on its send's UTC date; null when no card applies or none of them is priced */
+            estimated_cost: number | null;
+            /** @description Charged messages without a price (not in estimated_cost); null when no card applies */
+            unpriced_charged: number | null;
+            /** @description Figures of this row withheld: null above and named here. Every figure of a row rests on its recipients: a row sent to 1..k-1 customers has all of them withheld. */
+            suppressed: string[];
+        };
         ResidencyReport: {
             from: string;
             to: string;
@@ -3980,7 +4126,7 @@ export type components = {
             /** @description The user's email, or "admin" for the built-in admin token */
             actor: string;
             /**
-             * @description `export.<report>.<format>`, `report.overview`, `report.business`, `report.residency`, `privacy.erasure`, `auth.*` (sign-ins) or `admin.*` (admin actions)
+             * @description `export.<report>.<format>`, `report.overview`, `report.business`, `report.residency`, `report.campaigns`, `privacy.erasure`, `auth.*` (sign-ins) or `admin.*` (admin actions)
              * @example export.residency.pdf
              */
             action: string;

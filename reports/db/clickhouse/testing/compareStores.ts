@@ -111,6 +111,20 @@ export async function expectSameCampaignRows(duckdb: ReportSource, clickhouse: R
   }
 }
 
+/** The campaigns report's charged messages by country and day, which sum to its rows' `charged`. */
+export async function expectSameCampaignCharges(duckdb: ReportSource, clickhouse: ReportSource): Promise<void> {
+  const plain = (rows: Record<string, unknown>[]) =>
+    rows.map((row) => Object.fromEntries(Object.entries(row).map(([name, value]) => [name, typeof value === 'string' || value === null ? value : Number(value)])));
+  for (const scope of [{ ...PERIOD, business: 'acme' }, { ...PERIOD, business: 'globex', channel: 'whatsapp' as const }, { ...WEEK, business: 'acme' }]) {
+    const expected = plain(await duckdb.query(duckdb.queries.campaignCharges(scope)));
+    const rows = plain(await duckdb.query(duckdb.queries.campaignRows(scope)));
+    const chargedOf = (list: Record<string, unknown>[]) => list.reduce((n, row) => n + Number(row.charged), 0);
+    if (scope.business === 'acme') expect(new Set(expected.map((row) => row.country)).size).toBeGreaterThan(1);
+    expect(chargedOf(expected)).toBe(chargedOf(rows));
+    expect(plain(await clickhouse.query(clickhouse.queries.campaignCharges(scope)))).toEqual(expected);
+  }
+}
+
 /** A conversation scope as computeMetrics builds it: every business's opening intervals from `startMs` to well after the events. */
 function conversationScope(period: Period, extra: Partial<ConversationMetricsScope> = {}): ConversationMetricsScope {
   const { startMs, endMs } = periodBounds(period);

@@ -24,7 +24,7 @@ export const AuditEntrySchema = z.object({
   id: z.string(),
   at: z.string().openapi({ description: 'When it was served (RFC 3339, UTC)' }),
   actor: z.string().openapi({ description: 'The user\'s email, or "admin" for the built-in admin token' }),
-  action: z.string().openapi({ example: 'export.residency.pdf', description: '`export.<report>.<format>`, `report.overview`, `report.business`, `report.residency`, `privacy.erasure`, `auth.*` (sign-ins) or `admin.*` (admin actions)' }),
+  action: z.string().openapi({ example: 'export.residency.pdf', description: '`export.<report>.<format>`, `report.overview`, `report.business`, `report.residency`, `report.campaigns`, `privacy.erasure`, `auth.*` (sign-ins) or `admin.*` (admin actions)' }),
   target: z.string().nullable().openapi({ description: 'The business of a business export' }),
   filters: z.record(z.string(), z.unknown()).openapi({
     description: 'The report parameters (from, to, channel, granularity); `scope`: the businesses a scoped reader\'s report was limited to',
