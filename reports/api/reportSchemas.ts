@@ -19,7 +19,8 @@ const ChannelParam = z.enum(CHANNELS, { error: `channel must be one of ${CHANNEL
   .openapi({ param: { name: 'channel', in: 'query' }, description: 'Only events of this channel' });
 
 
-function checkPeriod(value: { from: string; to: string }, ctx: z.RefinementCtx) {
+/** A report period's own check: `to` not before `from`, at most MAX_PERIOD_DAYS days (every report query refines with it). */
+export function checkPeriod(value: { from: string; to: string }, ctx: z.RefinementCtx) {
   if (!isIsoDate(value.from) || !isIsoDate(value.to)) return;
   const days = dayNumber(value.to) - dayNumber(value.from) + 1;
   if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must not be before from' });

@@ -4009,7 +4009,7 @@ export type components = {
             currency: string | null;
             /** @description Why costs are missing or cover only part of the charged messages; null when all are priced */
             cost_note: string | null;
-            /** @description By (opted_out_7d + blocked_7d) / recipients, descending; ties by template, campaign, category; rows with withheld figures last */
+            /** @description By (opted_out_7d + blocked_7d) / recipients, descending; ties by template, campaign, category. A row sent to 1..k-1 customers is left out */
             rows: components["schemas"]["CampaignRow"][];
         };
         CampaignRow: {
@@ -4054,7 +4054,7 @@ export type components = {
             estimated_cost: number | null;
             /** @description Charged messages without a price (not in estimated_cost); null when no card applies */
             unpriced_charged: number | null;
-            /** @description Figures of this row withheld: null above and named here. Every figure of a row rests on its recipients: a row sent to 1..k-1 customers has all of them withheld. */
+            /** @description Figures of this row withheld: null above and named here. Every figure of a row rests on its recipients: a row sent to 1..k-1 customers is left out. */
             suppressed: string[];
         };
         ResidencyReport: {

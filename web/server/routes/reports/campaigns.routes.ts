@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses } from '../../http/openapiSchemas';
-import { BusinessIdParam, MAX_PERIOD_DAYS, OverviewQuery } from '../../../../reports/api/reportSchemas';
-import { dayNumber, isIsoDate } from '../../../../reports/period';
+import { BusinessIdParam, checkPeriod, OverviewQuery } from '../../../../reports/api/reportSchemas';
 import { ATTRIBUTED_COLUMNS } from '../../../../reports/campaigns/campaignSql';
 import { CHANNELS } from '../../../../reports/vocabulary';
 
@@ -13,16 +12,11 @@ const security = [{ adminToken: [] }];
 export const CampaignReportQuery = z.strictObject({
   business: BusinessIdParam.shape.id.openapi({ param: { name: 'business', in: 'query' }, example: 'acme', description: 'The business' }),
   ...OverviewQuery.shape,
-}).superRefine((value, ctx) => {
-  if (!isIsoDate(value.from) || !isIsoDate(value.to)) return;
-  const days = dayNumber(value.to) - dayNumber(value.from) + 1;
-  if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must not be before from' });
-  else if (days > MAX_PERIOD_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `a period covers at most ${MAX_PERIOD_DAYS} days` });
-});
+}).superRefine(checkPeriod);
 
 const Count = z.number().int().nullable();
 const Suppressed = z.array(z.string()).openapi({
-  description: 'Figures of this row withheld: null above and named here. Every figure of a row rests on its recipients: a row sent to 1..k-1 customers has all of them withheld.',
+  description: 'Figures of this row withheld: null above and named here. Every figure of a row rests on its recipients: a row sent to 1..k-1 customers is left out.',
 });
 const REACTION_WORDS: Record<string, string> = { blocked: 'blocked the business', muted: 'muted it', reported: 'reported it', opted_out: 'opted out of marketing' };
 const attributedShape = Object.fromEntries(ATTRIBUTED_COLUMNS.map(({ reaction, window, name }) => [name, Count.openapi({
@@ -60,7 +54,7 @@ export const CampaignReportReply = z.object({
   currency: z.string().nullable().openapi({ description: 'ISO 4217 currency of estimated_cost; null when no cost is shown' }),
   cost_note: z.string().nullable().openapi({ description: 'Why costs are missing or cover only part of the charged messages; null when all are priced' }),
   rows: z.array(CampaignRowSchema).openapi({
-    description: 'By (opted_out_7d + blocked_7d) / recipients, descending; ties by template, campaign, category; rows with withheld figures last',
+    description: 'By (opted_out_7d + blocked_7d) / recipients, descending; ties by template, campaign, category. A row sent to 1..k-1 customers is left out',
   }),
 }).openapi('CampaignReport');
 
