@@ -1,4 +1,5 @@
 import { CATEGORY_BITS, SENDER_BITS, TYPE_BITS } from '../activityKinds';
+import { occurredBetween } from './occurredBetween';
 import { EVENTS_TABLE } from './schema';
 import { literal } from './sqlLiteral';
 
@@ -68,12 +69,7 @@ function checkScope(scope: EventMetricsScope): void {
 export function scopedEventsSql(scope: EventMetricsScope, columns: readonly string[], options: { final?: boolean } = {}): string {
   checkScope(scope);
   const conditions = [
-    // occurred_at (seconds) lets ClickHouse skip months (partitions); the bounds are midnights,
-    // so it selects exactly the rows occurred_us does.
-    `occurred_at >= toDateTime(${scope.startMs / 1000}, 'UTC')`,
-    `occurred_at < toDateTime(${scope.endMs / 1000}, 'UTC')`,
-    `occurred_us >= ${scope.startMs * 1000}`,
-    `occurred_us < ${scope.endMs * 1000}`,
+    ...occurredBetween(scope.startMs, scope.endMs),
     ...(scope.business === undefined ? [] : [`business = ${literal(scope.business)}`]),
     ...(scope.channel === undefined ? [] : [`channel = ${literal(scope.channel)}`]),
   ];

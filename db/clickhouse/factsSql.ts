@@ -1,4 +1,5 @@
 import { PLATFORM_LIMIT_CODES } from '../messageFacts';
+import { occurredBetween } from './occurredBetween';
 import { EVENTS_TABLE } from './schema';
 import { literal } from './sqlLiteral';
 
@@ -39,13 +40,7 @@ export interface MessageFactsScope {
  */
 function periodKeys(key: string, types: readonly string[], period: MessageFactsScope['period']): string[] {
   if (period === undefined) return [];
-  const { startMs, endMs } = period;
-  if (!(Number.isInteger(startMs) && Number.isInteger(endMs) && endMs > startMs)) throw new Error('a period of whole milliseconds, end after start');
-  const bounds = [
-    // occurred_at lets ClickHouse skip months; occurred_us is the exact instant.
-    `occurred_at >= toDateTime(${Math.floor(startMs / 1000)}, 'UTC')`, `occurred_at < toDateTime(${Math.ceil(endMs / 1000) + 1}, 'UTC')`,
-    `occurred_us >= ${startMs * 1000}`, `occurred_us < ${endMs * 1000}`,
-  ];
+  const bounds = occurredBetween(period.startMs, period.endMs);
   return [`(business, ${key}) IN (SELECT business, ${key} FROM ${EVENTS_TABLE} WHERE type IN (${types.map((t) => literal(t)).join(', ')}) AND ${bounds.join(' AND ')})`];
 }
 

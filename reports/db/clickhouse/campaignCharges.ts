@@ -1,4 +1,5 @@
 import { messageFactsSql } from '../../../db/clickhouse/factsSql';
+import { occurredBetween } from '../../../db/clickhouse/occurredBetween';
 import { EVENTS_TABLE } from '../../../db/clickhouse/schema';
 import { literal } from '../../../db/clickhouse/sqlLiteral';
 import type { CampaignScope } from '../../campaigns/campaignSql';
@@ -30,8 +31,7 @@ export function clickhouseCampaignCharges(scope: CampaignScope): SqlQuery {
       SELECT coalesce(message, event_id) AS message_key, argMin(customer_region, occurred_us) AS country
       FROM ${EVENTS_TABLE}
       WHERE business = ${business} AND type = 'message.sent'
-        AND occurred_at >= toDateTime(${Math.floor(startMs / 1000)}, 'UTC') AND occurred_at < toDateTime(${Math.ceil(endMs / 1000) + 1}, 'UTC')
-        AND occurred_us >= ${startMs * 1000} AND occurred_us < ${endMs * 1000}
+        AND ${occurredBetween(startMs, endMs).join(' AND ')}
       GROUP BY message_key
     ) AS send_parts`;
   const sql = `SELECT template, category, campaign, country, day, count() AS charged

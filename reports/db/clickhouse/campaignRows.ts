@@ -1,4 +1,5 @@
 import { messageFactsSql } from '../../../db/clickhouse/factsSql';
+import { occurredBetween } from '../../../db/clickhouse/occurredBetween';
 import { EVENTS_TABLE } from '../../../db/clickhouse/schema';
 import { literal } from '../../../db/clickhouse/sqlLiteral';
 import { ATTRIBUTED_COLUMNS, ATTRIBUTION_WINDOWS, REACTION_TYPES, type CampaignScope } from '../../campaigns/campaignSql';
@@ -36,8 +37,7 @@ export function clickhouseCampaignRows(scope: CampaignScope): SqlQuery {
   const reactions = `SELECT DISTINCT customer AS r_customer, type AS r_type, occurred_us AS r_at
     FROM ${EVENTS_TABLE}
     WHERE business = ${business} AND type IN (${Object.values(REACTION_TYPES).map((t) => literal(t)).join(', ')})
-      AND occurred_at >= toDateTime(${Math.floor(startMs / 1000)}, 'UTC') AND occurred_at < toDateTime(${Math.ceil(wideEnd / 1000) + 1}, 'UTC')
-      AND occurred_us >= ${startMs * 1000} AND occurred_us < ${wideEnd * 1000}`;
+      AND ${occurredBetween(startMs, wideEnd).join(' AND ')}`;
   // Of a reaction's template sends within 7 days before it, the most recent; ties by the greater
   // (template, category, campaign), NULL as ''.
   const attributed = `SELECT r_customer, r_type, r_at,
