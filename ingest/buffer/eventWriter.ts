@@ -109,6 +109,11 @@ export class EventWriter {
     return writer;
   }
 
+  /** Events stored: counted when the writer opened, plus those this writer committed since. */
+  get storedRows(): number {
+    return this.#storedRows;
+  }
+
   get queuedRows(): number {
     return this.#queuedRows;
   }
