@@ -43,7 +43,7 @@ export function verifyHubSignature(rawBody: Uint8Array, header: string | undefin
   return check.matches();
 }
 
-/** The header value for a body, as Meta computes it (used by tests and local tools). */
+/** The header value for a body, as Meta computes it (tests and local tools; alerts are signed the same way, web/server/alerts). */
 export function hubSignature(rawBody: Uint8Array | string, appSecret: string): string {
   return `sha256=${createHmac('sha256', appSecret).update(rawBody).digest('hex')}`;
 }

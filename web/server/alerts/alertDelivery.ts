@@ -1,9 +1,9 @@
-import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import { claimAttempt, deliveryOf, dueAlerts, recordAttempt, releaseClaim, type AttemptOutcome, type Delivery } from '../../../db/alerts';
 import { SecretUnreadableError, type SecretBox } from '../../../db/secretBox';
 import type { RegistryStore } from '../../../db/store';
 import { redactedErrorMessage } from '../logger';
+import { hubSignature } from '../../../ingest/webhooks/signature';
 
 // The alerts' outbox worker: polls for undelivered alerts of businesses with an endpoint and
 // posts each, signed, with retries. Several servers may run it on one registry: an attempt is
@@ -26,8 +26,6 @@ export const DEFAULT_ALERT_DELIVERY: AlertDeliverySettings = { pollMs: 5_000, ti
 
 export const SIGNATURE_HEADER = 'X-Alert-Signature-256';
 
-/** `sha256=` and the hex HMAC-SHA256 of the exact body bytes, keyed with the endpoint's secret. */
-export const alertSignature = (body: string, secret: string) => `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 
 /** The wait before the attempt after `attempt` failed: firstRetryMs, then doubled each time. */
 export const retryDelayMs = (settings: AlertDeliverySettings, attempt: number) => settings.firstRetryMs * 2 ** (attempt - 1);
@@ -53,7 +51,7 @@ async function post(delivery: Delivery, attempt: number, timeoutMs: number, stop
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [SIGNATURE_HEADER]: alertSignature(body, delivery.secret),
+        [SIGNATURE_HEADER]: hubSignature(body, delivery.secret),
         'X-Alert-Id': delivery.id,
         'X-Alert-Attempt': String(attempt),
       },
