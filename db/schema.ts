@@ -426,3 +426,11 @@ export const alertAttempts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.alert, t.attempt] })],
 );
+
+// The alert rules a business set (db/alertRules.ts): thresholds and the jump rule, one JSON
+// document; a business without a row gets the documented defaults.
+export const alertRules = pgTable('alert_rules', {
+  business: varchar('business', { length: 64 }).primaryKey(),
+  rules: json('rules').notNull(),
+  updatedAt: timestamptz('updated_at').notNull(),
+});

@@ -7,7 +7,7 @@ import { usePrivatePostgres } from './testing/usePostgres';
 const journalTags = (JSON.parse(readFileSync(join(PG_MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] }).entries.map((e) => e.tag);
 
 const REGISTRY_TABLES = [
-  'alert_attempts', 'alert_endpoints', 'alerts', 'audit_log', 'business_rate_cards', 'businesses', 'ingest_key_businesses', 'ingest_keys', 'processing_locations',
+  'alert_attempts', 'alert_endpoints', 'alert_rules', 'alerts', 'audit_log', 'business_rate_cards', 'businesses', 'ingest_key_businesses', 'ingest_keys', 'processing_locations',
   'rate_card_prices', 'rate_card_versions', 'sessions',
   'sign_in_attempts', 'sign_in_known_addresses', 'sign_in_refusals', 'users', 'webhook_intake_problems', 'webhook_messages', 'webhook_policy_events', 'webhook_watermarks',
 ];

@@ -7,6 +7,7 @@
 export {
   alertAttempts,
   alertEndpoints,
+  alertRules,
   alerts,
   auditLog,
   businessRateCards,

@@ -20,6 +20,12 @@ export interface MarketingProfile {
   reactions: { reply: number; optOut: number; block: number; report: number; mute: number };
   /** Of those who opted out, the share who opt in again later. */
   optInAgain: number;
+  /**
+   * Campaigns planned by name on top of the random ones, e.g. one that drives customers away
+   * beside one that doesn't: `at` is the share of the period elapsed, `annoyance` multiplies
+   * the opt-out, block, report and mute rates of its sends.
+   */
+  showcase?: { name: string; template: string; at: number; size: number; annoyance: number }[];
 }
 
 export interface Staffing {
@@ -116,7 +122,16 @@ export const DEMO_BUSINESSES: readonly DemoBusiness[] = [
       { name: 'gate_change', category: 'utility', weight: 1, replyRate: 0.05 },
       { name: 'baggage_update', category: 'utility', weight: 0.5, replyRate: 0.15 },
     ],
-    marketing: quietMarketing(['fare_sale', 'new_route_announcement'], 11),
+    marketing: {
+      ...quietMarketing(['fare_sale', 'new_route_announcement'], 11),
+      // Two big campaigns for the Campaigns page: a blast that makes customers leave, sent 1-2.5
+      // days before the end (its 24 hours all seen; yesterday, where the alert rules look, for a
+      // start after 08:24 UTC), and an autumn sale as well received as the rest.
+      showcase: [
+        { name: 'flash_fare_blast', template: 'flash_fare_blast', at: 0.985, size: 4, annoyance: 9 },
+        { name: 'autumn_fare_sale', template: 'fare_sale', at: 0.7, size: 4, annoyance: 0.7 },
+      ],
+    },
     processedElsewhere: [['IN', 0.18], ['US', 0.05]],
     waIdWithoutPlus: true,
     surge: { at: 0.62, share: 0.12 },

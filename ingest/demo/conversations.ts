@@ -1,5 +1,5 @@
 import type { CATEGORIES, PRICING_TYPES } from '../events/eventSchema';
-import type { DemoBusiness, DemoChannel, NotificationTemplate } from './businesses';
+import type { DemoBusiness, DemoChannel, MarketingProfile, NotificationTemplate } from './businesses';
 import type { CustomerPool, DemoCustomer } from './customers';
 import { conversationId, eventId, messageId } from './identifiers';
 import type { LocalClock, OpeningHours } from './openingHours';
@@ -28,6 +28,8 @@ export interface DemoEvent {
   sender?: 'agent' | 'bot' | 'automation';
   category?: Category;
   template?: string;
+  /** A marketing send's campaign tag. */
+  campaign?: string;
   processed_in?: string;
   error_code?: number;
   pricing?: Pricing;
@@ -35,9 +37,13 @@ export interface DemoEvent {
 }
 
 export interface Campaign {
+  /** The tag its sends carry, e.g. fare_sale_0412. */
+  name: string;
   at: number;
   template: string;
   size: number;
+  /** Multiplies the business's opt-out, block, report and mute rates for this campaign's sends. */
+  annoyance: number;
 }
 
 /** A business with what its simulation needs: clock, hours, customers, campaigns and state. */
@@ -99,6 +105,8 @@ class Thread {
   customerWroteAt: number | undefined;
   /** When the customer wrote from a click-to-WhatsApp ad, if the conversation started so. */
   entryPointAt: number | undefined;
+  /** The campaign whose template this thread's marketing send is, if any: its tag goes on the send. */
+  campaign: Campaign | undefined;
 
   constructor(
     private readonly rng: Random,
@@ -161,6 +169,7 @@ class Thread {
     sent.sender = sender;
     sent.category = category;
     if (template) sent.template = template;
+    if (template && this.campaign) sent.campaign = this.campaign.name;
     if (fromApp) sent.source = 'business_app';
     let pricing: Pricing | undefined;
     let pricedOnDelivery = false;
@@ -316,7 +325,8 @@ function notification(rng: Random, model: BusinessModel, thread: Thread, start: 
 }
 
 function marketing(rng: Random, model: BusinessModel, thread: Thread, start: number, template: string): void {
-  const { reactions, optInAgain } = model.profile.marketing;
+  const { optInAgain } = model.profile.marketing;
+  const reactions = reactionsTo(model.profile.marketing.reactions, thread.campaign?.annoyance ?? 1);
   const delivery = thread.sent(start, 'automation', 'marketing', template);
   if (delivery.delivered === undefined) return;
   // People react to the notification preview too, not only to messages they open.
@@ -344,6 +354,13 @@ function marketing(rng: Random, model: BusinessModel, thread: Thread, start: num
   }
 }
 
+/** The business's reaction rates with the negative ones scaled by a campaign's annoyance (their sum kept below 1). */
+function reactionsTo(base: MarketingProfile['reactions'], annoyance: number): MarketingProfile['reactions'] {
+  const negative = (base.optOut + base.block + base.mute) * annoyance;
+  const scale = negative > 0.9 ? (0.9 / negative) * annoyance : annoyance;
+  return { reply: base.reply, optOut: base.optOut * scale, block: base.block * scale, report: base.report * scale, mute: base.mute * scale };
+}
+
 function processingCountry(rng: Random, business: DemoBusiness): string | undefined {
   let u = rng.next();
   for (const [country, share] of business.processedElsewhere) {
@@ -366,6 +383,7 @@ export function simulateConversation(rng: Random, model: BusinessModel, period: 
       : undefined;
     const start = campaign ? campaign.at + rng.exponential(20 * MINUTE) : activeTime(rng, model.clock, period);
     const thread = new Thread(rng, model, period, customer, processedIn);
+    thread.campaign = campaign;
     marketing(rng, model, thread, Math.min(start, period.end), campaign?.template ?? rng.pick(profile.marketing.templates));
     return thread.events;
   }

@@ -186,4 +186,42 @@ describe('demo data generator', () => {
     expect(elsewhere.length / events.length).toBeGreaterThan(0.05);
     expect(elsewhere.some((e) => !declared.get(e.business)!.has(e.processed_in!))).toBe(true);
   });
+
+  it('tags campaign sends, and has one campaign that drives customers away beside one that does not', () => {
+    const many = manyEvents();
+    const marketing = many.filter((e) => e.type === 'message.sent' && e.category === 'marketing');
+    expect(marketing.filter((e) => e.campaign !== undefined).length / marketing.length).toBeGreaterThan(0.6);
+    expect(marketing.every((e) => e.campaign === undefined || /^[a-z0-9_]+$/.test(e.campaign))).toBe(true);
+    // Per campaign: recipients, and those whose next opt-out or block followed its send (the
+    // report's attribution, roughly: the customer's last marketing send before the reaction).
+    const last = new Map<string, string | undefined>();
+    const stats = new Map<string, { recipients: Set<string>; leaving: Set<string> }>();
+    for (const e of [...many].filter((x) => x.business === 'aer-skyways').sort((a, b) => a.at.localeCompare(b.at))) {
+      if (e.type === 'message.sent' && e.category === 'marketing') {
+        last.set(e.customer, e.campaign);
+        if (e.campaign) {
+          const s = stats.get(e.campaign) ?? { recipients: new Set(), leaving: new Set() };
+          s.recipients.add(e.customer);
+          stats.set(e.campaign, s);
+        }
+      }
+      const campaign = last.get(e.customer);
+      if ((e.type === 'customer.opted_out' || e.type === 'customer.blocked') && campaign) stats.get(campaign)!.leaving.add(e.customer);
+    }
+    const rate = (name: string) => stats.get(name)!.leaving.size / stats.get(name)!.recipients.size;
+    expect(stats.get('flash_fare_blast')!.recipients.size).toBeGreaterThan(20);
+    expect(stats.get('autumn_fare_sale')!.recipients.size).toBeGreaterThan(20);
+    expect(rate('flash_fare_blast')).toBeGreaterThan(0.06);
+    expect(rate('flash_fare_blast')).toBeGreaterThan(5 * rate('autumn_fare_sale'));
+  });
+
+  it('prices the demo with two versions of a made-up rate card, the second from the middle of the period', () => {
+    const { rateCard, period } = generateDemo({ seed: 42, events: 10, days: 90, end: END });
+    expect(rateCard.id).toBe('demo-illustrative');
+    const [first, second] = rateCard.versions.map((v) => Date.parse(`${v.effective_from}T00:00:00Z`));
+    expect(first).toBeLessThanOrEqual(period.start);
+    expect(Math.abs(second! - (period.start + period.end) / 2)).toBeLessThan(86_400_000);
+    const price = (v: number, category: string) => rateCard.versions[v]!.prices.find((p) => p.category === category && p.country === 'DE')!.price;
+    expect(price(1, 'marketing')).toBeGreaterThan(price(0, 'marketing'));
+  });
 });

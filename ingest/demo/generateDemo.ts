@@ -3,6 +3,7 @@ import { simulateConversation, type BusinessModel, type Campaign, type DemoEvent
 import { buildCustomerPool, countryCounts } from './customers';
 import { LocalClock, OpeningHours } from './openingHours';
 import { Random } from './random';
+import { DEMO_RATE_CARD, demoRateCard, type DemoRateCardVersion } from './rateCards';
 
 export interface DemoOptions {
   seed: number | string;
@@ -21,6 +22,8 @@ export interface Demo {
   options: Required<DemoOptions>;
   period: Period;
   businesses: { id: string; body: ReturnType<typeof registrationBody> }[];
+  /** The rate card every demo business is priced with, each version as PUT /v1/rate-cards/{id} takes it. */
+  rateCard: { id: string; versions: DemoRateCardVersion[] };
   /** A fresh, identical run of the events each time it is called. */
   batches: () => Generator<DemoEvent[]>;
 }
@@ -45,6 +48,7 @@ export function generateDemo(input: DemoOptions): Demo {
     options,
     period,
     businesses: DEMO_BUSINESSES.map((b) => ({ id: b.id, body: registrationBody(b) })),
+    rateCard: { id: DEMO_RATE_CARD, versions: demoRateCard(period) },
     batches: () => eventBatches(options, period),
   };
 }
@@ -105,18 +109,26 @@ function localMidnight(clock: LocalClock, t: number): number {
   return clock.fromLocal(Math.floor(clock.toLocal(t) / DAY) * DAY);
 }
 
-/** Marketing bursts: each campaign goes out on one day, at the business's usual local hour. */
+/**
+ * Marketing bursts: each campaign goes out on one day, at the business's usual local hour, tagged
+ * with its template and local date (fare_sale_0412); then the business's showcase campaigns.
+ */
 function planCampaigns(rng: Random, business: DemoBusiness, clock: LocalClock, period: Period): Campaign[] {
-  const { campaignsPerMonth, sendHour, templates } = business.marketing;
+  const { campaignsPerMonth, sendHour, templates, showcase = [] } = business.marketing;
   const days = (period.end - period.start) / DAY;
   const count = Math.max(1, Math.round((campaignsPerMonth * days) / 30));
+  const sendTime = (day: number) => clock.fromLocal(clock.toLocal(day) + (sendHour + rng.int(0, 1)) * HOUR + rng.int(0, 3) * 15 * MINUTE);
   const campaigns: Campaign[] = [];
   for (let i = 0; i < count; i++) {
     const day = localMidnight(clock, period.start + rng.next() * (period.end - period.start));
-    const at = clock.fromLocal(clock.toLocal(day) + (sendHour + rng.int(0, 1)) * HOUR + rng.int(0, 3) * 15 * MINUTE);
+    const at = sendTime(day);
     const template = rng.pick(templates);
     const size = 0.5 + rng.next();
-    if (at >= period.start && at <= period.end) campaigns.push({ at, template, size });
+    const name = `${template}_${new Date(clock.toLocal(day)).toISOString().slice(5, 10).replace('-', '')}`;
+    if (at >= period.start && at <= period.end) campaigns.push({ name, at, template, size, annoyance: 1 });
+  }
+  for (const { name, template, at: share, size, annoyance } of showcase) {
+    campaigns.push({ name, template, size, annoyance, at: sendTime(localMidnight(clock, period.start + share * (period.end - period.start))) });
   }
   return campaigns;
 }

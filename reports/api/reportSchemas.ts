@@ -38,10 +38,45 @@ export const BusinessReportQuery = z.strictObject({
     .openapi({ param: { name: 'granularity', in: 'query' }, description: 'Series buckets: UTC days, or ISO weeks (Monday-Sunday) clipped to the period' }),
 }).superRefine(checkPeriod);
 
+/** `?compare=previous` of the report reads (not of the exports): the preceding period of the same length. */
+export const CompareParam = z.enum(['previous'], { error: 'compare must be "previous" (the period of the same length just before from)' })
+  .optional()
+  .openapi({
+    param: { name: 'compare', in: 'query' },
+    description: 'previous: also report the preceding period of the same number of days (ending the day before from) in `compare.previous`, ' +
+      'and give compared rows a `change` per figure (docs/api.md#compared-with-the-previous-period)',
+  });
+
+// The report reads' queries take `compare`; the exports' (the same queries without it) do not.
+export const OverviewReadQuery = z.strictObject({ ...OverviewQuery.shape, compare: CompareParam }).superRefine(checkPeriod);
+export const BusinessReportReadQuery = z.strictObject({ ...BusinessReportQuery.shape, compare: CompareParam }).superRefine(checkPeriod);
+
 export const BusinessIdParam = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'a business id is 1-64 characters: lower-case letters, digits, "-" and "_"' })
     .openapi({ param: { name: 'id', in: 'path' }, example: 'acme' }),
 });
+
+/** A compared row's changes (`?compare=previous`). */
+export const ChangeFields = {
+  change: z.record(z.string(), z.number().nullable()).openapi({
+    description: 'Per figure of the row, its value minus the same row\'s in the preceding period (rates: the difference ' +
+      'of the two rates); null when either is null or withheld, or the row has no counterpart then',
+  }),
+  change_suppressed: z.array(z.string()).openapi({
+    description: '"<figure>: <reason>" for each change withheld because a figure it is computed from is withheld or ' +
+      'absent. Reasons: "withheld in this period", "withheld in the previous period", "withheld in both periods", "no row in the previous period"',
+  }),
+};
+
+/** A row schema with its changes. */
+export const withChange = <T extends z.ZodRawShape>(row: z.ZodObject<T>) => z.object({ ...row.shape, ...ChangeFields });
+
+/** The reply's `compare` (`?compare=previous`): the preceding period and its whole report, as a separate request for it returns. */
+export const compareOf = <T extends z.ZodType>(previous: T) => z.object({
+  from: z.string(),
+  to: z.string(),
+  previous,
+}).openapi({ description: 'The preceding period (same number of days, ending the day before from) and its report, as a request for that period returns it' });
 
 const Suppressed = z.array(z.string()).openapi({
   description: 'Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is ' +
@@ -78,6 +113,29 @@ export const OverviewReply = z.object({
   businesses: z.array(OverviewRow),
 }).openapi('OverviewReport');
 
+// The business report's compared rows, named for the compared reply (ComparedBusinessReport).
+const TotalsRow = z.object({ ...metricShape, residency_flag: ResidencyFlag, suppressed: Suppressed });
+const ChannelRow = z.object({ channel: z.enum(CHANNELS), ...metricShape, suppressed: Suppressed });
+const TemplateRow = z.object({
+  category: z.string().openapi({ description: 'The category a delivered/read status reported, else the send\'s' }),
+  template: z.string().nullable().openapi({
+    description: 'null: sent without a template; "(other)": the category\'s messages of the templates beyond the 50 rows with the most sent messages',
+  }),
+  sent: z.number().int().nullable().openapi({ description: 'Distinct messages of the period with a send' }),
+  delivery_rate: z.number().nullable().openapi({ description: 'Of those the platform did not limit, the share with a delivered or read status' }),
+  read_rate: z.number().nullable().openapi({ description: 'Of those the platform did not limit, the share with a read status' }),
+  limited_rate: z.number().nullable().openapi({ description: 'Of those, the share that failed with 131049 or 130472 (the platform\'s cap on marketing messages)' }),
+  suppressed: Suppressed,
+});
+const PricingRow = z.object({
+  category: z.string().openapi({ description: 'The category a delivered/read status reported, else the send\'s' }),
+  charged: PricingCount.openapi({ description: 'Messages with pricing type regular' }),
+  free_customer_service: PricingCount.openapi({ description: 'Messages free in the customer service window' }),
+  free_entry_point: PricingCount.openapi({ description: 'Messages free because the customer came through a free entry point (a click-to-WhatsApp ad or a Page button)' }),
+  unknown: PricingCount.openapi({ description: 'Messages with no pricing type reported' }),
+  suppressed: Suppressed,
+});
+
 export const BusinessReportReply = z.object({
   from: z.string(),
   to: z.string(),
@@ -88,32 +146,32 @@ export const BusinessReportReply = z.object({
   name: z.string(),
   verified: z.boolean(),
   timezone: z.string(),
-  totals: z.object({ ...metricShape, residency_flag: ResidencyFlag, suppressed: Suppressed }),
+  totals: TotalsRow,
   series: z.array(z.object({ from: z.string(), to: z.string(), ...metricShape, suppressed: Suppressed })),
-  channels: z.array(z.object({ channel: z.enum(CHANNELS), ...metricShape, suppressed: Suppressed })),
-  templates: z.array(z.object({
-    category: z.string().openapi({ description: 'The category a delivered/read status reported, else the send\'s' }),
-    template: z.string().nullable().openapi({
-      description: 'null: sent without a template; "(other)": the category\'s messages of the templates beyond the 50 rows with the most sent messages',
-    }),
-    sent: z.number().int().nullable().openapi({ description: 'Distinct messages of the period with a send' }),
-    delivery_rate: z.number().nullable().openapi({ description: 'Of those the platform did not limit, the share with a delivered or read status' }),
-    read_rate: z.number().nullable().openapi({ description: 'Of those the platform did not limit, the share with a read status' }),
-    limited_rate: z.number().nullable().openapi({ description: 'Of those, the share that failed with 131049 or 130472 (the platform\'s cap on marketing messages)' }),
-    suppressed: Suppressed,
-  })).openapi({ description: 'Delivery, read and limited rates by message category and template; a row whose figures are all withheld is not listed' }),
-  pricing: z.array(z.object({
-    category: z.string().openapi({ description: 'The category a delivered/read status reported, else the send\'s' }),
-    charged: PricingCount.openapi({ description: 'Messages with pricing type regular' }),
-    free_customer_service: PricingCount.openapi({ description: 'Messages free in the customer service window' }),
-    free_entry_point: PricingCount.openapi({ description: 'Messages free because the customer came through a free entry point (a click-to-WhatsApp ad or a Page button)' }),
-    unknown: PricingCount.openapi({ description: 'Messages with no pricing type reported' }),
-    suppressed: Suppressed,
-  })).openapi({
+  channels: z.array(ChannelRow),
+  templates: z.array(TemplateRow).openapi({ description: 'Delivery, read and limited rates by message category and template; a row whose figures are all withheld is not listed' }),
+  pricing: z.array(PricingRow).openapi({
     description: 'The attempted messages of the period (a send or a failure, as in delivery_rate) by category and pricing type, ' +
       'as the platform bills them. A message that only failed, with no category reported, is in no row.',
   }),
 }).openapi('BusinessReport');
+
+
+/** `?compare=previous`: the report, its compared rows with their changes, and the preceding period's report. */
+export const ComparedOverviewReply = z.object({
+  ...OverviewReply.shape,
+  businesses: z.array(withChange(OverviewRow)),
+  compare: compareOf(OverviewReply),
+}).openapi('ComparedOverviewReport');
+
+export const ComparedBusinessReportReply = z.object({
+  ...BusinessReportReply.shape,
+  totals: withChange(TotalsRow),
+  channels: z.array(withChange(ChannelRow)),
+  templates: z.array(withChange(TemplateRow)),
+  pricing: z.array(withChange(PricingRow)),
+  compare: compareOf(BusinessReportReply),
+}).openapi('ComparedBusinessReport');
 
 const Location = z.object({
   country: z.string(),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../db/testing/seededRandom';
 import { business, openEventsDb, type EventsDb, type TestEvent } from '../testing/eventsDb';
-import { ATTRIBUTED_COLUMNS, compileCampaignRows, type CampaignScope } from './campaignSql';
+import { ATTRIBUTED_COLUMNS, CAMPAIGN_GROUPINGS, compileCampaignRows, type CampaignScope } from './campaignSql';
 import { naiveCampaignRows, type NaiveCampaignRow } from './testing/naiveCampaigns';
 
 // The campaigns report's SQL on DuckDB against the naive implementation of its definition, on
@@ -49,7 +49,7 @@ function generate(seed: number): Event[] {
 function asNaive(row: Record<string, unknown>): NaiveCampaignRow {
   const counts = (window: '24h' | '7d') => Object.fromEntries(ATTRIBUTED_COLUMNS.filter((c) => c.window === window).map((c) => [c.reaction, Number(row[c.name])]));
   return {
-    template: String(row.template), category: row.category === null ? null : String(row.category), campaign: row.campaign === null ? null : String(row.campaign),
+    template: row.template === null ? null : String(row.template), week: row.week === null ? null : Number(row.week), category: row.category === null ? null : String(row.category), campaign: row.campaign === null ? null : String(row.campaign),
     sent: Number(row.sent), recipients: Number(row.recipients), delivered: Number(row.delivered), read: Number(row.read),
     limited: Number(row.limited), charged: Number(row.charged),
     attributed_24h: counts('24h') as NaiveCampaignRow['attributed_24h'], attributed_7d: counts('7d') as NaiveCampaignRow['attributed_7d'],
@@ -70,13 +70,16 @@ describe('the campaigns report\'s SQL (DuckDB) against its naive definition', ()
       await db.insert(events);
       const source = db.source([business('acme')]);
       for (const channel of [undefined, 'whatsapp'] as const) {
-        const scope = { ...SCOPE, ...(channel ? { channel } : {}) };
-        const rows = (await source.query<Record<string, unknown>>(compileCampaignRows(scope))).map(asNaive);
-        const expected = naiveCampaignRows(events, { business: 'acme', fromMs: START, toMs: END, ...(channel ? { channel } : {}) });
-        expect(rows).toEqual(expected);
-        // ...and the data meets the rules it is meant to: attributions in both windows, several rows.
-        expect(expected.length).toBeGreaterThan(4);
-        expect(expected.some((row) => Object.values(row.attributed_7d).some((n) => n > 0))).toBe(true);
+        for (const grouping of CAMPAIGN_GROUPINGS) {
+          const scope = { ...SCOPE, grouping, ...(channel ? { channel } : {}) };
+          const rows = (await source.query<Record<string, unknown>>(compileCampaignRows(scope))).map(asNaive);
+          const expected = naiveCampaignRows(events, { business: 'acme', fromMs: START, toMs: END, grouping, ...(channel ? { channel } : {}) });
+          expect(rows).toEqual(expected);
+          // ...and the data meets the rules it is meant to: attributions in both windows, several rows
+          // (three campaigns: spring, summer, none; three weeks: the period's two and one Monday before).
+          expect(expected.length).toBeGreaterThanOrEqual(3);
+          expect(expected.some((row) => Object.values(row.attributed_7d).some((n) => n > 0))).toBe(true);
+        }
       }
     });
   }

@@ -20,7 +20,28 @@ import type { Channel } from '../vocabulary';
 export interface CampaignScope extends Period {
   business: string;
   channel?: Channel;
+  /** What a row is (default 'row'). */
+  grouping?: CampaignGrouping;
 }
+
+/**
+ * What one result row counts: 'row' one (template, category, campaign); 'campaign' one campaign
+ * tag over all its templates; 'template_week' one template over the sends of one ISO week (UTC).
+ * Every query returns the columns template, category, campaign and week (the Monday's day number,
+ * days since 1970-01-01), NULL where the grouping does not split by them.
+ */
+export const CAMPAIGN_GROUPINGS = ['row', 'campaign', 'template_week'] as const;
+export type CampaignGrouping = (typeof CAMPAIGN_GROUPINGS)[number];
+
+/** The grouping's key columns, as the result names them; the others are NULL. */
+export const GROUPING_KEYS: Record<CampaignGrouping, readonly ('template' | 'category' | 'campaign' | 'week')[]> = {
+  row: ['template', 'category', 'campaign'],
+  campaign: ['campaign'],
+  template_week: ['template', 'week'],
+};
+
+/** Days since 1970-01-01 of the Monday starting the ISO week of day number `day` (1970-01-01 was a Thursday). */
+export const mondayOf = (day: number) => day - ((((day + 3) % 7) + 7) % 7);
 
 export const REACTION_TYPES = { blocked: 'customer.blocked', muted: 'customer.muted', reported: 'customer.reported', opted_out: 'customer.opted_out' } as const;
 export type ReactionName = keyof typeof REACTION_TYPES;
@@ -28,6 +49,9 @@ export const ATTRIBUTION_WINDOWS = { '24h': 24, '7d': 7 * 24 } as const;
 export type AttributionWindow = keyof typeof ATTRIBUTION_WINDOWS;
 
 const WEEK_MS = 7 * 86_400_000;
+// mondayOf in SQL, on the send's UTC day number.
+const SEND_DAY_SQL = 'CAST(floor(epoch_us(sent_at) / 86400000000) AS INTEGER)';
+const MONDAY_SQL = `${SEND_DAY_SQL} - (${SEND_DAY_SQL} + 3) % 7`;
 
 /** The count columns of a row, e.g. blocked_24h: distinct customers with a block attributed to the row within 24 hours. */
 export const ATTRIBUTED_COLUMNS = (Object.keys(ATTRIBUTION_WINDOWS) as AttributionWindow[])
@@ -40,6 +64,9 @@ export function compileCampaignRows(scope: CampaignScope): SqlQuery {
   const business = params.add(scope.business);
   const [start, end, attributionEnd] = [at(startMs), at(endMs), at(endMs + WEEK_MS)];
   const channel = scope.channel === undefined ? '' : ` AND channel = ${params.add(scope.channel)}`;
+  const keys = GROUPING_KEYS[scope.grouping ?? 'row'];
+  const keyColumns = (['template', 'category', 'campaign', 'week'] as const)
+    .map((column) => (keys.includes(column) ? column : `NULL AS ${column}`)).join(', ');
   const reactionTypes = Object.values(REACTION_TYPES).map((t) => `'${t}'`).join(', ');
   const attributed = ATTRIBUTED_COLUMNS.map(({ reaction, window, name }) =>
     `CASE WHEN a.type = '${REACTION_TYPES[reaction]}' AND a.at - a.sent_at <= INTERVAL ${ATTRIBUTION_WINDOWS[window]} HOUR THEN a.customer END AS ${name}`);
@@ -50,7 +77,7 @@ export function compileCampaignRows(scope: CampaignScope): SqlQuery {
   WHERE business = ${business} AND template IS NOT NULL AND sent_at IS NOT NULL
     AND sent_at >= ${at(startMs - WEEK_MS)} AND sent_at < ${attributionEnd}
 ), period_sends AS (
-  SELECT * FROM template_sends WHERE sent_at >= ${start} AND sent_at < ${end}${channel}
+  SELECT *, ${MONDAY_SQL} AS week FROM template_sends WHERE sent_at >= ${start} AND sent_at < ${end}${channel}
 ), reactions AS (
   SELECT DISTINCT ${factKeySql('customer')} AS customer, type, occurred_at AS at
   FROM events
@@ -63,7 +90,7 @@ export function compileCampaignRows(scope: CampaignScope): SqlQuery {
     ON s.customer = r.customer AND s.sent_at <= r.at AND s.sent_at >= r.at - INTERVAL 7 DAY
   GROUP BY r.customer, r.type, r.at
 )
-SELECT template, category, campaign,
+SELECT ${keyColumns},
   CAST(count(message) AS INTEGER) AS sent,
   CAST(count(DISTINCT recipient) AS INTEGER) AS recipients,
   CAST(count(*) FILTER (WHERE delivered) AS INTEGER) AS delivered,
@@ -72,13 +99,13 @@ SELECT template, category, campaign,
   CAST(count(*) FILTER (WHERE pricing = 'regular') AS INTEGER) AS charged,
   ${ATTRIBUTED_COLUMNS.map(({ name }) => `CAST(count(DISTINCT ${name}) AS INTEGER) AS ${name}`).join(',\n  ')}
 FROM (
-  SELECT template, category, campaign, message, customer AS recipient, delivered, read, limited, pricing, ${noAttribution.join(', ')}
+  SELECT template, category, campaign, week, message, customer AS recipient, delivered, read, limited, pricing, ${noAttribution.join(', ')}
   FROM period_sends
   UNION ALL
-  SELECT p.template, p.category, p.campaign, NULL, NULL, false, false, false, NULL, ${attributed.join(', ')}
+  SELECT p.template, p.category, p.campaign, p.week, NULL, NULL, false, false, false, NULL, ${attributed.join(', ')}
   FROM attributed AS a JOIN period_sends AS p ON p.message = a.message
 ) AS counted
-GROUP BY template, category, campaign
-ORDER BY template, category NULLS FIRST, campaign NULLS FIRST`;
+GROUP BY ${keys.join(', ')}
+ORDER BY ${keys.map((k) => `${k} NULLS FIRST`).join(', ')}`;
   return { sql, params: params.values };
 }

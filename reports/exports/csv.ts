@@ -3,6 +3,8 @@ import { PRICING_FIGURES } from '../metrics/pricingBreakdown';
 import type { MetricRow } from '../metrics/computeMetrics';
 import type { BusinessReport, OverviewReport, ResidencyReport } from '../reports';
 import { REGION_CLASSES } from '../residency/regionClass';
+import type { CampaignReport } from '../campaigns/campaignReport';
+import { CAMPAIGN_FIGURES } from './campaignFigures';
 import { csvDocument, type Cell, type CsvTable } from './csvText';
 import type { ExportInput, ExportMeta } from './exportKinds';
 
@@ -81,6 +83,35 @@ function businessTable(report: BusinessReport, meta: ExportMeta): CsvTable {
   };
 }
 
+type CampaignFigures = CampaignReport['rows'][number];
+
+/**
+ * One table: the ranked rows (`row`: template, category, campaign), then the same figures per
+ * campaign tag (`campaign`; an empty campaign is the sends without one) and per template and ISO
+ * week (`week`, with the week's `from`/`to`), told apart by `section`, each filling the name
+ * columns it has. `currency` is the report's, on every row that has a cost.
+ */
+function campaignsTable(report: CampaignReport, meta: ExportMeta): CsvTable {
+  const cells = (section: string, names: Cell[], from: string, to: string, row: Omit<CampaignFigures, 'template' | 'category' | 'campaign'>): Cell[] =>
+    [section, ...names, from, to, ...CAMPAIGN_FIGURES.map((id) => row[id]), row.estimated_cost === null ? null : report.currency, suppressedCell(row.suppressed)];
+  return {
+    meta: metaRecords('campaigns', report, meta, [
+      ['business', report.business],
+      ['name', report.name],
+      ['channel', report.channel ?? 'all'],
+      ['rate_card', report.rate_card],
+      ['currency', report.currency],
+      ['cost_note', report.cost_note],
+    ]),
+    header: ['section', 'template', 'category', 'campaign', 'from', 'to', ...CAMPAIGN_FIGURES, 'currency', 'suppressed'],
+    rows: [
+      ...report.rows.map((r) => cells('row', [r.template, r.category, r.campaign], report.from, report.to, r)),
+      ...report.campaigns.map((r) => cells('campaign', [null, null, r.campaign], report.from, report.to, r)),
+      ...report.weeks.map((r) => cells('week', [r.template, null, null], r.from, r.to, r)),
+    ],
+  };
+}
+
 const CLASS_COLUMNS = REGION_CLASSES.map((c) => `customers_by_class.${c}`);
 const LOCATION_COLUMNS = ['location', 'country', 'processor', 'role', 'mechanism', 'primary', 'declared', 'status', 'eea_customers'];
 
@@ -119,6 +150,8 @@ export function renderCsv(input: ExportInput, meta: ExportMeta): string {
       return csvDocument(overviewTable(input.report, meta));
     case 'business':
       return csvDocument(businessTable(input.report, meta));
+    case 'campaigns':
+      return csvDocument(campaignsTable(input.report, meta));
     case 'residency':
       return csvDocument(residencyTable(input.report, meta));
   }

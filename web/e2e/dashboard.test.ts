@@ -71,7 +71,12 @@ async function expectOverviewMatchesApi(page: Page, query: string) {
     const shown = await page.$$eval('tbody tr[data-business]', (rows) =>
       Object.fromEntries(rows.map((row) => [
         row.getAttribute('data-business'),
-        Object.fromEntries([...row.querySelectorAll('td[data-metric]')].map((td) => [td.getAttribute('data-metric'), td.textContent?.trim()])),
+        // The figure without its change against the previous period (checked on its own below).
+        Object.fromEntries([...row.querySelectorAll('td[data-metric]')].map((td) => {
+          const figure = td.cloneNode(true) as Element;
+          figure.querySelectorAll('.change').forEach((change) => change.remove());
+          return [td.getAttribute('data-metric'), figure.textContent?.trim()];
+        })),
       ])),
     );
     const expected = Object.fromEntries(report.businesses.map((b) => [
@@ -108,6 +113,30 @@ describe('the dashboard in a real browser', () => {
     await page.getByRole('heading', { name: 'First response time per business' }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true });
     expect((page as Page & { problems: string[] }).problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows each overview figure\'s change against the previous period as the API has it', async () => {
+    const page = await signedInPage('marketing@example.com', PASSWORDS.marketing);
+    const range = presetRange(30);
+    type Compared = OverviewRow & { change: Record<string, number | null>; change_suppressed: string[] };
+    const report = await api<{ businesses: Compared[]; compare: { from: string; to: string } }>(`/v1/reports/overview?from=${range.from}&to=${range.to}&compare=previous`);
+    const columns = await overviewColumns(page);
+    const expected = Object.fromEntries(report.businesses.map((b) => [b.business, Object.fromEntries(columns.map(([key]) => [
+      // A withheld figure says so once: no change beside it.
+      key, b.suppressed.includes(key) ? null : b.change_suppressed.some((s) => s.startsWith(`${key}: `)) ? 'withheld' : b.change[key] === null ? 'none' : String(b.change[key]),
+    ]))]));
+    await expect.poll(() => page.$$eval('tbody tr[data-business]', (rows) => Object.fromEntries(rows.map((row) => [
+      row.getAttribute('data-business'),
+      Object.fromEntries([...row.querySelectorAll('td[data-metric]')].map((td) => [td.getAttribute('data-metric'), td.querySelector('.change')?.getAttribute('data-change') ?? null])),
+    ]))), { timeout: 15_000 }).toEqual(expected);
+    // One figure as a reader sees it: the conversations' change, signed, in the count's format.
+    const business = report.businesses.find((b) => typeof b.change.conversations === 'number' && b.change.conversations !== 0)!;
+    expect(business, 'a business whose conversations changed').toBeDefined();
+    const change = business.change.conversations!;
+    const cell = page.locator(`tbody tr[data-business="${business.business}"] td[data-metric="conversations"] .change [aria-hidden="true"]`);
+    await expect.poll(() => cell.textContent()).toBe(`${change > 0 ? '+' : '−'}${formatCount(Math.abs(change))}`);
+    await page.getByText(`changes against ${report.compare.from} to ${report.compare.to}`).waitFor();
     await page.context().close();
   });
 
@@ -163,7 +192,11 @@ describe('the dashboard in a real browser', () => {
     // Charged and free messages: every figure as the API has it, withheld ones spelled out.
     expect(breakdowns.pricing.length).toBeGreaterThan(0);
     const pricingShown = () => page.$$eval('table:has(caption:text("Charged and free messages by category")) tbody tr', (rows) =>
-      rows.map((row) => [row.querySelector('th')?.textContent?.trim(), ...[...row.querySelectorAll('td[data-metric]')].map((td) => td.textContent?.trim())]));
+      rows.map((row) => [row.querySelector('th')?.textContent?.trim(), ...[...row.querySelectorAll('td[data-metric]')].map((td) => {
+        const figure = td.cloneNode(true) as Element;
+        figure.querySelectorAll('.change').forEach((change) => change.remove());
+        return figure.textContent?.trim();
+      })]));
     await expect.poll(pricingShown).toEqual(breakdowns.pricing.map((p) => [
       p.category, ...PRICING_KEYS.map((key) => (p.suppressed.includes(key) ? SUPPRESSED_LABEL : formatCount(p[key]))),
     ]));

@@ -15,6 +15,7 @@ import { adminRoutes } from './admin/adminRoutes';
 import { authRoutes } from './auth/authRouter';
 import { webhookAdminRoutes } from './admin/webhookAdminRoutes';
 import { alertEndpointRoutes } from './admin/alertEndpointRoutes';
+import { alertRulesRoutes } from './admin/alertRulesRoutes';
 import { alertRoutes } from './routes/alerts/alerts.index';
 import { mountDashboard } from './dashboard';
 import { mountDocs } from './docs';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', webhookRoutes(deps));
   app.route('/', webhookAdminRoutes(deps));
   app.route('/', alertEndpointRoutes(deps));
+  app.route('/', alertRulesRoutes(deps));
   app.route('/', alertRoutes(deps));
   app.route('/', metricsRoutes(deps));
   app.route('/', reportRoutes(deps));

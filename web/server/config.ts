@@ -34,6 +34,8 @@ export interface Config {
   store: StoreConfig;
   /** ALERT_ENDPOINT_ALLOW_HTTP=1: alert endpoints may be plain http beyond localhost. */
   alertEndpointsAllowHttp: boolean;
+  /** ALERT_EVALUATION_INTERVAL_SECONDS, in ms: how often the alert rules are evaluated. */
+  alertEvaluationIntervalMs: number;
 }
 
 export type StoreConfig =
@@ -82,6 +84,7 @@ const EnvSchema = z.object({
   REPORT_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
   STORE: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
   ALERT_ENDPOINT_ALLOW_HTTP: z.enum(['0', '1']).default('0'),
+  ALERT_EVALUATION_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   CLICKHOUSE_URL: z.string().optional().transform((v) => (v ?? '').split(',').map((u) => u.trim()).filter((u) => u.length > 0))
     .refine((urls) => urls.every((u) => /^https?:\/\/[^\s]+$/.test(u)), { error: 'comma-separated http(s) URLs of ClickHouse servers, e.g. http://127.0.0.1:8123' }),
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier, e.g. mpa').default('mpa'),
@@ -142,5 +145,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       }
       : { kind: 'duckdb' },
     alertEndpointsAllowHttp: e.ALERT_ENDPOINT_ALLOW_HTTP === '1',
+    alertEvaluationIntervalMs: e.ALERT_EVALUATION_INTERVAL_SECONDS * 1000,
   };
 }

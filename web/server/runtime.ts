@@ -25,6 +25,7 @@ import { SecretBox } from '../../db/secretBox';
 import { sealStoredSecrets } from './storage/sealSecrets';
 import type { SignInThrottle } from './auth/throttleRules';
 import { startAlertDelivery, type AlertDeliverySettings } from './alerts/alertDelivery';
+import { startAlertEvaluation, type AlertEvaluationSettings, type EvaluationRound } from './alerts/alertEvaluation';
 
 export interface Runtime<D extends AppDeps = AppDeps> {
   app: App;
@@ -42,6 +43,8 @@ export interface Runtime<D extends AppDeps = AppDeps> {
   clusterSettledDays: (onBlock?: (block: ClusteredBlock) => void) => Promise<ClusteredBlock[]>;
   /** Posts the alerts due now (the worker also polls); the number it tried. */
   deliverAlerts: () => Promise<number>;
+  /** Evaluates the alert rules now (the schedule also does, every ALERT_EVALUATION_INTERVAL_SECONDS), at the runtime's clock or the one given. */
+  evaluateAlerts: (nowMs?: number) => Promise<EvaluationRound>;
   /** Finishes the write queue, checkpoints and closes the databases. */
   close: () => Promise<void>;
 }
@@ -59,6 +62,8 @@ export interface RuntimeOptions {
   clusterAtStart?: boolean;
   /** The alert delivery worker's poll interval, timeout and retry schedule (tests shorten them). */
   alertDelivery?: Partial<AlertDeliverySettings>;
+  /** The alert rules' schedule (tests shorten it; else ALERT_EVALUATION_INTERVAL_SECONDS). */
+  alertEvaluation?: Partial<AlertEvaluationSettings>;
 }
 
 /** The embedded mode's runtime: its deps name the DuckDB store and read queue (tests and the bench use them). */
@@ -207,6 +212,7 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
   }
   const clustering = scheduleClustering({ writer, now: deps.now, logger, onFailed: failed }, { atStart: options.clusterAtStart ?? true });
   const alertDelivery = startAlertDelivery(deps, options.alertDelivery);
+  const alertEvaluation = startAlertEvaluation(deps, { intervalMs: config.alertEvaluationIntervalMs, ...options.alertEvaluation });
   let closed = false;
   return {
     app: createApp(deps),
@@ -219,11 +225,13 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
     purgeRetention: () => purgeRetention(deps),
     clusterSettledDays: clustering.runNow,
     deliverAlerts: alertDelivery.runOnce,
+    evaluateAlerts: alertEvaluation.evaluateNow,
     close: async () => {
       if (closed) return;
       closed = true;
       await retention.stop();
       await clustering.stop();
+      await alertEvaluation.stop();
       await alertDelivery.stop();
       await registryWatch?.stop();
       await writer.drain();

@@ -87,3 +87,28 @@ describe('campaign attribution at one instant', () => {
     }
   });
 });
+
+describe('campaign and week rows', () => {
+  it('counts a campaign over its templates, a customer sent two of them once, and its reactions once', () => {
+    const events = [
+      send('c20', 'm20', 1, 'promo'), send('c20', 'm21', 5, 'reminder'), react('c20', 'customer.opted_out', 6),
+      send('c21', 'm22', 1, 'reminder'), send('c22', 'm23', 1, 'promo', { campaign: 'summer' }),
+    ];
+    const rows = naiveCampaignRows(events, { ...SCOPE, grouping: 'campaign' });
+    expect(rows.map((r) => [r.template, r.campaign, r.sent, r.recipients, r.attributed_24h.opted_out])).toEqual([
+      [null, 'spring', 3, 2, 1],
+      [null, 'summer', 1, 1, 0],
+    ]);
+  });
+
+  it('splits a template by the ISO week (Monday, UTC) of its sends, not of the reactions', () => {
+    // 2026-06-01 is a Monday: hours 0..167 are one week, 168.. the next.
+    const events = [send('c23', 'm24', 167, 'promo'), react('c23', 'customer.blocked', 170), send('c24', 'm25', 168, 'promo')];
+    const rows = naiveCampaignRows(events, { ...SCOPE, toMs: DAY0 + 14 * 24 * H, grouping: 'template_week' });
+    const monday = DAY0 / (24 * H);
+    expect(rows.map((r) => [r.template, r.week, r.sent, r.attributed_24h.blocked])).toEqual([
+      ['promo', monday, 1, 1],
+      ['promo', monday + 7, 1, 0],
+    ]);
+  });
+});

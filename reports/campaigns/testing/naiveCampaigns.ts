@@ -34,9 +34,11 @@ export const PLATFORM_LIMIT_CODES = [131049, 130472];
 const DAY_MS = 86_400_000;
 
 export interface NaiveCampaignRow {
-  template: string;
+  template: string | null;
   category: string | null;
   campaign: string | null;
+  /** The Monday of the sends' ISO week, days since 1970-01-01; null unless grouped by week. */
+  week: number | null;
   sent: number;
   recipients: number;
   delivered: number;
@@ -106,11 +108,31 @@ export interface NaiveScope {
   fromMs: number;
   toMs: number;
   channel?: string;
+  /** 'row' (default): per template, category, campaign; 'campaign': per campaign; 'template_week': per template and ISO week. */
+  grouping?: 'row' | 'campaign' | 'template_week';
+}
+
+type RowKey = [string | null, string | null, string | null, number | null];
+
+/** The row a send counts in, under the scope's grouping. */
+function rowKeyOf(m: Message, grouping: NaiveScope['grouping']): RowKey {
+  const template = m.send!.template!;
+  const day = Math.floor(m.sentAtMs / DAY_MS);
+  // 1970-01-01 was a Thursday: the week's Monday is 3 days before day 0's.
+  const monday = day - ((day + 3) % 7 + 7) % 7;
+  switch (grouping ?? 'row') {
+    case 'row':
+      return [template, m.statusCategory ?? m.send!.category ?? null, m.send!.campaign ?? null, null];
+    case 'campaign':
+      return [null, null, m.send!.campaign ?? null, null];
+    case 'template_week':
+      return [template, null, null, monday];
+  }
 }
 
 export function naiveCampaignRows(events: readonly (TestEvent & { campaign?: string | null })[], scope: NaiveScope): NaiveCampaignRow[] {
   const sends = messagesOf(events).filter((m) => m.send !== undefined && m.send.template != null);
-  const rowKey = (m: Message) => JSON.stringify([m.send!.template, m.statusCategory ?? m.send!.category ?? null, m.send!.campaign ?? null]);
+  const rowKey = (m: Message) => JSON.stringify(rowKeyOf(m, scope.grouping));
   const inRow = new Map<string, Message[]>();
   for (const m of sends) {
     if (m.business !== scope.business || m.sentAtMs < scope.fromMs || m.sentAtMs >= scope.toMs) continue;
@@ -130,13 +152,13 @@ export function naiveCampaignRows(events: readonly (TestEvent & { campaign?: str
     }
   }
   return [...inRow].map(([key, messages]) => {
-    const [template, category, campaign] = JSON.parse(key) as [string, string | null, string | null];
+    const [template, category, campaign, week] = JSON.parse(key) as RowKey;
     const sizes = (window: '24h' | '7d') => {
       const sets = attributed[window].get(key) ?? emptySets();
       return Object.fromEntries(Object.entries(sets).map(([r, s]) => [r, s.size])) as Record<Reaction, number>;
     };
     return {
-      template, category, campaign,
+      template, category, campaign, week,
       sent: messages.length,
       recipients: new Set(messages.map((m) => m.send!.customer)).size,
       delivered: messages.filter((m) => m.delivered).length,
@@ -146,7 +168,7 @@ export function naiveCampaignRows(events: readonly (TestEvent & { campaign?: str
       attributed_24h: sizes('24h'),
       attributed_7d: sizes('7d'),
     };
-  }).sort((a, b) => compareText(a.template, b.template) || compareText(a.category, b.category) || compareText(a.campaign, b.campaign));
+  }).sort((a, b) => compareText(a.template, b.template) || compareText(a.category, b.category) || compareText(a.campaign, b.campaign) || (a.week ?? -1) - (b.week ?? -1));
 }
 
 /** Text order with NULL first, as the SQL's ORDER BY ... NULLS FIRST (ASCII names: code units are bytes). */

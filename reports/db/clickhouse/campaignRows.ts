@@ -2,7 +2,7 @@ import { messageFactsSql } from '../../../db/clickhouse/factsSql';
 import { occurredBetween } from '../../../db/clickhouse/occurredBetween';
 import { EVENTS_TABLE } from '../../../db/clickhouse/schema';
 import { literal } from '../../../db/clickhouse/sqlLiteral';
-import { ATTRIBUTED_COLUMNS, ATTRIBUTION_WINDOWS, REACTION_TYPES, type CampaignScope } from '../../campaigns/campaignSql';
+import { ATTRIBUTED_COLUMNS, ATTRIBUTION_WINDOWS, GROUPING_KEYS, REACTION_TYPES, type CampaignScope } from '../../campaigns/campaignSql';
 import type { SqlQuery } from '../../metrics/sqlText';
 import { periodBounds } from '../../period';
 
@@ -18,6 +18,10 @@ const nullable = (type: string) => `CAST(NULL AS Nullable(${type}))`;
 // The distinct non-NULL values of a Nullable column, 0 when there is none (18.16's uniqExact over
 // only NULLs is NULL, 26.x's 0).
 const distinct = (column: string) => `uniqExactIf(assumeNotNull(${column}), isNotNull(${column}))`;
+// The Monday's day number of the send's ISO week (day 0, 1970-01-01, was a Thursday).
+const SEND_DAY = `intDiv(sent_us, ${86_400 * 1_000_000})`;
+const MONDAY = `${SEND_DAY} - (${SEND_DAY} + 3) % 7`;
+const KEY_TYPES = { template: 'String', category: 'String', campaign: 'String', week: 'Int64' } as const;
 
 export function clickhouseCampaignRows(scope: CampaignScope): SqlQuery {
   const { startMs, endMs } = periodBounds(scope);
@@ -33,7 +37,7 @@ export function clickhouseCampaignRows(scope: CampaignScope): SqlQuery {
       WHERE has_send = 1 AND template IS NOT NULL AND sent_us >= ${wideStart * 1000} AND sent_us < ${wideEnd * 1000}
     ) AS template_facts`;
   const channel = scope.channel === undefined ? '' : ` AND channel = ${literal(scope.channel)}`;
-  const periodSends = `SELECT * FROM (${templateSends}) AS template_sends WHERE sent_us >= ${startMs * 1000} AND sent_us < ${endMs * 1000}${channel}`;
+  const periodSends = `SELECT *, ${MONDAY} AS week FROM (${templateSends}) AS template_sends WHERE sent_us >= ${startMs * 1000} AND sent_us < ${endMs * 1000}${channel}`;
   const reactions = `SELECT DISTINCT customer AS r_customer, type AS r_type, occurred_us AS r_at
     FROM ${EVENTS_TABLE}
     WHERE business = ${business} AND type IN (${Object.values(REACTION_TYPES).map((t) => literal(t)).join(', ')})
@@ -49,7 +53,10 @@ export function clickhouseCampaignRows(scope: CampaignScope): SqlQuery {
   const attributedColumns = ATTRIBUTED_COLUMNS.map(({ reaction, window, name }) =>
     `if(r_type = ${literal(REACTION_TYPES[reaction])} AND r_at - a_sent <= ${ATTRIBUTION_WINDOWS[window] * HOUR_US}, toNullable(r_customer), ${nullable('String')}) AS ${name}`);
   const noAttribution = ATTRIBUTED_COLUMNS.map(({ name }) => `${nullable('String')} AS ${name}`);
-  const sql = `SELECT template, category, campaign,
+  const keys = GROUPING_KEYS[scope.grouping ?? 'row'];
+  const keyColumns = (Object.keys(KEY_TYPES) as (keyof typeof KEY_TYPES)[])
+    .map((column) => (keys.includes(column) ? column : `${nullable(KEY_TYPES[column])} AS ${column}`)).join(', ');
+  const sql = `SELECT ${keyColumns},
   count(message) AS sent,
   ${distinct('recipient')} AS recipients,
   countIf(delivered = 1) AS delivered,
@@ -58,16 +65,16 @@ export function clickhouseCampaignRows(scope: CampaignScope): SqlQuery {
   countIf(ifNull(pricing, '') = 'regular') AS charged,
   ${ATTRIBUTED_COLUMNS.map(({ name }) => `${distinct(name)} AS ${name}`).join(',\n  ')}
 FROM (
-  SELECT template, category, campaign, toNullable(message) AS message, toNullable(customer) AS recipient,
+  SELECT template, category, campaign, week, toNullable(message) AS message, toNullable(customer) AS recipient,
     delivered, was_read, limited, pricing, ${noAttribution.join(', ')}
   FROM (${periodSends}) AS period_sends
   UNION ALL
-  SELECT template, category, campaign, ${nullable('String')}, ${nullable('String')}, toUInt8(0), toUInt8(0), toUInt8(0), ${nullable('String')},
+  SELECT template, category, campaign, week, ${nullable('String')}, ${nullable('String')}, toUInt8(0), toUInt8(0), toUInt8(0), ${nullable('String')},
     ${attributedColumns.join(', ')}
   FROM (${attributed}) AS attributed
-  ALL INNER JOIN (SELECT message AS a_message, template, category, campaign FROM (${periodSends}) AS period_sends) AS rows USING (a_message)
+  ALL INNER JOIN (SELECT message AS a_message, template, category, campaign, week FROM (${periodSends}) AS period_sends) AS rows USING (a_message)
 ) AS counted
-GROUP BY template, category, campaign
-ORDER BY template, category NULLS FIRST, campaign NULLS FIRST`;
+GROUP BY ${keys.join(', ')}
+ORDER BY ${keys.map((k) => `${k} NULLS FIRST`).join(', ')}`;
   return { sql, params: [] };
 }

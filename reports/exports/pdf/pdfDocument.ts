@@ -1,5 +1,6 @@
 import type { ExportInput, ExportMeta } from '../exportKinds';
 import { businessDocument } from './businessPdf';
+import { campaignsDocument } from './campaignsPdf';
 import { overviewDocument } from './overviewPdf';
 import { renderPdfDocument } from './pdfEngine';
 import { residencyDocument } from './residencyPdf';
@@ -11,6 +12,8 @@ export function renderPdfHere(input: ExportInput, meta: ExportMeta): Promise<Buf
       return renderPdfDocument(overviewDocument(input.report, meta));
     case 'business':
       return renderPdfDocument(businessDocument(input.report, meta));
+    case 'campaigns':
+      return renderPdfDocument(campaignsDocument(input.report, meta));
     case 'residency':
       return renderPdfDocument(residencyDocument(input.report, meta));
   }

@@ -7,7 +7,7 @@ import { FORMATS_OF, type ExportFormat, type ReportKind } from '../../../reports
 import { CHANNELS } from '../../../reports/vocabulary';
 import { runCli, UsageError } from '../cliMain';
 
-const USAGE = `Usage: npm run report -- <overview|residency|business> [--business ID] --from YYYY-MM-DD --to YYYY-MM-DD
+const USAGE = `Usage: npm run report -- <overview|residency|business|campaigns> [--business ID] --from YYYY-MM-DD --to YYYY-MM-DD
          [--channel C] [--granularity day|week] --format csv|json|pdf|parquet --out FILE
 
 Writes a report export (the same file as GET /v1/exports/...) to FILE. When a server holds the
@@ -17,9 +17,10 @@ and the same API code runs in-process. Either way the export is written to the a
 
   overview     every business's metrics          csv, json, pdf, parquet
   business     one business (--business ID)      csv, json, pdf
+  campaigns    one business's templates and campaigns (--business ID)  csv, json, pdf
   residency    residency and transfer flags      csv, json, pdf
 
-  --channel C        only this channel (${CHANNELS.join(', ')}); overview and business
+  --channel C        only this channel (${CHANNELS.join(', ')}); overview, business and campaigns
   --granularity G    day (default) or week; business only
 
 Example: npm run report -- residency --from 2026-11-01 --to 2026-11-30 --format pdf --out residency.pdf`;
@@ -56,25 +57,26 @@ function parseCommandLine(argv: string[]): Request | 'help' {
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
-  if (positionals.length !== 1) throw new UsageError('name one report: overview, residency or business');
+  if (positionals.length !== 1) throw new UsageError('name one report: overview, residency, business or campaigns');
   const kind = positionals[0] as ReportKind;
-  if (!(kind in FORMATS_OF)) throw new UsageError(`unknown report "${positionals[0]}": overview, residency or business`);
+  if (!(kind in FORMATS_OF)) throw new UsageError(`unknown report "${positionals[0]}": overview, residency, business or campaigns`);
   const format = values.format as ExportFormat | undefined;
   if (!format || !FORMATS_OF[kind].includes(format)) throw new UsageError(`--format for the ${kind} report is one of ${FORMATS_OF[kind].join(', ')}`);
   if (!values.out) throw new UsageError('--out FILE is required');
   for (const name of ['from', 'to'] as const) {
     if (!values[name] || !DATE.test(values[name])) throw new UsageError(`--${name} YYYY-MM-DD is required`);
   }
-  if ((kind === 'business') !== (values.business !== undefined)) {
-    throw new UsageError(kind === 'business' ? '--business ID is required for the business report' : '--business is for the business report only');
+  const ofOneBusiness = kind === 'business' || kind === 'campaigns';
+  if (ofOneBusiness !== (values.business !== undefined)) {
+    throw new UsageError(ofOneBusiness ? `--business ID is required for the ${kind} report` : '--business is for the business and campaigns reports only');
   }
-  if (values.channel !== undefined && kind === 'residency') throw new UsageError('--channel is for the overview and business reports');
+  if (values.channel !== undefined && kind === 'residency') throw new UsageError('--channel is for the overview, business and campaigns reports');
   if (values.granularity !== undefined && kind !== 'business') throw new UsageError('--granularity is for the business report only');
 
   const query = new URLSearchParams({ from: values.from!, to: values.to! });
   if (values.channel !== undefined) query.set('channel', values.channel);
   if (values.granularity !== undefined) query.set('granularity', values.granularity);
-  const file = kind === 'business' ? `business/${encodeURIComponent(values.business!)}.${format}` : `${kind}.${format}`;
+  const file = ofOneBusiness ? `${kind}/${encodeURIComponent(values.business!)}.${format}` : `${kind}.${format}`;
   return { kind, format, out: values.out, path: `/v1/exports/${file}?${query}` };
 }
 

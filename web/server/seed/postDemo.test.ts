@@ -56,6 +56,15 @@ describe('demo data posted through the ingest API', () => {
     expect(active?.n).toBe(0);
   });
 
+  it('prices every business with the demo rate card, uploaded in its two versions', async () => {
+    for (const { id } of demo.businesses) {
+      const card = (await (await runtime.admin('GET', `/v1/businesses/${id}/rate-card`)).json()) as Record<string, unknown>;
+      expect(JSON.stringify(card), id).toContain('"demo-illustrative"');
+    }
+    const card = (await (await runtime.admin('GET', '/v1/rate-cards/demo-illustrative')).json()) as { versions: { effective_from: string }[] };
+    expect(card.versions.map((v) => v.effective_from)).toEqual(demo.rateCard.versions.map((v) => v.effective_from));
+  });
+
   it('stores customers of the required regions, placed from the numbers themselves', async () => {
     const regions = (await rows<{ r: string }>('SELECT DISTINCT customer_region AS r FROM events')).map((row) => row.r);
     for (const country of ['DE', 'FR', 'IT', 'ES', 'NL', 'PL', 'IE', 'SE', 'PT', 'GB', 'US', 'CA', 'BR', 'IN', 'JP', 'RU', 'NG', 'JM', 'CH', 'AE', 'MX', 'ZA', 'GG', 'JE']) {

@@ -52,7 +52,8 @@ async function expectStatus(client: DemoClient, what: string, reply: Promise<Cli
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Registers the demo businesses through the admin API, creates one ingest key for all of
+ * Registers the demo businesses through the admin API, uploads the demo's rate card and prices
+ * every business with it, creates one ingest key for all of
  * them, posts the events batch by batch to /v1/events, and revokes the key again.
  */
 export async function postDemo(client: DemoClient, adminToken: string, demo: Demo, options: PostOptions = {}): Promise<DemoSummary> {
@@ -60,6 +61,12 @@ export async function postDemo(client: DemoClient, adminToken: string, demo: Dem
   const ids = demo.businesses.map((b) => b.id);
   for (const business of demo.businesses) {
     await expectStatus(client, `registering ${business.id}`, client.request('PUT', `/v1/businesses/${business.id}`, adminToken, JSON.stringify(business.body)), 200, 201);
+  }
+  for (const version of demo.rateCard.versions) {
+    await expectStatus(client, `uploading rate card ${demo.rateCard.id}`, client.request('PUT', `/v1/rate-cards/${demo.rateCard.id}`, adminToken, JSON.stringify(version)), 201);
+  }
+  for (const id of ids) {
+    await expectStatus(client, `pricing ${id}`, client.request('PUT', `/v1/businesses/${id}/rate-card`, adminToken, JSON.stringify({ card: demo.rateCard.id })), 200, 201);
   }
   const keyReply = await expectStatus(
     client, 'creating the ingest key',

@@ -1751,6 +1751,142 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/businesses/{id}/alert-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The alert rules in effect for a business (the defaults when it set none) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rules */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertRules"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Set a business's alert rules: thresholds and the jump rule (fields left out take their defaults) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AlertRulesPut"];
+                };
+            };
+            responses: {
+                /** @description The rules now in effect */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertRules"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/alerts": {
         parameters: {
             query?: never;
@@ -1909,6 +2045,8 @@ export type paths = {
                     to: string;
                     /** @description Only events of this channel */
                     channel?: "whatsapp" | "messenger" | "instagram" | "sms" | "rcs" | "webchat";
+                    /** @description previous: also report the preceding period of the same number of days (ending the day before from) in `compare.previous`, and give compared rows a `change` per figure (docs/api.md#compared-with-the-previous-period) */
+                    compare?: "previous";
                 };
                 header?: never;
                 path?: never;
@@ -1916,13 +2054,13 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description The overview */
+                /** @description The overview (with compare=previous: ComparedOverviewReport) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["OverviewReport"];
+                        "application/json": components["schemas"]["OverviewReport"] | components["schemas"]["ComparedOverviewReport"];
                     };
                 };
                 /** @description Invalid input */
@@ -1984,6 +2122,8 @@ export type paths = {
                     channel?: "whatsapp" | "messenger" | "instagram" | "sms" | "rcs" | "webchat";
                     /** @description Series buckets: UTC days, or ISO weeks (Monday-Sunday) clipped to the period */
                     granularity?: "day" | "week";
+                    /** @description previous: also report the preceding period of the same number of days (ending the day before from) in `compare.previous`, and give compared rows a `change` per figure (docs/api.md#compared-with-the-previous-period) */
+                    compare?: "previous";
                 };
                 header?: never;
                 path: {
@@ -1993,13 +2133,13 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description The business report */
+                /** @description The business report (with compare=previous: ComparedBusinessReport) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["BusinessReport"];
+                        "application/json": components["schemas"]["BusinessReport"] | components["schemas"]["ComparedBusinessReport"];
                     };
                 };
                 /** @description Invalid input */
@@ -2070,6 +2210,8 @@ export type paths = {
                     to: string;
                     /** @description Only events of this channel */
                     channel?: "whatsapp" | "messenger" | "instagram" | "sms" | "rcs" | "webchat";
+                    /** @description previous: also report the preceding period of the same number of days (ending the day before from) in `compare.previous`, and give compared rows a `change` per figure (docs/api.md#compared-with-the-previous-period) */
+                    compare?: "previous";
                 };
                 header?: never;
                 path?: never;
@@ -2083,7 +2225,7 @@ export type paths = {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["CampaignReport"];
+                        "application/json": components["schemas"]["CampaignReport"] | components["schemas"]["ComparedCampaignReport"];
                     };
                 };
                 /** @description Invalid input */
@@ -2858,6 +3000,102 @@ export type paths = {
             requestBody?: never;
             responses: {
                 /** @description business_<id>_<from>_<to>.<format> */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                        "application/json": string;
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/campaigns/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One business's campaigns report as CSV, JSON or PDF: /v1/exports/campaigns/<id>.<csv|json|pdf> (role marketing or higher)
+         * @description The same figures as the matching report API reply, with the period, k, the adequacy list's date and the generation time in the file, served as an attachment. Suppressed figures are null (CSV: an empty cell, named in the row's `suppressed` column). Every export is written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be. A user scoped to some businesses gets theirs only; another business answers 404 exactly as an unregistered id. The JSON holds GET /v1/reports/campaigns's reply for the same business, period and channel; the CSV its rows, campaigns and weeks (a `section` column) with the rate card, currency and cost note; the PDF the ranked tables.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description UTC date, inclusive (from) */
+                    from: string;
+                    /** @description UTC date, inclusive (to) */
+                    to: string;
+                    /** @description Only events of this channel */
+                    channel?: "whatsapp" | "messenger" | "instagram" | "sms" | "rcs" | "webchat";
+                };
+                header?: never;
+                path: {
+                    /** @description The business id and the format */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description campaigns_<id>_<from>_<to>.<format> */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3714,6 +3952,45 @@ export type components = {
             /** @description Signs each alert (X-Alert-Signature-256); never returned. */
             secret: string;
         };
+        AlertRules: {
+            business: string;
+            enabled: boolean;
+            thresholds: {
+                opt_out_rate_24h: number | null;
+                block_rate_24h: number | null;
+            };
+            jump: {
+                factor: number | null;
+                min_recipients: number;
+                baseline_days: number;
+                baseline_floor: number;
+            };
+            /**
+             * @description `default`: the business set no rules and these defaults apply; `set`: an admin set them
+             * @enum {string}
+             */
+            source: "default" | "set";
+            updated_at: string | null;
+        };
+        AlertRulesPut: {
+            /** @description false: no alert fires for this business (default true) */
+            enabled?: boolean;
+            /** @description A template's 24-hour opt-out or block rate of a day above which an alert fires; null or absent: none (default) */
+            thresholds?: {
+                opt_out_rate_24h?: number | null;
+                block_rate_24h?: number | null;
+            };
+            jump?: {
+                /** @description Fires when a template's rate is above factor × the business's baseline (default 3); null: no jump rule */
+                factor?: number | null;
+                /** @description Recipients a template needs on the day before any rule looks at it, thresholds too (default 100; never below MIN_COHORT) */
+                min_recipients?: number;
+                /** @description The days before the day looked at whose rate is the baseline (default 28) */
+                baseline_days?: number;
+                /** @description The least baseline a jump is measured against (default 0.002): a business with no opt-outs before does not alert on one */
+                baseline_floor?: number;
+            };
+        };
         Alert: {
             id: string;
             business: string;
@@ -3832,6 +4109,69 @@ export type components = {
             residency_flag: "ok" | "safeguarded" | "exposed" | null;
             /** @description Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones (complementary suppression, docs/metrics.md#suppression). */
             suppressed: string[];
+        };
+        ComparedOverviewReport: {
+            from: string;
+            to: string;
+            k: number;
+            /** @enum {string|null} */
+            channel: "whatsapp" | "messenger" | "instagram" | "sms" | "rcs" | "webchat" | null;
+            businesses: {
+                business: string;
+                name: string;
+                verified: boolean;
+                /** @description Conversations: count(DISTINCT conversation) of message.* events in the period, message.failed aside (a failure reached nobody) */
+                conversations: number | null;
+                /** @description Customer-initiated conversations: conversations whose earliest message.* event (over all time) is message.received, counted in the period their start falls in */
+                customer_initiated: number | null;
+                /** @description First response time, median (s): quantile_cont(first agent|bot message.sent at or after start - start, 0.5) over answered customer-initiated conversations */
+                frt_median_s: number | null;
+                /** @description First response time, p90 (s): quantile_cont(first agent|bot message.sent at or after start - start, 0.9) over answered customer-initiated conversations */
+                frt_p90_s: number | null;
+                /** @description First response time in business hours, median (s): quantile_cont(seconds of [start, first response) inside opening hours in the business time zone, 0.5) over answered customer-initiated conversations */
+                frt_bh_median_s: number | null;
+                /** @description First response time in business hours, p90 (s): quantile_cont(seconds of [start, first response) inside opening hours in the business time zone, 0.9) over answered customer-initiated conversations */
+                frt_bh_p90_s: number | null;
+                /** @description Answered within 24 hours: customer-initiated conversations with first response - start <= 24 h / customer-initiated conversations */
+                response_rate_24h: number | null;
+                /** @description Very responsive: over the 7 days ending at `to`: response_rate_24h >= 0.90 and frt_median_s <= 900 (false when either is null) */
+                very_responsive: boolean;
+                /** @description Block rate: count(DISTINCT customer with customer.blocked) / count(DISTINCT customer with message.sent) */
+                block_rate: number | null;
+                /** @description Mute rate: count(DISTINCT customer with customer.muted) / count(DISTINCT customer with message.sent) */
+                mute_rate: number | null;
+                /** @description Report rate: count(DISTINCT customer with customer.reported) / count(DISTINCT customer with message.sent) */
+                report_rate: number | null;
+                /** @description Negative feedback rate: count(DISTINCT customer with customer.blocked, customer.muted or customer.reported) / count(DISTINCT customer with message.sent) */
+                negative_feedback_rate: number | null;
+                /** @description Opt-out rate: count(DISTINCT customer with customer.opted_out) / count(DISTINCT customer sent a marketing or marketing_lite message, by the send's category or the one a delivered/read status reported) */
+                opt_out_rate: number | null;
+                /** @description Delivery rate: count(DISTINCT attempted message not limited, with a delivered or read status) / count(DISTINCT attempted message not limited). Attempted: a message.sent or message.failed, in the period of its earliest send, else (no send) of its earliest failure; a failure alone does not tell the channel, so with a channel filter or per channel only messages with a send count. Limited: failed with 131049 or 130472 (the platform capped marketing messages to the customer: not a failure to deliver) */
+                delivery_rate: number | null;
+                /** @description Read rate: count(DISTINCT attempted message not limited, with a read status) / count(DISTINCT attempted message not limited) (attempted and limited as for delivery_rate) */
+                read_rate: number | null;
+                /** @description Limited by the platform: count(DISTINCT attempted message that failed with 131049 or 130472) / count(DISTINCT attempted message) (attempted as for delivery_rate) */
+                limited_rate: number | null;
+                /**
+                 * @description The worst status of a location holding EEA customers' data; null: withheld with the EEA customers it rests on (1..k-1), named in `suppressed`.
+                 * @enum {string|null}
+                 */
+                residency_flag: "ok" | "safeguarded" | "exposed" | null;
+                /** @description Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones (complementary suppression, docs/metrics.md#suppression). */
+                suppressed: string[];
+                /** @description Per figure of the row, its value minus the same row's in the preceding period (rates: the difference of the two rates); null when either is null or withheld, or the row has no counterpart then */
+                change: {
+                    [key: string]: number | null;
+                };
+                /** @description "<figure>: <reason>" for each change withheld because a figure it is computed from is withheld or absent. Reasons: "withheld in this period", "withheld in the previous period", "withheld in both periods", "no row in the previous period" */
+                change_suppressed: string[];
+            }[];
+            /** @description The preceding period (same number of days, ending the day before from) and its report, as a request for that period returns it */
+            compare: {
+                from: string;
+                to: string;
+                previous: components["schemas"]["OverviewReport"];
+            };
         };
         BusinessReport: {
             from: string;
@@ -3995,6 +4335,196 @@ export type components = {
                 suppressed: string[];
             }[];
         };
+        ComparedBusinessReport: {
+            from: string;
+            to: string;
+            k: number;
+            /** @enum {string} */
+            granularity: "day" | "week";
+            /** @enum {string|null} */
+            channel: "whatsapp" | "messenger" | "instagram" | "sms" | "rcs" | "webchat" | null;
+            business: string;
+            name: string;
+            verified: boolean;
+            timezone: string;
+            totals: {
+                /** @description Conversations: count(DISTINCT conversation) of message.* events in the period, message.failed aside (a failure reached nobody) */
+                conversations: number | null;
+                /** @description Customer-initiated conversations: conversations whose earliest message.* event (over all time) is message.received, counted in the period their start falls in */
+                customer_initiated: number | null;
+                /** @description First response time, median (s): quantile_cont(first agent|bot message.sent at or after start - start, 0.5) over answered customer-initiated conversations */
+                frt_median_s: number | null;
+                /** @description First response time, p90 (s): quantile_cont(first agent|bot message.sent at or after start - start, 0.9) over answered customer-initiated conversations */
+                frt_p90_s: number | null;
+                /** @description First response time in business hours, median (s): quantile_cont(seconds of [start, first response) inside opening hours in the business time zone, 0.5) over answered customer-initiated conversations */
+                frt_bh_median_s: number | null;
+                /** @description First response time in business hours, p90 (s): quantile_cont(seconds of [start, first response) inside opening hours in the business time zone, 0.9) over answered customer-initiated conversations */
+                frt_bh_p90_s: number | null;
+                /** @description Answered within 24 hours: customer-initiated conversations with first response - start <= 24 h / customer-initiated conversations */
+                response_rate_24h: number | null;
+                /** @description Very responsive: over the 7 days ending at `to`: response_rate_24h >= 0.90 and frt_median_s <= 900 (false when either is null) */
+                very_responsive: boolean;
+                /** @description Block rate: count(DISTINCT customer with customer.blocked) / count(DISTINCT customer with message.sent) */
+                block_rate: number | null;
+                /** @description Mute rate: count(DISTINCT customer with customer.muted) / count(DISTINCT customer with message.sent) */
+                mute_rate: number | null;
+                /** @description Report rate: count(DISTINCT customer with customer.reported) / count(DISTINCT customer with message.sent) */
+                report_rate: number | null;
+                /** @description Negative feedback rate: count(DISTINCT customer with customer.blocked, customer.muted or customer.reported) / count(DISTINCT customer with message.sent) */
+                negative_feedback_rate: number | null;
+                /** @description Opt-out rate: count(DISTINCT customer with customer.opted_out) / count(DISTINCT customer sent a marketing or marketing_lite message, by the send's category or the one a delivered/read status reported) */
+                opt_out_rate: number | null;
+                /** @description Delivery rate: count(DISTINCT attempted message not limited, with a delivered or read status) / count(DISTINCT attempted message not limited). Attempted: a message.sent or message.failed, in the period of its earliest send, else (no send) of its earliest failure; a failure alone does not tell the channel, so with a channel filter or per channel only messages with a send count. Limited: failed with 131049 or 130472 (the platform capped marketing messages to the customer: not a failure to deliver) */
+                delivery_rate: number | null;
+                /** @description Read rate: count(DISTINCT attempted message not limited, with a read status) / count(DISTINCT attempted message not limited) (attempted and limited as for delivery_rate) */
+                read_rate: number | null;
+                /** @description Limited by the platform: count(DISTINCT attempted message that failed with 131049 or 130472) / count(DISTINCT attempted message) (attempted as for delivery_rate) */
+                limited_rate: number | null;
+                /**
+                 * @description The worst status of a location holding EEA customers' data; null: withheld with the EEA customers it rests on (1..k-1), named in `suppressed`.
+                 * @enum {string|null}
+                 */
+                residency_flag: "ok" | "safeguarded" | "exposed" | null;
+                /** @description Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones (complementary suppression, docs/metrics.md#suppression). */
+                suppressed: string[];
+                /** @description Per figure of the row, its value minus the same row's in the preceding period (rates: the difference of the two rates); null when either is null or withheld, or the row has no counterpart then */
+                change: {
+                    [key: string]: number | null;
+                };
+                /** @description "<figure>: <reason>" for each change withheld because a figure it is computed from is withheld or absent. Reasons: "withheld in this period", "withheld in the previous period", "withheld in both periods", "no row in the previous period" */
+                change_suppressed: string[];
+            };
+            series: {
+                from: string;
+                to: string;
+                /** @description Conversations: count(DISTINCT conversation) of message.* events in the period, message.failed aside (a failure reached nobody) */
+                conversations: number | null;
+                /** @description Customer-initiated conversations: conversations whose earliest message.* event (over all time) is message.received, counted in the period their start falls in */
+                customer_initiated: number | null;
+                /** @description First response time, median (s): quantile_cont(first agent|bot message.sent at or after start - start, 0.5) over answered customer-initiated conversations */
+                frt_median_s: number | null;
+                /** @description First response time, p90 (s): quantile_cont(first agent|bot message.sent at or after start - start, 0.9) over answered customer-initiated conversations */
+                frt_p90_s: number | null;
+                /** @description First response time in business hours, median (s): quantile_cont(seconds of [start, first response) inside opening hours in the business time zone, 0.5) over answered customer-initiated conversations */
+                frt_bh_median_s: number | null;
+                /** @description First response time in business hours, p90 (s): quantile_cont(seconds of [start, first response) inside opening hours in the business time zone, 0.9) over answered customer-initiated conversations */
+                frt_bh_p90_s: number | null;
+                /** @description Answered within 24 hours: customer-initiated conversations with first response - start <= 24 h / customer-initiated conversations */
+                response_rate_24h: number | null;
+                /** @description Very responsive: over the 7 days ending at `to`: response_rate_24h >= 0.90 and frt_median_s <= 900 (false when either is null) */
+                very_responsive: boolean;
+                /** @description Block rate: count(DISTINCT customer with customer.blocked) / count(DISTINCT customer with message.sent) */
+                block_rate: number | null;
+                /** @description Mute rate: count(DISTINCT customer with customer.muted) / count(DISTINCT customer with message.sent) */
+                mute_rate: number | null;
+                /** @description Report rate: count(DISTINCT customer with customer.reported) / count(DISTINCT customer with message.sent) */
+                report_rate: number | null;
+                /** @description Negative feedback rate: count(DISTINCT customer with customer.blocked, customer.muted or customer.reported) / count(DISTINCT customer with message.sent) */
+                negative_feedback_rate: number | null;
+                /** @description Opt-out rate: count(DISTINCT customer with customer.opted_out) / count(DISTINCT customer sent a marketing or marketing_lite message, by the send's category or the one a delivered/read status reported) */
+                opt_out_rate: number | null;
+                /** @description Delivery rate: count(DISTINCT attempted message not limited, with a delivered or read status) / count(DISTINCT attempted message not limited). Attempted: a message.sent or message.failed, in the period of its earliest send, else (no send) of its earliest failure; a failure alone does not tell the channel, so with a channel filter or per channel only messages with a send count. Limited: failed with 131049 or 130472 (the platform capped marketing messages to the customer: not a failure to deliver) */
+                delivery_rate: number | null;
+                /** @description Read rate: count(DISTINCT attempted message not limited, with a read status) / count(DISTINCT attempted message not limited) (attempted and limited as for delivery_rate) */
+                read_rate: number | null;
+                /** @description Limited by the platform: count(DISTINCT attempted message that failed with 131049 or 130472) / count(DISTINCT attempted message) (attempted as for delivery_rate) */
+                limited_rate: number | null;
+                /** @description Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones (complementary suppression, docs/metrics.md#suppression). */
+                suppressed: string[];
+            }[];
+            channels: {
+                /** @enum {string} */
+                channel: "whatsapp" | "messenger" | "instagram" | "sms" | "rcs" | "webchat";
+                /** @description Conversations: count(DISTINCT conversation) of message.* events in the period, message.failed aside (a failure reached nobody) */
+                conversations: number | null;
+                /** @description Customer-initiated conversations: conversations whose earliest message.* event (over all time) is message.received, counted in the period their start falls in */
+                customer_initiated: number | null;
+                /** @description First response time, median (s): quantile_cont(first agent|bot message.sent at or after start - start, 0.5) over answered customer-initiated conversations */
+                frt_median_s: number | null;
+                /** @description First response time, p90 (s): quantile_cont(first agent|bot message.sent at or after start - start, 0.9) over answered customer-initiated conversations */
+                frt_p90_s: number | null;
+                /** @description First response time in business hours, median (s): quantile_cont(seconds of [start, first response) inside opening hours in the business time zone, 0.5) over answered customer-initiated conversations */
+                frt_bh_median_s: number | null;
+                /** @description First response time in business hours, p90 (s): quantile_cont(seconds of [start, first response) inside opening hours in the business time zone, 0.9) over answered customer-initiated conversations */
+                frt_bh_p90_s: number | null;
+                /** @description Answered within 24 hours: customer-initiated conversations with first response - start <= 24 h / customer-initiated conversations */
+                response_rate_24h: number | null;
+                /** @description Very responsive: over the 7 days ending at `to`: response_rate_24h >= 0.90 and frt_median_s <= 900 (false when either is null) */
+                very_responsive: boolean;
+                /** @description Block rate: count(DISTINCT customer with customer.blocked) / count(DISTINCT customer with message.sent) */
+                block_rate: number | null;
+                /** @description Mute rate: count(DISTINCT customer with customer.muted) / count(DISTINCT customer with message.sent) */
+                mute_rate: number | null;
+                /** @description Report rate: count(DISTINCT customer with customer.reported) / count(DISTINCT customer with message.sent) */
+                report_rate: number | null;
+                /** @description Negative feedback rate: count(DISTINCT customer with customer.blocked, customer.muted or customer.reported) / count(DISTINCT customer with message.sent) */
+                negative_feedback_rate: number | null;
+                /** @description Opt-out rate: count(DISTINCT customer with customer.opted_out) / count(DISTINCT customer sent a marketing or marketing_lite message, by the send's category or the one a delivered/read status reported) */
+                opt_out_rate: number | null;
+                /** @description Delivery rate: count(DISTINCT attempted message not limited, with a delivered or read status) / count(DISTINCT attempted message not limited). Attempted: a message.sent or message.failed, in the period of its earliest send, else (no send) of its earliest failure; a failure alone does not tell the channel, so with a channel filter or per channel only messages with a send count. Limited: failed with 131049 or 130472 (the platform capped marketing messages to the customer: not a failure to deliver) */
+                delivery_rate: number | null;
+                /** @description Read rate: count(DISTINCT attempted message not limited, with a read status) / count(DISTINCT attempted message not limited) (attempted and limited as for delivery_rate) */
+                read_rate: number | null;
+                /** @description Limited by the platform: count(DISTINCT attempted message that failed with 131049 or 130472) / count(DISTINCT attempted message) (attempted as for delivery_rate) */
+                limited_rate: number | null;
+                /** @description Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones (complementary suppression, docs/metrics.md#suppression). */
+                suppressed: string[];
+                /** @description Per figure of the row, its value minus the same row's in the preceding period (rates: the difference of the two rates); null when either is null or withheld, or the row has no counterpart then */
+                change: {
+                    [key: string]: number | null;
+                };
+                /** @description "<figure>: <reason>" for each change withheld because a figure it is computed from is withheld or absent. Reasons: "withheld in this period", "withheld in the previous period", "withheld in both periods", "no row in the previous period" */
+                change_suppressed: string[];
+            }[];
+            templates: {
+                /** @description The category a delivered/read status reported, else the send's */
+                category: string;
+                /** @description null: sent without a template; "(other)": the category's messages of the templates beyond the 50 rows with the most sent messages */
+                template: string | null;
+                /** @description Distinct messages of the period with a send */
+                sent: number | null;
+                /** @description Of those the platform did not limit, the share with a delivered or read status */
+                delivery_rate: number | null;
+                /** @description Of those the platform did not limit, the share with a read status */
+                read_rate: number | null;
+                /** @description Of those, the share that failed with 131049 or 130472 (the platform's cap on marketing messages) */
+                limited_rate: number | null;
+                /** @description Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones (complementary suppression, docs/metrics.md#suppression). */
+                suppressed: string[];
+                /** @description Per figure of the row, its value minus the same row's in the preceding period (rates: the difference of the two rates); null when either is null or withheld, or the row has no counterpart then */
+                change: {
+                    [key: string]: number | null;
+                };
+                /** @description "<figure>: <reason>" for each change withheld because a figure it is computed from is withheld or absent. Reasons: "withheld in this period", "withheld in the previous period", "withheld in both periods", "no row in the previous period" */
+                change_suppressed: string[];
+            }[];
+            pricing: {
+                /** @description The category a delivered/read status reported, else the send's */
+                category: string;
+                /** @description Messages with pricing type regular */
+                charged: number | null;
+                /** @description Messages free in the customer service window */
+                free_customer_service: number | null;
+                /** @description Messages free because the customer came through a free entry point (a click-to-WhatsApp ad or a Page button) */
+                free_entry_point: number | null;
+                /** @description Messages with no pricing type reported */
+                unknown: number | null;
+                /** @description Figures of this row withheld: null above and named here (nested ones by path). A figure is withheld when it is computed from 1..k-1 distinct customers, or so that no withheld figure of the reply is the difference of shown ones (complementary suppression, docs/metrics.md#suppression). */
+                suppressed: string[];
+                /** @description Per figure of the row, its value minus the same row's in the preceding period (rates: the difference of the two rates); null when either is null or withheld, or the row has no counterpart then */
+                change: {
+                    [key: string]: number | null;
+                };
+                /** @description "<figure>: <reason>" for each change withheld because a figure it is computed from is withheld or absent. Reasons: "withheld in this period", "withheld in the previous period", "withheld in both periods", "no row in the previous period" */
+                change_suppressed: string[];
+            }[];
+            /** @description The preceding period (same number of days, ending the day before from) and its report, as a request for that period returns it */
+            compare: {
+                from: string;
+                to: string;
+                previous: components["schemas"]["BusinessReport"];
+            };
+        };
         CampaignReport: {
             from: string;
             to: string;
@@ -4011,6 +4541,10 @@ export type components = {
             cost_note: string | null;
             /** @description By (opted_out_7d + blocked_7d) / recipients, descending; ties by template, campaign, category. A row sent to 1..k-1 customers is left out */
             rows: components["schemas"]["CampaignRow"][];
+            /** @description The same figures per campaign tag (every template and category of it), ranked as `rows`; ties by campaign. A campaign sent to 1..k-1 customers is left out */
+            campaigns: components["schemas"]["CampaignTotalRow"][];
+            /** @description The same figures per template and ISO week of the send (UTC), by template then week; a week sent to 1..k-1 customers is left out */
+            weeks: components["schemas"]["TemplateWeekRow"][];
         };
         CampaignRow: {
             template: string;
@@ -4056,6 +4590,215 @@ export type components = {
             unpriced_charged: number | null;
             /** @description Figures of this row withheld: null above and named here. Every figure of a row rests on its recipients: a row sent to 1..k-1 customers is left out. */
             suppressed: string[];
+        };
+        CampaignTotalRow: {
+            /** @description The campaign tag; null: the template sends without one */
+            campaign: string | null;
+            /** @description Template messages sent in the period */
+            sent: number | null;
+            /** @description Distinct customers they were sent to */
+            recipients: number | null;
+            /** @description Of them, with a delivered or read status */
+            delivered: number | null;
+            /** @description Of them, with a read status */
+            read: number | null;
+            /** @description Of them, failed with 131049 or 130472 (the platform's cap on marketing messages) */
+            limited: number | null;
+            /** @description Distinct customers who blocked the business, attributed to this row within 24 hours of its send */
+            blocked_24h: number | null;
+            /** @description Distinct customers who muted it, attributed to this row within 24 hours of its send */
+            muted_24h: number | null;
+            /** @description Distinct customers who reported it, attributed to this row within 24 hours of its send */
+            reported_24h: number | null;
+            /** @description Distinct customers who opted out of marketing, attributed to this row within 24 hours of its send */
+            opted_out_24h: number | null;
+            /** @description Distinct customers who blocked the business, attributed to this row within 7 days of its send */
+            blocked_7d: number | null;
+            /** @description Distinct customers who muted it, attributed to this row within 7 days of its send */
+            muted_7d: number | null;
+            /** @description Distinct customers who reported it, attributed to this row within 7 days of its send */
+            reported_7d: number | null;
+            /** @description Distinct customers who opted out of marketing, attributed to this row within 7 days of its send */
+            opted_out_7d: number | null;
+            /** @description opted_out_24h / recipients */
+            opt_out_rate_24h: number | null;
+            /** @description blocked_24h / recipients */
+            block_rate_24h: number | null;
+            /** @description Of them, with pricing type regular */
+            charged: number | null;
+            /** @description The priced charged messages' cost in `currency`, each with the rate card version in force on its send's UTC date; null when no card applies or none of them is priced */
+            estimated_cost: number | null;
+            /** @description Charged messages without a price (not in estimated_cost); null when no card applies */
+            unpriced_charged: number | null;
+            /** @description Figures of this row withheld: null above and named here. Every figure of a row rests on its recipients: a row sent to 1..k-1 customers is left out. */
+            suppressed: string[];
+        };
+        TemplateWeekRow: {
+            template: string;
+            /** @description First UTC date of the ISO week (Monday), or the period's start when later */
+            from: string;
+            /** @description Last UTC date of the ISO week (Sunday), or the period's end when earlier */
+            to: string;
+            /** @description Template messages sent in the period */
+            sent: number | null;
+            /** @description Distinct customers they were sent to */
+            recipients: number | null;
+            /** @description Of them, with a delivered or read status */
+            delivered: number | null;
+            /** @description Of them, with a read status */
+            read: number | null;
+            /** @description Of them, failed with 131049 or 130472 (the platform's cap on marketing messages) */
+            limited: number | null;
+            /** @description Distinct customers who blocked the business, attributed to this row within 24 hours of its send */
+            blocked_24h: number | null;
+            /** @description Distinct customers who muted it, attributed to this row within 24 hours of its send */
+            muted_24h: number | null;
+            /** @description Distinct customers who reported it, attributed to this row within 24 hours of its send */
+            reported_24h: number | null;
+            /** @description Distinct customers who opted out of marketing, attributed to this row within 24 hours of its send */
+            opted_out_24h: number | null;
+            /** @description Distinct customers who blocked the business, attributed to this row within 7 days of its send */
+            blocked_7d: number | null;
+            /** @description Distinct customers who muted it, attributed to this row within 7 days of its send */
+            muted_7d: number | null;
+            /** @description Distinct customers who reported it, attributed to this row within 7 days of its send */
+            reported_7d: number | null;
+            /** @description Distinct customers who opted out of marketing, attributed to this row within 7 days of its send */
+            opted_out_7d: number | null;
+            /** @description opted_out_24h / recipients */
+            opt_out_rate_24h: number | null;
+            /** @description blocked_24h / recipients */
+            block_rate_24h: number | null;
+            /** @description Of them, with pricing type regular */
+            charged: number | null;
+            /** @description The priced charged messages' cost in `currency`, each with the rate card version in force on its send's UTC date; null when no card applies or none of them is priced */
+            estimated_cost: number | null;
+            /** @description Charged messages without a price (not in estimated_cost); null when no card applies */
+            unpriced_charged: number | null;
+            /** @description Figures of this row withheld: null above and named here. Every figure of a row rests on its recipients: a row sent to 1..k-1 customers is left out. */
+            suppressed: string[];
+        };
+        ComparedCampaignReport: {
+            from: string;
+            to: string;
+            k: number;
+            /** @enum {string|null} */
+            channel: "whatsapp" | "messenger" | "instagram" | "sms" | "rcs" | "webchat" | null;
+            business: string;
+            name: string;
+            /** @description The card the costs come from (the business's own, else "default"); null: none applies */
+            rate_card: string | null;
+            /** @description ISO 4217 currency of estimated_cost; null when no cost is shown */
+            currency: string | null;
+            /** @description Why costs are missing or cover only part of the charged messages; null when all are priced */
+            cost_note: string | null;
+            rows: {
+                template: string;
+                /** @description The category a delivered/read status reported, else the send's */
+                category: string | null;
+                /** @description The send's campaign tag; null: none */
+                campaign: string | null;
+                /** @description Template messages sent in the period */
+                sent: number | null;
+                /** @description Distinct customers they were sent to */
+                recipients: number | null;
+                /** @description Of them, with a delivered or read status */
+                delivered: number | null;
+                /** @description Of them, with a read status */
+                read: number | null;
+                /** @description Of them, failed with 131049 or 130472 (the platform's cap on marketing messages) */
+                limited: number | null;
+                /** @description Distinct customers who blocked the business, attributed to this row within 24 hours of its send */
+                blocked_24h: number | null;
+                /** @description Distinct customers who muted it, attributed to this row within 24 hours of its send */
+                muted_24h: number | null;
+                /** @description Distinct customers who reported it, attributed to this row within 24 hours of its send */
+                reported_24h: number | null;
+                /** @description Distinct customers who opted out of marketing, attributed to this row within 24 hours of its send */
+                opted_out_24h: number | null;
+                /** @description Distinct customers who blocked the business, attributed to this row within 7 days of its send */
+                blocked_7d: number | null;
+                /** @description Distinct customers who muted it, attributed to this row within 7 days of its send */
+                muted_7d: number | null;
+                /** @description Distinct customers who reported it, attributed to this row within 7 days of its send */
+                reported_7d: number | null;
+                /** @description Distinct customers who opted out of marketing, attributed to this row within 7 days of its send */
+                opted_out_7d: number | null;
+                /** @description opted_out_24h / recipients */
+                opt_out_rate_24h: number | null;
+                /** @description blocked_24h / recipients */
+                block_rate_24h: number | null;
+                /** @description Of them, with pricing type regular */
+                charged: number | null;
+                /** @description The priced charged messages' cost in `currency`, each with the rate card version in force on its send's UTC date; null when no card applies or none of them is priced */
+                estimated_cost: number | null;
+                /** @description Charged messages without a price (not in estimated_cost); null when no card applies */
+                unpriced_charged: number | null;
+                /** @description Figures of this row withheld: null above and named here. Every figure of a row rests on its recipients: a row sent to 1..k-1 customers is left out. */
+                suppressed: string[];
+                /** @description Per figure of the row, its value minus the same row's in the preceding period (rates: the difference of the two rates); null when either is null or withheld, or the row has no counterpart then */
+                change: {
+                    [key: string]: number | null;
+                };
+                /** @description "<figure>: <reason>" for each change withheld because a figure it is computed from is withheld or absent. Reasons: "withheld in this period", "withheld in the previous period", "withheld in both periods", "no row in the previous period" */
+                change_suppressed: string[];
+            }[];
+            campaigns: {
+                /** @description The campaign tag; null: the template sends without one */
+                campaign: string | null;
+                /** @description Template messages sent in the period */
+                sent: number | null;
+                /** @description Distinct customers they were sent to */
+                recipients: number | null;
+                /** @description Of them, with a delivered or read status */
+                delivered: number | null;
+                /** @description Of them, with a read status */
+                read: number | null;
+                /** @description Of them, failed with 131049 or 130472 (the platform's cap on marketing messages) */
+                limited: number | null;
+                /** @description Distinct customers who blocked the business, attributed to this row within 24 hours of its send */
+                blocked_24h: number | null;
+                /** @description Distinct customers who muted it, attributed to this row within 24 hours of its send */
+                muted_24h: number | null;
+                /** @description Distinct customers who reported it, attributed to this row within 24 hours of its send */
+                reported_24h: number | null;
+                /** @description Distinct customers who opted out of marketing, attributed to this row within 24 hours of its send */
+                opted_out_24h: number | null;
+                /** @description Distinct customers who blocked the business, attributed to this row within 7 days of its send */
+                blocked_7d: number | null;
+                /** @description Distinct customers who muted it, attributed to this row within 7 days of its send */
+                muted_7d: number | null;
+                /** @description Distinct customers who reported it, attributed to this row within 7 days of its send */
+                reported_7d: number | null;
+                /** @description Distinct customers who opted out of marketing, attributed to this row within 7 days of its send */
+                opted_out_7d: number | null;
+                /** @description opted_out_24h / recipients */
+                opt_out_rate_24h: number | null;
+                /** @description blocked_24h / recipients */
+                block_rate_24h: number | null;
+                /** @description Of them, with pricing type regular */
+                charged: number | null;
+                /** @description The priced charged messages' cost in `currency`, each with the rate card version in force on its send's UTC date; null when no card applies or none of them is priced */
+                estimated_cost: number | null;
+                /** @description Charged messages without a price (not in estimated_cost); null when no card applies */
+                unpriced_charged: number | null;
+                /** @description Figures of this row withheld: null above and named here. Every figure of a row rests on its recipients: a row sent to 1..k-1 customers is left out. */
+                suppressed: string[];
+                /** @description Per figure of the row, its value minus the same row's in the preceding period (rates: the difference of the two rates); null when either is null or withheld, or the row has no counterpart then */
+                change: {
+                    [key: string]: number | null;
+                };
+                /** @description "<figure>: <reason>" for each change withheld because a figure it is computed from is withheld or absent. Reasons: "withheld in this period", "withheld in the previous period", "withheld in both periods", "no row in the previous period" */
+                change_suppressed: string[];
+            }[];
+            /** @description The same figures per template and ISO week of the send (UTC), by template then week; a week sent to 1..k-1 customers is left out */
+            weeks: components["schemas"]["TemplateWeekRow"][];
+            /** @description The preceding period (same number of days, ending the day before from) and its report, as a request for that period returns it */
+            compare: {
+                from: string;
+                to: string;
+                previous: components["schemas"]["CampaignReport"];
+            };
         };
         ResidencyReport: {
             from: string;

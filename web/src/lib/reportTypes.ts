@@ -13,6 +13,10 @@ export type BusinessReport = Schemas['BusinessReport'];
 export type TemplateRow = BusinessReport['templates'][number];
 /** Attempted messages of the period by the category they were billed in and their pricing type. */
 export type PricingRow = BusinessReport['pricing'][number];
+/** With `?compare=previous`: compared rows carry `change` and `change_suppressed`, and `compare` the preceding period's report. */
+export type ComparedOverviewReport = Schemas['ComparedOverviewReport'];
+export type ComparedBusinessReport = Schemas['ComparedBusinessReport'];
+export type ComparedCampaignReport = Schemas['ComparedCampaignReport'];
 export type ResidencyReport = Schemas['ResidencyReport'];
 export type ResidencyBusiness = ResidencyReport['businesses'][number];
 export type ResidencyLocation = Schemas['ResidencyLocation'];

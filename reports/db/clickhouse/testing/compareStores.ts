@@ -15,6 +15,7 @@ import { periodBounds, type Period } from '../../../period';
 import { computeResidency, computeResidencyFlags } from '../../../residency/residency';
 import { business, openEventsDb } from '../../../testing/eventsDb';
 import type { ReportSource } from '../../reportSource';
+import { CAMPAIGN_GROUPINGS } from '../../../campaigns/campaignSql';
 
 /**
  * What the report tests of the ClickHouse store compare: every builder done on ClickHouse,
@@ -103,7 +104,8 @@ export async function expectSameBreakdowns(duckdb: ReportSource, clickhouse: Rep
 export async function expectSameCampaignRows(duckdb: ReportSource, clickhouse: ReportSource): Promise<void> {
   const plain = (rows: Record<string, unknown>[]) =>
     rows.map((row) => Object.fromEntries(Object.entries(row).map(([name, value]) => [name, typeof value === 'string' || value === null ? value : Number(value)])));
-  for (const scope of [{ ...PERIOD, business: 'acme' }, { ...PERIOD, business: 'globex', channel: 'whatsapp' as const }, { ...WEEK, business: 'acme' }]) {
+  const scopes = [{ ...PERIOD, business: 'acme' }, { ...PERIOD, business: 'globex', channel: 'whatsapp' as const }, { ...WEEK, business: 'acme' }];
+  for (const scope of scopes.flatMap((s) => CAMPAIGN_GROUPINGS.map((grouping) => ({ ...s, grouping })))) {
     const expected = plain(await duckdb.query(duckdb.queries.campaignRows(scope)));
     // Rows with attributed reactions in both windows, so the comparison covers the attribution.
     if (scope.business === 'acme') expect(expected.some((row) => Number(row.blocked_7d) + Number(row.opted_out_7d) + Number(row.muted_7d) + Number(row.reported_7d) > 0)).toBe(true);

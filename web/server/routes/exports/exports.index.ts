@@ -6,7 +6,11 @@ import { scopeOf, unknownBusiness } from '../../auth/businessScope';
 import { serveAuditedFile } from '../../http/servedFile';
 import { businessReport, overviewReport, residencyReport } from '../../../../reports/reports';
 import { CONTENT_TYPES, exportMeta, fileNameOf, rowCountOf, type ExportFormat, type ExportInput } from '../../../../reports/exports/exportKinds';
-import { businessExportRoute, overviewExportRoutes, parseBusinessFile, residencyExportRoutes } from './exports.routes';
+import {
+  businessExportRoute, campaignsExportRoute, overviewExportRoutes, parseBusinessFile, parseCampaignsFile, residencyExportRoutes,
+} from './exports.routes';
+import { campaignReport } from '../../../../reports/campaigns/campaignReport';
+import { rateCardFromRegistry } from '../../../../reports/campaigns/campaignCosts';
 import { renderExport } from '../../../../reports/exports/render';
 import type { RunSql } from '../../../../reports/exports/parquet';
 import type { ReportDeps } from '../reports/reports.index';
@@ -18,9 +22,9 @@ export interface ExportDeps extends ReportDeps {
 }
 
 /**
- * GET /v1/exports/{overview|residency|business/:id}.{csv,json,pdf} and /v1/exports/overview.parquet
+ * GET /v1/exports/{overview|residency|business/:id|campaigns/:id}.{csv,json,pdf} and /v1/exports/overview.parquet
  *: the report built exactly as the report API builds it, rendered, recorded in the audit
- * log, then served. Overview and business exports need marketing or higher, residency dpo.
+ * log, then served. Overview, business and campaigns exports need marketing or higher, residency dpo.
  */
 export function exportRoutes(deps: ExportDeps) {
   const router = createRouter();
@@ -32,13 +36,14 @@ export function exportRoutes(deps: ExportDeps) {
     const bytes = await renderExport(input, format, exportMeta(deps.now()), deps.fileSql);
     return serveAuditedFile(
       c, deps,
-      { action: `export.${input.kind}.${format}`, target: input.kind === 'business' ? input.report.business : null, filters, rowCount: rowCountOf(input) },
+      { action: `export.${input.kind}.${format}`, target: input.kind === 'business' || input.kind === 'campaigns' ? input.report.business : null, filters, rowCount: rowCountOf(input) },
       { bytes, contentType: CONTENT_TYPES[format], fileName: fileNameOf(input, format) },
     );
   };
 
   for (const { route } of overviewExportRoutes) router.use(route.path, requireRole('marketing', deps));
   router.use('/v1/exports/business/*', requireRole('marketing', deps));
+  router.use('/v1/exports/campaigns/*', requireRole('marketing', deps));
   for (const { route } of residencyExportRoutes) router.use(route.path, requireRole('dpo', deps));
 
   for (const { format, route } of overviewExportRoutes) {
@@ -59,6 +64,14 @@ export function exportRoutes(deps: ExportDeps) {
     const report = await businessReport(visible(c), id, query);
     if (!report) throw unknownBusiness(id);
     return serve(c, { kind: 'business', report }, format, { business: id, ...query });
+  });
+  const rateCardOf = rateCardFromRegistry(deps.store);
+  router.openapi(campaignsExportRoute, async (c) => {
+    const { id, format } = parseCampaignsFile(c.req.valid('param').file)!;
+    const query = c.req.valid('query');
+    const report = await campaignReport({ ...visible(c), rateCardOf }, id, query);
+    if (!report) throw unknownBusiness(id);
+    return serve(c, { kind: 'campaigns', report }, format, { business: id, ...query });
   });
   return router;
 }

@@ -61,3 +61,29 @@ export const businessExportRoute = createRoute({
     ...errorResponses(400, 401, 403, 404, 503),
   },
 });
+
+const CAMPAIGNS_FILE = new RegExp(`^([a-z0-9][a-z0-9_-]{0,63})\\.(${FORMATS_OF.campaigns.join('|')})$`);
+
+/** `acme.csv` -> the business and the format of a campaigns export. */
+export function parseCampaignsFile(name: string): { id: string; format: ExportFormat } | undefined {
+  const match = CAMPAIGNS_FILE.exec(name);
+  return match ? { id: match[1]!, format: match[2] as ExportFormat } : undefined;
+}
+
+export const campaignsExportRoute = createRoute({
+  method: 'get', path: '/v1/exports/campaigns/{file}', tags: ['Exports'], security,
+  summary: 'One business\'s campaigns report as CSV, JSON or PDF: /v1/exports/campaigns/<id>.<csv|json|pdf> (role marketing or higher)',
+  description: `${DESCRIPTION} The JSON holds GET /v1/reports/campaigns's reply for the same business, period and channel; ` +
+    'the CSV its rows, campaigns and weeks (a `section` column) with the rate card, currency and cost note; the PDF the ranked tables.',
+  request: {
+    params: z.object({
+      file: z.string().regex(CAMPAIGNS_FILE, { error: `the file is <business id>.<${FORMATS_OF.campaigns.join('|')}>` })
+        .openapi({ param: { name: 'file', in: 'path' }, example: 'acme.csv', description: 'The business id and the format' }),
+    }),
+    query: OverviewQuery,
+  },
+  responses: {
+    200: { description: 'campaigns_<id>_<from>_<to>.<format>', content: contentOf(FORMATS_OF.campaigns) },
+    ...errorResponses(400, 401, 403, 404, 503),
+  },
+});

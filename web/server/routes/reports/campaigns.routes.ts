@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses } from '../../http/openapiSchemas';
-import { BusinessIdParam, checkPeriod, OverviewQuery } from '../../../../reports/api/reportSchemas';
+import { BusinessIdParam, checkPeriod, compareOf, CompareParam, OverviewQuery, withChange } from '../../../../reports/api/reportSchemas';
 import { ATTRIBUTED_COLUMNS } from '../../../../reports/campaigns/campaignSql';
 import { CHANNELS } from '../../../../reports/vocabulary';
 
@@ -12,6 +12,7 @@ const security = [{ adminToken: [] }];
 export const CampaignReportQuery = z.strictObject({
   business: BusinessIdParam.shape.id.openapi({ param: { name: 'business', in: 'query' }, example: 'acme', description: 'The business' }),
   ...OverviewQuery.shape,
+  compare: CompareParam,
 }).superRefine(checkPeriod);
 
 const Count = z.number().int().nullable();
@@ -43,6 +44,21 @@ export const CampaignRowSchema = z.object({
   suppressed: Suppressed,
 }).openapi('CampaignRow');
 
+// A row's figures without its names: the campaign and template-week rows carry the same ones.
+const { template: _template, category: _category, campaign: _campaign, ...rowFigures } = CampaignRowSchema.shape;
+
+export const CampaignTotalRowSchema = z.object({
+  campaign: z.string().nullable().openapi({ description: 'The campaign tag; null: the template sends without one' }),
+  ...rowFigures,
+}).openapi('CampaignTotalRow');
+
+export const TemplateWeekRowSchema = z.object({
+  template: z.string(),
+  from: z.string().openapi({ description: 'First UTC date of the ISO week (Monday), or the period\'s start when later' }),
+  to: z.string().openapi({ description: 'Last UTC date of the ISO week (Sunday), or the period\'s end when earlier' }),
+  ...rowFigures,
+}).openapi('TemplateWeekRow');
+
 export const CampaignReportReply = z.object({
   from: z.string(),
   to: z.string(),
@@ -56,7 +72,21 @@ export const CampaignReportReply = z.object({
   rows: z.array(CampaignRowSchema).openapi({
     description: 'By (opted_out_7d + blocked_7d) / recipients, descending; ties by template, campaign, category. A row sent to 1..k-1 customers is left out',
   }),
+  campaigns: z.array(CampaignTotalRowSchema).openapi({
+    description: 'The same figures per campaign tag (every template and category of it), ranked as `rows`; ties by campaign. A campaign sent to 1..k-1 customers is left out',
+  }),
+  weeks: z.array(TemplateWeekRowSchema).openapi({
+    description: 'The same figures per template and ISO week of the send (UTC), by template then week; a week sent to 1..k-1 customers is left out',
+  }),
 }).openapi('CampaignReport');
+
+// ?compare=previous: the compared rows and campaigns with their changes, and the preceding period's report.
+export const ComparedCampaignReportReply = z.object({
+  ...CampaignReportReply.shape,
+  rows: z.array(withChange(CampaignRowSchema)),
+  campaigns: z.array(withChange(CampaignTotalRowSchema)),
+  compare: compareOf(CampaignReportReply),
+}).openapi('ComparedCampaignReport');
 
 export const campaignReportRoute = createRoute({
   method: 'get', path: '/v1/reports/campaigns', tags: ['Reports'], security,
@@ -64,5 +94,5 @@ export const campaignReportRoute = createRoute({
   description: 'Period: UTC dates from..to inclusive, by send time. A reaction is attributed to the customer\'s most recent template send of the business ' +
     'at or before it, within 24 hours or 7 days (docs/metrics.md#campaigns). A business outside the caller\'s scope answers 404 exactly as an unregistered id.',
   request: { query: CampaignReportQuery },
-  responses: { 200: { description: 'The campaigns report', content: json(CampaignReportReply) }, ...errorResponses(400, 401, 403, 404) },
+  responses: { 200: { description: 'The campaigns report', content: json(z.union([CampaignReportReply, ComparedCampaignReportReply])) }, ...errorResponses(400, 401, 403, 404) },
 });

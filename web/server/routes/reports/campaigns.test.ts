@@ -19,6 +19,7 @@ const send = (customer: string, at: string, template: string, category: string, 
 
 const DE = ['+4915100000001', '+4915100000002', '+4915100000003', '+4915100000004', '+4915100000005', '+4915100000006', '+4915100000007', '+4915100000008'];
 const FR = '+33612345678';
+const TRIAL = ['+4915100000009', '+4915100000010', '+4915100000011'];
 
 const EVENTS = [
   // promo: two sends on 3 March (card version 1), two on 5 March (version 2; FR priced by `*`).
@@ -37,6 +38,9 @@ const EVENTS = [
   send(DE[6]!, '2026-03-04T12:00:00Z', 'tiny', 'marketing', 'trial'),
   send(DE[7]!, '2026-03-04T12:00:00Z', 'tiny', 'marketing', 'trial'),
   event('customer.blocked', DE[7]!, '2026-03-04T13:00:00Z'),
+  // tiny's campaign also sent trial_big to k customers: the campaign is shown, and trial_big's row
+  // is left out with tiny's (the campaign minus trial_big would be tiny).
+  ...TRIAL.map((phone) => send(phone, '2026-03-04T12:30:00Z', 'trial_big', 'marketing', 'trial')),
 ];
 
 const report = async (path = PATH, headers: Record<string, string> = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` }) => {
@@ -83,11 +87,31 @@ describe('GET /v1/reports/campaigns', () => {
     expect(rows.map((row) => row.template)).toContain('receipt');
   });
 
+  it('gives the same figures per campaign and per template and week; a row that a shown total would reveal is left out too', async () => {
+    const r = await report();
+    expect(r.campaigns.map((c) => [c.campaign, c.sent, c.recipients, c.opted_out_24h, c.blocked_7d, c.blocked_24h])).toEqual([
+      // spring: (1 + 1) / 4 opt-outs and blocks per recipient; trial: tiny's block, 1 / 5; no campaign: receipt.
+      ['spring', 4, 4, 1, 1, 0],
+      ['trial', 5, 5, 0, 1, 1],
+      [null, 3, 3, 0, 0, 0],
+    ]);
+    expect(r.rows.map((row) => row.template)).toEqual(['promo', 'receipt']);
+    // One week, 2 to 8 March 2026 (Monday to Sunday); trial_big's week would reveal its row.
+    expect(r.weeks.map((w) => [w.template, w.from, w.to, w.sent, w.recipients, w.opt_out_rate_24h])).toEqual([
+      ['promo', '2026-03-02', '2026-03-08', 4, 4, 0.25],
+      ['receipt', '2026-03-02', '2026-03-08', 3, 3, 0],
+    ]);
+    // A period starting mid-week clips its first week.
+    const clipped = await report('/v1/reports/campaigns?business=acme&from=2026-03-03&to=2026-03-10');
+    expect(clipped.weeks.map((w) => [w.template, w.from, w.to, w.sent])).toEqual([['promo', '2026-03-03', '2026-03-08', 4], ['receipt', '2026-03-03', '2026-03-08', 3]]);
+  });
+
   it('has no cost without a rate card, and says why', async () => {
     const r = await report();
     expect(r.rate_card).toBeNull();
     expect(r.cost_note).toMatch(/No rate card applies/);
     expect(r.rows.map((row) => row.estimated_cost)).toEqual([null, null]);
+    expect(r.campaigns.map((c) => c.estimated_cost)).toEqual([null, null, null]);
   });
 
   it('prices each charged message with the card version in force on its send date, and counts the unpriced ones', async () => {
@@ -103,6 +127,9 @@ describe('GET /v1/reports/campaigns', () => {
     // receipt: 0.02 twice; version 2 has no utility price on 6 March.
     expect(rowOf(r, 'receipt')).toMatchObject({ estimated_cost: 0.04, unpriced_charged: 1 });
     expect(r.cost_note).toMatch(/^1 charged message of the rows shown found no price/);
+    // The campaigns and weeks priced the same way: trial 5 x 0.10 on 4 March (version 1).
+    expect(r.campaigns.map((c) => [c.campaign, c.estimated_cost, c.unpriced_charged])).toEqual([['spring', 0.47, 0], ['trial', 0.5, 0], [null, 0.04, 1]]);
+    expect(r.weeks.map((w) => [w.template, w.estimated_cost])).toEqual([['promo', 0.47], ['receipt', 0.04]]);
   });
 
   it('answers a marketing user within their scope, and 404s an unknown or hidden business as the same', async () => {

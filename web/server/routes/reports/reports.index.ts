@@ -15,6 +15,8 @@ import { campaignReportRoute } from './campaigns.routes';
 import { campaignReport } from '../../../../reports/campaigns/campaignReport';
 import { rateCardFromRegistry } from '../../../../reports/campaigns/campaignCosts';
 import { recordServed } from '../../http/servedFile';
+import { previousPeriod } from '../../../../reports/compare/previousPeriod';
+import { compareBusiness, compareCampaigns, compareOverview } from '../../../../reports/compare/compareReports';
 
 export interface ReportDeps {
   store: RegistryStore;
@@ -49,13 +51,13 @@ export function reportRoutes(deps: ReportDeps) {
   // periods a day apart, or overlapping filters) leave their trail in the log (docs/threat-model.md).
   router.use('/v1/reports/overview', auditReply(deps, {
     action: 'report.overview',
-    filters: (query) => ({ from: query.from, to: query.to, channel: query.channel }),
+    filters: (query) => ({ from: query.from, to: query.to, channel: query.channel, compare: query.compare }),
     rowCount: (body) => (body as { businesses: unknown[] }).businesses.length,
   }));
   router.use('/v1/reports/businesses/*', auditReply(deps, {
     action: 'report.business',
     target: (path) => decodeURIComponent(path.split('/')[4] ?? ''),
-    filters: (query) => ({ from: query.from, to: query.to, channel: query.channel, granularity: query.granularity }),
+    filters: (query) => ({ from: query.from, to: query.to, channel: query.channel, granularity: query.granularity, compare: query.compare }),
     rowCount: () => 1,
   }));
   router.use('/v1/reports/residency', auditReply(deps, {
@@ -64,22 +66,35 @@ export function reportRoutes(deps: ReportDeps) {
     rowCount: (body) => (body as ResidencyReport).businesses.reduce((n, b) => n + 1 + b.locations.length, 0),
   }));
 
-  router.openapi(overviewRoute, async (c) => c.json(await overviewReport(visible(c), c.req.valid('query')), 200));
+  // With ?compare=previous the preceding period's report is computed as its own request would
+  // be (after the current one: one request never holds two report reads at once), and the
+  // rows compared (reports/compare/). Still one report read for the audit log.
+  router.openapi(overviewRoute, async (c) => {
+    const { compare, ...query } = c.req.valid('query');
+    const report = await overviewReport(visible(c), query);
+    if (!compare) return c.json(report, 200);
+    return c.json(compareOverview(report, await overviewReport(visible(c), { ...query, ...previousPeriod(query) })), 200);
+  });
   router.openapi(businessReportRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const report = await businessReport(visible(c), id, c.req.valid('query'));
+    const { compare, ...query } = c.req.valid('query');
+    const report = await businessReport(visible(c), id, query);
     if (!report) throw unknownBusiness(id);
-    return c.json(report, 200);
+    if (!compare) return c.json(report, 200);
+    const previous = (await businessReport(visible(c), id, { ...query, ...previousPeriod(query) }))!;
+    return c.json(compareBusiness(report, previous), 200);
   });
   const rateCardOf = rateCardFromRegistry(deps.store);
   router.openapi(campaignReportRoute, async (c) => {
-    const { business, ...query } = c.req.valid('query');
-    const report = await campaignReport({ ...visible(c), rateCardOf }, business, query);
-    if (!report) throw unknownBusiness(business);
+    const { business, compare, ...query } = c.req.valid('query');
+    const campaignContext = { ...visible(c), rateCardOf };
+    const current = await campaignReport(campaignContext, business, query);
+    if (!current) throw unknownBusiness(business);
+    const report = compare ? compareCampaigns(current, (await campaignReport(campaignContext, business, { ...query, ...previousPeriod(query) }))!) : current;
     // Audited here rather than by auditReply, whose target comes from the path: the entry names
     // the business (a query parameter here) as report.business's does. The bytes hashed are
     // c.json's: JSON.stringify of the same object.
-    const filters = { business, from: query.from, to: query.to, channel: query.channel };
+    const filters = { business, from: query.from, to: query.to, channel: query.channel, compare };
     await recordServed(c, deps, { action: 'report.campaigns', target: business, filters, rowCount: report.rows.length }, new TextEncoder().encode(JSON.stringify(report)));
     return c.json(report, 200);
   });

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses } from '../../http/openapiSchemas';
-import { BusinessIdParam, BusinessReportQuery, BusinessReportReply, OverviewQuery, OverviewReply, PeriodQuery, ResidencyReply } from '../../../../reports/api/reportSchemas';
+import { BusinessIdParam, BusinessReportReadQuery, BusinessReportReply, ComparedBusinessReportReply, ComparedOverviewReply, OverviewReadQuery, OverviewReply, PeriodQuery, ResidencyReply } from '../../../../reports/api/reportSchemas';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 // Bearer ADMIN_TOKEN or a dashboard session.
@@ -11,16 +11,16 @@ export const overviewRoute = createRoute({
   summary: 'The metrics and the residency flag, one row per business (role marketing or higher)',
   description: 'Period: UTC dates from..to inclusive. Figures from 1..k-1 distinct customers are null and named in `suppressed`. ' +
     'A user scoped to some businesses gets their rows only.',
-  request: { query: OverviewQuery },
-  responses: { 200: { description: 'The overview', content: json(OverviewReply) }, ...errorResponses(400, 401, 403) },
+  request: { query: OverviewReadQuery },
+  responses: { 200: { description: 'The overview (with compare=previous: ComparedOverviewReport)', content: json(z.union([OverviewReply, ComparedOverviewReply])) }, ...errorResponses(400, 401, 403) },
 });
 
 export const businessReportRoute = createRoute({
   method: 'get', path: '/v1/reports/businesses/{id}', tags: ['Reports'], security,
   summary: 'One business: totals, a day/week series and per-channel rows (role marketing or higher)',
   description: 'A business outside the caller\'s scope answers 404 exactly as an unregistered id.',
-  request: { params: BusinessIdParam, query: BusinessReportQuery },
-  responses: { 200: { description: 'The business report', content: json(BusinessReportReply) }, ...errorResponses(400, 401, 403, 404) },
+  request: { params: BusinessIdParam, query: BusinessReportReadQuery },
+  responses: { 200: { description: 'The business report (with compare=previous: ComparedBusinessReport)', content: json(z.union([BusinessReportReply, ComparedBusinessReportReply])) }, ...errorResponses(400, 401, 403, 404) },
 });
 
 export const residencyRoute = createRoute({
