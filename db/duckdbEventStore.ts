@@ -5,6 +5,7 @@ import { applyPersons } from './customerLinks';
 import { commitEvents, compactFacts, countEvents, findStoredEventIds, forEachEventIdPrefix } from './eventStore';
 import type { EventStore } from './eventStorePort';
 import { eraseCustomers, purgeExpired } from './lifecycle';
+import { subjectEvents } from './subjectAccess';
 
 /** The event store on one DuckDB connection (the writer's own). */
 export class DuckDbEventStore implements EventStore {
@@ -18,6 +19,7 @@ export class DuckDbEventStore implements EventStore {
   purgeExpired: EventStore['purgeExpired'] = (cutoffMs, nowMs) => purgeExpired(this.connection, cutoffMs, nowMs);
   eraseCustomers: EventStore['eraseCustomers'] = (targets, audit) =>
     eraseCustomers(this.connection, targets, (counts) => appendAuditOn(this.connection, audit(counts)));
+  subjectEvents: EventStore['subjectEvents'] = (targets) => subjectEvents(this.connection, targets);
   applyPersons: EventStore['applyPersons'] = (business, records, rewrite) => applyPersons(this.connection, business, records, rewrite);
   clusterNextBlock: EventStore['clusterNextBlock'] = (settled) => clusterNextBlock(this.connection, settled);
 }

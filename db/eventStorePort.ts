@@ -3,6 +3,7 @@ import type { ClusteredBlock } from './clustering';
 import type { IdentityRecord, LinkWrite, PersonRewrite } from './customerLinks';
 import type { EventRow } from './eventStore';
 import type { ErasureCounts, ErasureTarget, PurgeCounts } from './lifecycle';
+import type { SubjectEvent } from './subjectAccess';
 
 /**
  * The port through which the event writer, the lifecycle (retention, erasure, clustering) and the
@@ -25,6 +26,8 @@ export interface EventStore {
   purgeExpired(cutoffMs: number, nowMs: number): Promise<PurgeCounts>;
   /** Erasure of persons, with the audit entry it produces written in the same transaction. */
   eraseCustomers(targets: readonly ErasureTarget[], audit: (counts: ErasureCounts) => AuditEntry): Promise<ErasureCounts>;
+  /** Subject access: the stored events of persons, found as erasure finds them (metadata, no identifier). */
+  subjectEvents(targets: readonly ErasureTarget[]): Promise<SubjectEvent[]>;
   /** Saves identity links and moves the stored data of persons found to be one (ingest/identity). */
   applyPersons(business: string, records: readonly IdentityRecord[], rewrite: PersonRewrite): Promise<void>;
   /** Reorders the next settled block of report rows by business; undefined when none is left. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { RegistryStore } from './store';
 import { businesses, ingestKeyBusinesses, ingestKeys, processingLocations } from './schema';
 import type { SecretBox } from './secretBox';
@@ -7,11 +7,39 @@ import { readStoredSecrets, sealedColumnsFor, type WebhookSecrets, type WebhookS
 export type BusinessHours = Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', [string, string][]>>;
 
 export interface ProcessingLocation {
-  country: string;
+  /** ISO 3166-1 alpha-2; null exactly when the location is an international organisation. */
+  country: string | null;
+  /** An international organisation (e.g. "European Patent Organisation"); then country is null. */
+  organisation: string | null;
   processor: string;
   role: 'controller' | 'processor';
   mechanism: 'eea' | 'adequacy' | 'dpf' | 'scc' | 'bcr' | 'derogation' | 'none';
   primary: boolean;
+  /** YYYY-MM-DD: the transfer impact assessment's date. */
+  tiaDate: string | null;
+  /** YYYY-MM-DD: its next review; once passed, the review is overdue. */
+  nextReview: string | null;
+  /** The importer is itself subject to the GDPR (Art. 3(2)): no SCC module fits it yet. */
+  importerSubjectToGdpr: boolean;
+}
+
+/** What a caller declares: the transfer review's fields may be left out (null, false). */
+export type ProcessingLocationInput = Omit<ProcessingLocation, 'country' | 'organisation' | 'tiaDate' | 'nextReview' | 'importerSubjectToGdpr'>
+  & { country: string | null } & Partial<Pick<ProcessingLocation, 'organisation' | 'tiaDate' | 'nextReview' | 'importerSubjectToGdpr'>>;
+
+/** A declared location with the fields it left out at their defaults. */
+export function withLocationDefaults(location: ProcessingLocationInput): ProcessingLocation {
+  return {
+    country: location.country,
+    organisation: location.organisation ?? null,
+    processor: location.processor,
+    role: location.role,
+    mechanism: location.mechanism,
+    primary: location.primary,
+    tiaDate: location.tiaDate ?? null,
+    nextReview: location.nextReview ?? null,
+    importerSubjectToGdpr: location.importerSubjectToGdpr ?? false,
+  };
 }
 
 export interface BusinessRecord {
@@ -34,7 +62,7 @@ export interface BusinessInput {
   verified: boolean;
   timezone: string;
   businessHours: BusinessHours;
-  processingLocations: ProcessingLocation[];
+  processingLocations: ProcessingLocationInput[];
   /** undefined keeps what is stored; null clears it. Sealed before it is stored (db/webhookSecrets.ts). */
   webhooks?: WebhookSecretsInput | null;
 }
@@ -42,7 +70,9 @@ export interface BusinessInput {
 export async function listBusinesses(store: RegistryStore): Promise<BusinessRecord[]> {
   return store.exclusive(async (db) => {
     const rows = await db.select().from(businesses).orderBy(asc(businesses.id));
-    const locations = await db.select().from(processingLocations).orderBy(asc(processingLocations.country), asc(processingLocations.processor));
+    // Countries first, by code; then organisations, by name.
+    const locations = await db.select().from(processingLocations)
+      .orderBy(sql`${processingLocations.country} IS NULL`, asc(processingLocations.country), asc(processingLocations.organisation), asc(processingLocations.processor));
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
@@ -52,12 +82,16 @@ export async function listBusinesses(store: RegistryStore): Promise<BusinessReco
       businessHours: row.businessHours as BusinessHours,
       processingLocations: locations
         .filter((l) => l.business === row.id)
-        .map((l) => ({
+        .map((l): ProcessingLocation => ({
           country: l.country,
+          organisation: l.organisation,
           processor: l.processor,
           role: l.role as ProcessingLocation['role'],
           mechanism: l.mechanism as ProcessingLocation['mechanism'],
           primary: l.isPrimary,
+          tiaDate: l.tiaDate,
+          nextReview: l.nextReview,
+          importerSubjectToGdpr: l.importerSubjectToGdpr,
         })),
       webhooksConfigured: row.appSecret !== null && row.verifyToken !== null,
       createdAt: row.createdAt,
@@ -92,13 +126,17 @@ export async function putBusiness(store: RegistryStore, box: SecretBox, input: B
     await db.delete(processingLocations).where(eq(processingLocations.business, input.id));
     if (input.processingLocations.length > 0) {
       await db.insert(processingLocations).values(
-        input.processingLocations.map((l) => ({
+        input.processingLocations.map(withLocationDefaults).map((l) => ({
           business: input.id,
           country: l.country,
+          organisation: l.organisation,
           processor: l.processor,
           role: l.role,
           mechanism: l.mechanism,
           isPrimary: l.primary,
+          tiaDate: l.tiaDate,
+          nextReview: l.nextReview,
+          importerSubjectToGdpr: l.importerSubjectToGdpr,
         })),
       );
     }

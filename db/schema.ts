@@ -35,23 +35,31 @@ export const businesses = pgTable('businesses', {
   updatedAt: timestamptz('updated_at').notNull(),
 });
 
+// A location is a country or an international organisation (exactly one of the two): an
+// organisation holds its own adequacy decision and is never matched against events' processed_in.
+// No primary key: country may be null, and the API keeps each location once (BusinessPut).
 export const processingLocations = pgTable(
   'processing_locations',
   {
     business: varchar('business', { length: 64 }).notNull(),
-    country: varchar('country', { length: 2 }).notNull(),
+    country: varchar('country', { length: 2 }),
+    organisation: varchar('organisation', { length: 200 }),
     processor: varchar('processor', { length: 200 }).notNull(),
     role: varchar('role', { length: 16 }).notNull(),
     mechanism: varchar('mechanism', { length: 16 }).notNull(),
     isPrimary: boolean('is_primary').notNull(),
+    // YYYY-MM-DD, as text: the same on both engines; the API checks the form.
+    tiaDate: varchar('tia_date', { length: 10 }),
+    nextReview: varchar('next_review', { length: 10 }),
+    importerSubjectToGdpr: boolean('importer_subject_to_gdpr').notNull().default(false),
   },
   (t) => [
-    primaryKey({ columns: [t.business, t.country, t.processor] }),
     check('processing_locations_role', sql`${t.role} IN ('controller', 'processor')`),
     check(
       'processing_locations_mechanism',
       sql`${t.mechanism} IN ('eea', 'adequacy', 'dpf', 'scc', 'bcr', 'derogation', 'none')`,
     ),
+    check('processing_locations_place', sql`(${t.country} IS NULL) <> (${t.organisation} IS NULL)`),
   ],
 );
 
@@ -432,5 +440,22 @@ export const alertAttempts = pgTable(
 export const alertRules = pgTable('alert_rules', {
   business: varchar('business', { length: 64 }).primaryKey(),
   rules: json('rules').notNull(),
+  updatedAt: timestamptz('updated_at').notNull(),
+});
+
+// The records of processing a business declared (db/processingRecords.ts): controller, DPO,
+// purposes with retention, WhatsApp numbers' local storage; one JSON document, like alert_rules.
+export const processingRecords = pgTable('processing_records', {
+  business: varchar('business', { length: 64 }).primaryKey(),
+  records: json('records').notNull(),
+  updatedAt: timestamptz('updated_at').notNull(),
+});
+
+// What the residency change alerts last recorded per business (db/residencySnapshots.ts): each
+// location's status and whether it was declared and seen, and the legal lists' versions; one
+// JSON document, like alert_rules. Country codes and statuses only, never an identifier.
+export const residencySnapshots = pgTable('residency_snapshots', {
+  business: varchar('business', { length: 64 }).primaryKey(),
+  snapshot: json('snapshot').notNull(),
   updatedAt: timestamptz('updated_at').notNull(),
 });

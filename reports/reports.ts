@@ -3,6 +3,7 @@ import type { ReportSource } from './db/reportSource';
 import { computeMetricGroupings, computeMetrics, type MetricGroup, type MetricRow } from './metrics/computeMetrics';
 import type { Granularity, Period } from './period';
 import { ADEQUACY } from './residency/adequacy';
+import { TRANSFER_LAW } from './residency/transferLaw';
 import { computeResidency, computeResidencyFlags, type ResidencyRow } from './residency/residency';
 import type { LocationStatus } from './residency/locationStatus';
 import type { Channel } from './vocabulary';
@@ -138,18 +139,24 @@ export interface ResidencyReport {
   /** The adequacy list's "as of" date and version (reports/residency/adequacy-decisions.json). */
   adequacy_as_of: string;
   adequacy_version: number;
+  /** The legal list's "as of" date and version (reports/residency/transfer-law.json). */
+  transfer_law_as_of: string;
+  transfer_law_version: number;
   businesses: ResidencyReportRow[];
 }
 
-export async function residencyReport(ctx: ReportContext, query: Period): Promise<ResidencyReport> {
+/** `today`: the UTC date (YYYY-MM-DD) of the app's clock, which review dates are compared with (utcDateOf). */
+export async function residencyReport(ctx: ReportContext, query: Period, today: string): Promise<ResidencyReport> {
   const businesses: BusinessRecord[] = await ctx.source.businesses();
-  const rows = await computeResidency(ctx.source, businesses, { period: { from: query.from, to: query.to } }, ctx.k);
+  const rows = await computeResidency(ctx.source, businesses, { period: { from: query.from, to: query.to }, today }, ctx.k);
   return {
     from: query.from,
     to: query.to,
     k: ctx.k,
     adequacy_as_of: ADEQUACY.as_of,
     adequacy_version: ADEQUACY.version,
+    transfer_law_as_of: TRANSFER_LAW.as_of,
+    transfer_law_version: TRANSFER_LAW.version,
     businesses: rows.map(({ business, ...rest }) => ({ business, name: businesses.find((b) => b.id === business)!.name, ...rest })),
   };
 }

@@ -11,6 +11,7 @@ import { forEachEventIdPrefix } from './eventIdPrefixes';
 import { eraseCustomers, purgeExpired } from './clickhouseLifecycle';
 import { insertSettingsFor, saveLinks } from './clickhouseLinks';
 import { applyPersons } from './clickhousePersons';
+import { subjectEvents } from './clickhouseSubjectAccess';
 import { Mutations, type MutationOptions } from './mutations';
 import { EVENTS_TABLE } from './schema';
 import { literal, literalTuple } from './sqlLiteral';
@@ -142,6 +143,9 @@ export class ClickHouseEventStore implements EventStore {
       return total;
     });
   };
+
+  /** Subject access: a read, needing no registry. */
+  subjectEvents: EventStore['subjectEvents'] = (targets) => subjectEvents(this.client, targets);
 
   /**
    * The events' rewrite on ClickHouse, then the webhook state's in the registry, then the links

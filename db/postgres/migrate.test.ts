@@ -8,7 +8,8 @@ const journalTags = (JSON.parse(readFileSync(join(PG_MIGRATIONS_DIR, 'meta', '_j
 
 const REGISTRY_TABLES = [
   'alert_attempts', 'alert_endpoints', 'alert_rules', 'alerts', 'audit_log', 'business_rate_cards', 'businesses', 'ingest_key_businesses', 'ingest_keys', 'processing_locations',
-  'rate_card_prices', 'rate_card_versions', 'sessions',
+  'processing_records',
+  'rate_card_prices', 'rate_card_versions', 'residency_snapshots', 'sessions',
   'sign_in_attempts', 'sign_in_known_addresses', 'sign_in_refusals', 'users', 'webhook_intake_problems', 'webhook_messages', 'webhook_policy_events', 'webhook_watermarks',
 ];
 

@@ -1,4 +1,5 @@
-import type { BusinessHours, ProcessingLocation } from '../../db/registry';
+import type { BusinessHours, ProcessingLocation, ProcessingLocationInput } from '../../db/registry';
+import { demoReview } from './demoRecords';
 
 export type DemoChannel = 'whatsapp' | 'messenger' | 'instagram' | 'sms';
 export type TemplateCategory = 'marketing' | 'utility' | 'authentication';
@@ -40,6 +41,9 @@ export interface Staffing {
   autoAck: 'always' | 'after-hours' | 'never';
 }
 
+/** A demo location: always a country (no international organisation in the demo). */
+export type DemoLocation = ProcessingLocationInput & { country: string };
+
 /** A demo business: its registry entry plus how its customers and staff behave. */
 export interface DemoBusiness {
   id: string;
@@ -48,7 +52,7 @@ export interface DemoBusiness {
   verified: boolean;
   timezone: string;
   hours: BusinessHours;
-  locations: ProcessingLocation[];
+  locations: DemoLocation[];
   /** Relative number of conversations. */
   volume: number;
   /** Conversation kinds: customer-initiated, utility/authentication notifications, marketing. */
@@ -94,7 +98,7 @@ const AROUND_THE_CLOCK = hours(ALL_DAYS, '00:00', '24:00');
 const location = (
   country: string, processor: string, mechanism: ProcessingLocation['mechanism'], primary = false,
   role: ProcessingLocation['role'] = 'processor',
-): ProcessingLocation => ({ country, processor, role, mechanism, primary });
+): DemoLocation => ({ country, processor, role, mechanism, primary });
 
 const quietMarketing = (templates: string[], sendHour: number, campaignsPerMonth = 2): MarketingProfile => ({
   campaignsPerMonth, sendHour, templates,
@@ -396,14 +400,22 @@ export const DEMO_BUSINESSES: readonly DemoBusiness[] = [
   },
 ];
 
-/** The body of PUT /v1/businesses/:id for a demo business. */
-export function registrationBody(business: DemoBusiness) {
+/** The body of PUT /v1/businesses/:id for a demo business whose period ends at `endMs`. */
+export function registrationBody(business: DemoBusiness, endMs: number) {
   return {
     name: business.name,
     sector: business.sector,
     verified: business.verified,
     timezone: business.timezone,
     business_hours: business.hours,
-    processing_locations: business.locations,
+    processing_locations: business.locations.map((l) => ({
+      country: l.country,
+      processor: l.processor,
+      role: l.role,
+      mechanism: l.mechanism,
+      primary: l.primary,
+      ...demoReview(business.id, l, endMs),
+      importer_subject_to_gdpr: l.importerSubjectToGdpr ?? false,
+    })),
   };
 }

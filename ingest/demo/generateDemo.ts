@@ -1,4 +1,6 @@
 import { DEMO_BUSINESSES, registrationBody, type DemoBusiness } from './businesses';
+import { demoRecords } from './demoRecords';
+import type { ProcessingRecords } from '../../db/processingRecords';
 import { simulateConversation, type BusinessModel, type Campaign, type DemoEvent, type Period } from './conversations';
 import { buildCustomerPool, countryCounts } from './customers';
 import { LocalClock, OpeningHours } from './openingHours';
@@ -21,7 +23,8 @@ export type { DemoEvent };
 export interface Demo {
   options: Required<DemoOptions>;
   period: Period;
-  businesses: { id: string; body: ReturnType<typeof registrationBody> }[];
+  /** Each business's registration body and its records of processing (PUT /v1/businesses/{id}/records). */
+  businesses: { id: string; body: ReturnType<typeof registrationBody>; records: ProcessingRecords }[];
   /** The rate card every demo business is priced with, each version as PUT /v1/rate-cards/{id} takes it. */
   rateCard: { id: string; versions: DemoRateCardVersion[] };
   /** A fresh, identical run of the events each time it is called. */
@@ -47,7 +50,7 @@ export function generateDemo(input: DemoOptions): Demo {
   return {
     options,
     period,
-    businesses: DEMO_BUSINESSES.map((b) => ({ id: b.id, body: registrationBody(b) })),
+    businesses: DEMO_BUSINESSES.map((b, i) => ({ id: b.id, body: registrationBody(b, options.end), records: demoRecords(b, i) })),
     rateCard: { id: DEMO_RATE_CARD, versions: demoRateCard(period) },
     batches: () => eventBatches(options, period),
   };

@@ -41,7 +41,9 @@ export class RegistrySnapshot {
     const [businesses, keys] = await Promise.all([listBusinesses(this.store), listActiveKeys(this.store)]);
     this.#businesses = new Map(
       businesses.map((b) => {
-        const primary = b.processingLocations.find((l) => l.primary) ?? b.processingLocations[0];
+        // An international organisation has no country: events cannot be processed "in" it.
+        const countries = b.processingLocations.filter((l) => l.country !== null);
+        const primary = countries.find((l) => l.primary) ?? countries[0];
         return [b.id, { primaryProcessingCountry: primary?.country ?? UNKNOWN_REGION }];
       }),
     );

@@ -173,14 +173,28 @@ export const ComparedBusinessReportReply = z.object({
   compare: compareOf(BusinessReportReply),
 }).openapi('ComparedBusinessReport');
 
+const LegalNote = z.object({
+  id: z.string(),
+  status: z.string().openapi({ example: 'under_appeal' }),
+  text: z.string(),
+  date: z.string().openapi({ description: 'The latest development\'s date (YYYY-MM-DD).' }),
+  source: z.string().openapi({ description: 'Where the text can be checked (URL).' }),
+  fallback: z.string().openapi({ description: 'What a DPO should check instead, should the transfer tool fall.' }),
+}).openapi('LegalNote', { description: 'An entry of the legal list (reports/residency/transfer-law.json) that applies to the location.' });
+
 const Location = z.object({
-  country: z.string(),
+  country: z.string().nullable().openapi({ description: 'null for an international organisation' }),
+  organisation: z.string().nullable().openapi({ description: 'An international organisation (its status from the adequacy list\'s organisation entries; it never holds customers: no event is processed "in" it).' }),
   processor: z.string().openapi({ description: '"undeclared" for a processing country nobody declared' }),
   role: z.enum(['controller', 'processor']).nullable(),
   mechanism: z.enum(['eea', 'adequacy', 'dpf', 'scc', 'bcr', 'derogation', 'none']),
   primary: z.boolean(),
   declared: z.boolean(),
   status: z.enum(LOCATION_STATUSES),
+  tia_date: z.string().nullable().openapi({ description: 'Date of the transfer impact assessment (YYYY-MM-DD), as declared.' }),
+  next_review: z.string().nullable().openapi({ description: 'Next review of the assessment (YYYY-MM-DD), as declared.' }),
+  review_overdue: z.boolean().openapi({ description: 'next_review is before today\'s UTC date.' }),
+  legal_notes: z.array(LegalNote),
   eea_customers: z.number().int().nullable(),
 }).openapi('ResidencyLocation');
 
@@ -192,6 +206,8 @@ export const ResidencyReply = z.object({
   k: z.number().int(),
   adequacy_as_of: z.string(),
   adequacy_version: z.number().int(),
+  transfer_law_as_of: z.string().openapi({ description: 'The legal list\'s "as of" date (reports/residency/transfer-law.json).' }),
+  transfer_law_version: z.number().int(),
   businesses: z.array(z.object({
     business: z.string(),
     name: z.string(),

@@ -7,6 +7,7 @@ import type { CampaignReport } from '../campaigns/campaignReport';
 import { CAMPAIGN_FIGURES } from './campaignFigures';
 import { csvDocument, type Cell, type CsvTable } from './csvText';
 import type { ExportInput, ExportMeta } from './exportKinds';
+import type { LegalNote } from '../residency/transferLaw';
 
 /**
  * CSV exports: one flat table per report, under a block of `# name,value` metadata records and an
@@ -113,7 +114,14 @@ function campaignsTable(report: CampaignReport, meta: ExportMeta): CsvTable {
 }
 
 const CLASS_COLUMNS = REGION_CLASSES.map((c) => `customers_by_class.${c}`);
-const LOCATION_COLUMNS = ['location', 'country', 'processor', 'role', 'mechanism', 'primary', 'declared', 'status', 'eea_customers'];
+const LOCATION_COLUMNS = [
+  'location', 'country', 'organisation', 'processor', 'role', 'mechanism', 'primary', 'declared', 'status', 'eea_customers',
+  'tia_date', 'next_review', 'review_overdue', 'legal_notes',
+];
+
+/** A location's legal notes in one cell: each note's id, status, date and source, then its text and fallback. */
+const legalNotesCell = (notes: readonly LegalNote[]) =>
+  notes.map((n) => `${n.id} [${n.status}, ${n.date}, ${n.source}]: ${n.text} Fallback: ${n.fallback}`).join(' | ');
 
 /**
  * One `business` record per business (flag, exposure, customers by class), followed by one
@@ -124,7 +132,7 @@ function residencyTable(report: ResidencyReport, meta: ExportMeta): CsvTable {
   const blankLocation = LOCATION_COLUMNS.map(() => null);
   const blankBusiness = [null, null, ...CLASS_COLUMNS.map(() => null)];
   return {
-    meta: metaRecords('residency', report, meta),
+    meta: metaRecords('residency', report, meta, [['transfer_law_as_of', report.transfer_law_as_of], ['transfer_law_version', report.transfer_law_version]]),
     header: ['record', 'business', 'name', 'flag', 'exposure', ...CLASS_COLUMNS, ...LOCATION_COLUMNS, 'suppressed'],
     rows: report.businesses.flatMap((b) => {
       const own = b.suppressed.filter((name) => !name.startsWith('locations.'));
@@ -135,7 +143,8 @@ function residencyTable(report: ResidencyReport, meta: ExportMeta): CsvTable {
         const prefix = `locations.${i}.`;
         return [
           'location', b.business, b.name, ...blankBusiness,
-          i, l.country, l.processor, l.role, l.mechanism, l.primary, l.declared, l.status, l.eea_customers,
+          i, l.country, l.organisation, l.processor, l.role, l.mechanism, l.primary, l.declared, l.status, l.eea_customers,
+          l.tia_date, l.next_review, l.review_overdue, legalNotesCell(l.legal_notes),
           suppressedCell(b.suppressed.filter((name) => name.startsWith(prefix))),
         ];
       });

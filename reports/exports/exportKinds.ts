@@ -1,6 +1,8 @@
 import type { CampaignReport } from '../campaigns/campaignReport';
 import type { BusinessReport, OverviewReport, ResidencyReport } from '../reports';
 import { ADEQUACY } from '../residency/adequacy';
+import type { ProcessingRecordReport } from '../records/processingRecord';
+import type { ProductFacts } from '../records/productFacts';
 
 /** What an export holds: one report object, exactly as the report API serves it. */
 export type ExportInput =
@@ -10,6 +12,9 @@ export type ExportInput =
   | { kind: 'residency'; report: ResidencyReport };
 
 export type ReportKind = ExportInput['kind'];
+
+/** What the PDF thread lays out: a report export, or a business's Article 30 record (reports/records/). */
+export type PdfInput = ExportInput | { kind: 'records'; report: ProcessingRecordReport };
 export const EXPORT_FORMATS = ['csv', 'json', 'pdf', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -34,10 +39,12 @@ export interface ExportMeta {
   generatedAt: string;
   adequacyAsOf: string;
   adequacyVersion: number;
+  /** The product's configuration, for the pseudonymisation statement of the residency PDF (absent: no statement). */
+  facts?: ProductFacts;
 }
 
-export function exportMeta(now: number): ExportMeta {
-  return { generatedAt: new Date(now).toISOString(), adequacyAsOf: ADEQUACY.as_of, adequacyVersion: ADEQUACY.version };
+export function exportMeta(now: number, facts?: ProductFacts): ExportMeta {
+  return { generatedAt: new Date(now).toISOString(), adequacyAsOf: ADEQUACY.as_of, adequacyVersion: ADEQUACY.version, ...(facts ? { facts } : {}) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { ExportInput, ExportMeta } from './exportKinds';
+import type { ExportMeta, PdfInput } from './exportKinds';
 import type { PdfAnswer, PdfJob } from './pdf/pdfWorker';
 import { ReportsBusyError } from '../reportsBusy';
 
@@ -32,7 +32,7 @@ class PdfThread {
     return this.#waiting.length + (this.#rendering ? 1 : 0);
   }
 
-  render(input: ExportInput, meta: ExportMeta): Promise<Buffer> {
+  render(input: PdfInput, meta: ExportMeta): Promise<Buffer> {
     if (this.#waiting.length >= MAX_WAITING_PDFS) {
       return Promise.reject(new ReportsBusyError(`${MAX_WAITING_PDFS} PDFs are waiting to be rendered; retry later`, 10));
     }
@@ -102,7 +102,7 @@ class PdfThread {
 const pdfThread = new PdfThread();
 
 /** The PDF exports (pdfmake, standard Helvetica): one readable document per report, laid out off the main thread. */
-export function renderPdf(input: ExportInput, meta: ExportMeta): Promise<Buffer> {
+export function renderPdf(input: PdfInput, meta: ExportMeta): Promise<Buffer> {
   return pdfThread.render(input, meta);
 }
 

@@ -45,5 +45,14 @@ export function adequacyDecisionFor(country: string): AdequacyDecision | undefin
   return byCountry.get(country);
 }
 
+// Organisations by name, compared without case or surrounding spaces: a registry entry is typed by hand.
+const organisationKey = (name: string) => name.trim().toLowerCase();
+const byOrganisation = new Map(ADEQUACY.decisions.filter((d) => d.organisation !== undefined).map((d) => [organisationKey(d.organisation!), d]));
+
+/** The decision in force for an international organisation, by its name, if any. */
+export function adequacyDecisionForOrganisation(organisation: string): AdequacyDecision | undefined {
+  return byOrganisation.get(organisationKey(organisation));
+}
+
 /** Every country with an adequacy decision, partial ones included. */
 export const ADEQUATE_COUNTRIES: readonly string[] = [...byCountry.keys()].sort();

@@ -1,5 +1,5 @@
 import type { ProcessingLocation } from '../../db/registry';
-import { adequacyDecisionFor } from './adequacy';
+import { adequacyDecisionFor, adequacyDecisionForOrganisation, type AdequacyDecision } from './adequacy';
 import { isEeaCountry } from './regionClass';
 
 /**
@@ -17,12 +17,28 @@ import { isEeaCountry } from './regionClass';
 export const LOCATION_STATUSES = ['ok', 'safeguarded', 'exposed'] as const;
 export type LocationStatus = (typeof LOCATION_STATUSES)[number];
 export type Mechanism = ProcessingLocation['mechanism'];
+export const MECHANISMS = ['eea', 'adequacy', 'dpf', 'scc', 'bcr', 'derogation', 'none'] as const satisfies readonly Mechanism[];
 
 const SAFEGUARDS: ReadonlySet<Mechanism> = new Set(['scc', 'bcr', 'derogation']);
 
 export function locationStatus(country: string, mechanism: Mechanism): LocationStatus {
   if (isEeaCountry(country)) return 'ok';
-  const decision = adequacyDecisionFor(country);
+  return statusUnder(adequacyDecisionFor(country), mechanism);
+}
+
+/**
+ * An international organisation's status by the same rule, with the adequacy list's organisation
+ * entries in place of the country's decision (no organisation is in the EEA).
+ */
+export function organisationStatus(organisation: string, mechanism: Mechanism): LocationStatus {
+  return statusUnder(adequacyDecisionForOrganisation(organisation), mechanism);
+}
+
+/** A declared place's status: its country's, or its organisation's. */
+export const placeStatus = (place: Pick<ProcessingLocation, 'country' | 'organisation'>, mechanism: Mechanism): LocationStatus =>
+  place.country !== null ? locationStatus(place.country, mechanism) : organisationStatus(place.organisation ?? '', mechanism);
+
+function statusUnder(decision: AdequacyDecision | undefined, mechanism: Mechanism): LocationStatus {
   if (decision && (decision.requires_mechanism === undefined || decision.requires_mechanism === mechanism)) return 'ok';
   if (SAFEGUARDS.has(mechanism)) return 'safeguarded';
   return 'exposed';

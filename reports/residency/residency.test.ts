@@ -120,7 +120,7 @@ afterAll(() => db.close());
 
 describe('residency per business', () => {
   it('counts customers by class, EEA customers per location, undeclared locations, the flag and the exposure', async () => {
-    const rows = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD }, 1);
+    const rows = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD, today: PERIOD.to }, 1);
     const acme = rows.find((r) => r.business === 'acme')!;
     // eea: u1 (DE), u2 (FR), u6 (GP); adequate: u3 (US), u7 (CA), u8 (GG); third: u4 (JM); unknown: u5.
     expect(acme.customers_by_class).toEqual({ eea: 3, adequate: 3, third: 1, unknown: 1 });
@@ -145,18 +145,18 @@ describe('residency per business', () => {
   it('gives the overview the same flags, counting only the customers behind them', async () => {
     const flags = await computeResidencyFlags(db.source(REGISTRY), REGISTRY, { period: PERIOD }, 1);
     expect(flags).toEqual([{ business: 'acme', flag: 'exposed' }, { business: 'beta', flag: 'ok' }, { business: 'gamma', flag: 'safeguarded' }]);
-    const full = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD }, 1);
+    const full = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD, today: PERIOD.to }, 1);
     expect(flags).toEqual(full.map((r) => ({ business: r.business, flag: r.flag })));
     expect(await computeResidencyFlags(db.source(REGISTRY), REGISTRY, { period: PERIOD, business: 'gamma' }, 1)).toEqual([{ business: 'gamma', flag: 'safeguarded' }]);
     // One EEA customer behind each non-ok flag: withheld at k = 2, here as in the residency report.
     const withheld = await computeResidencyFlags(db.source(REGISTRY), REGISTRY, { period: PERIOD }, 2);
     expect(withheld).toEqual([{ business: 'acme', flag: null }, { business: 'beta', flag: 'ok' }, { business: 'gamma', flag: null }]);
-    const full2 = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD }, 2);
+    const full2 = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD, today: PERIOD.to }, 2);
     expect(withheld).toEqual(full2.map((r) => ({ business: r.business, flag: r.flag })));
   });
 
   it('suppresses small counts by path, and the flag with the exposure it rests on', async () => {
-    const [acme] = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD, business: 'acme' }, 2);
+    const [acme] = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD, business: 'acme', today: PERIOD.to }, 2);
     // `exposed` would tell that 1..k-1 EEA customers were processed at an exposed location.
     expect(acme!.flag).toBeNull();
     expect(acme!.exposure).toBeNull();
@@ -166,10 +166,10 @@ describe('residency per business', () => {
       'flag', 'exposure', 'customers_by_class.third', 'customers_by_class.unknown',
       'locations.0.eea_customers', 'locations.1.eea_customers', 'locations.2.eea_customers',
     ]);
-    const [k4] = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD, business: 'acme' }, 4);
+    const [k4] = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD, business: 'acme', today: PERIOD.to }, 4);
     // 3 = k-1 is suppressed too.
     expect(k4!.customers_by_class).toEqual({ eea: null, adequate: null, third: null, unknown: null });
-    const [k3] = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD, business: 'acme' }, 3);
+    const [k3] = await computeResidency(db.source(REGISTRY), REGISTRY, { period: PERIOD, business: 'acme', today: PERIOD.to }, 3);
     expect(k3!.customers_by_class).toEqual({ eea: 3, adequate: 3, third: null, unknown: null });
   });
 });
@@ -186,7 +186,7 @@ describe('residency with more processing countries than one 62-bit column holds'
     try {
       await wide.insert(events);
       const registry = [business('wide', {}, [{ country: 'DE', processor: 'Host', role: 'processor', mechanism: 'eea', primary: true }])];
-      const [row] = await computeResidency(wide.source(registry), registry, { period: PERIOD }, 1);
+      const [row] = await computeResidency(wide.source(registry), registry, { period: PERIOD, today: PERIOD.to }, 1);
       const counted = Object.fromEntries(row!.locations.map((l) => [l.country, l.eea_customers]));
       // c0..c69 one each, c69's country also holds c0; DE holds no EEA customer's event (c0's US-region one).
       expect(counted).toEqual(Object.fromEntries([['DE', 0], ...countries.map((c, i) => [c, i === 69 ? 2 : 1])]));

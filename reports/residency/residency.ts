@@ -4,7 +4,9 @@ import { periodBounds, type Period } from '../period';
 import { isSmallCohort, Suppressor } from '../suppression';
 import { withComplementarySuppression } from './residencySuppression';
 import type { Channel } from '../vocabulary';
-import { locationStatus, worseStatus, type LocationStatus, type Mechanism } from './locationStatus';
+import { dateOfDay, dayOfMs } from '../period';
+import { locationStatus, placeStatus, worseStatus, type LocationStatus, type Mechanism } from './locationStatus';
+import { legalNotesFor, type LegalNote } from './transferLaw';
 import { REGION_CLASSES, regionClass, type RegionClass } from './regionClass';
 
 /**
@@ -19,18 +21,29 @@ import { REGION_CLASSES, regionClass, type RegionClass } from './regionClass';
  * A country seen in `processed_in` but not declared is a location of its own, processor
  * `undeclared`, mechanism `none`, status by the same rule (so undeclared processing inside the
  * EEA is `ok`, outside it `exposed` unless an adequacy decision covers it without a mechanism).
+ * A declared international organisation (country null) takes its status from the adequacy list's
+ * organisation entries and never holds customers: no event is processed "in" it.
+ * Each declared location carries its transfer review (assessment date, next review, overdue once
+ * the next review's date is before today's UTC date) and the legal list's notes that apply to it.
  */
 
 export const UNDECLARED = 'undeclared';
 
 export interface ResidencyLocation {
-  country: string;
+  /** null for an international organisation. */
+  country: string | null;
+  organisation: string | null;
   processor: string;
   role: ProcessingLocation['role'] | null;
   mechanism: Mechanism;
   primary: boolean;
   declared: boolean;
   status: LocationStatus;
+  tia_date: string | null;
+  next_review: string | null;
+  /** next_review is before today's UTC date. */
+  review_overdue: boolean;
+  legal_notes: LegalNote[];
   eea_customers: number | null;
 }
 
@@ -50,10 +63,13 @@ export interface ResidencyRequest {
   channel?: Channel;
 }
 
+/** The UTC date (YYYY-MM-DD) of an instant: what a review date is compared with. */
+export const utcDateOf = (ms: number) => dateOfDay(dayOfMs(ms));
+
 export async function computeResidency(
   source: ReportSource,
   businesses: readonly BusinessRecord[],
-  request: ResidencyRequest,
+  request: ResidencyRequest & { /** Today's UTC date (YYYY-MM-DD), from the app's clock. */ today: string },
   k: number,
 ): Promise<ResidencyRow[]> {
   const { scope, scoped } = scopeOf(businesses, request);
@@ -84,9 +100,10 @@ export async function computeResidency(
       return [c, suppressor.figure(`customers_by_class.${c}`, n, n)];
     })) as Record<RegionClass, number | null>;
     const published = locations.map((l, i) => {
-      const column = counting.columns.eeaCountries.get(l.country);
+      const column = l.country === null ? undefined : counting.columns.eeaCountries.get(l.country);
       const n = column === undefined ? 0 : countOf(business, column);
-      return { ...l, eea_customers: suppressor.figure(`locations.${i}.eea_customers`, n, n) };
+      const review_overdue = l.next_review !== null && l.next_review < request.today;
+      return { ...l, review_overdue, eea_customers: suppressor.figure(`locations.${i}.eea_customers`, n, n) };
     });
     const row = { business, flag: shownFlag, exposure, customers_by_class, locations: published, suppressed: suppressor.suppressed };
     return withComplementarySuppression(row, flag);
@@ -101,7 +118,7 @@ export async function computeResidency(
 function flagBasisCountries(locations: readonly DraftLocation[]): string[] {
   const flag = flagOf(locations);
   if (flag === 'ok') return [];
-  return [...new Set(locations.filter((l) => l.status === flag).map((l) => l.country))];
+  return [...new Set(locations.filter((l) => l.status === flag && l.country !== null).map((l) => l.country!))];
 }
 
 /**
@@ -155,7 +172,7 @@ function scopeOf(businesses: readonly BusinessRecord[], request: ResidencyReques
 const flagOf = (locations: readonly DraftLocation[]) =>
   locations.filter((l) => l.eea_customers > 0).reduce<LocationStatus>((worst, l) => worseStatus(worst, l.status), 'ok');
 
-interface DraftLocation extends Omit<ResidencyLocation, 'eea_customers'> {
+interface DraftLocation extends Omit<ResidencyLocation, 'eea_customers' | 'review_overdue'> {
   eea_customers: number;
 }
 
@@ -168,25 +185,34 @@ export function draftLocations(
   const declaredCountries = new Set(business.processingLocations.map((l) => l.country));
   const declared: DraftLocation[] = business.processingLocations.map((l) => ({
     country: l.country,
+    organisation: l.organisation,
     processor: l.processor,
     role: l.role,
     mechanism: l.mechanism,
     primary: l.primary,
     declared: true,
-    status: locationStatus(l.country, l.mechanism),
-    eea_customers: eeaIn.get(l.country) ?? 0,
+    status: placeStatus(l, l.mechanism),
+    tia_date: l.tiaDate,
+    next_review: l.nextReview,
+    legal_notes: legalNotesFor(l),
+    // An organisation is never a processed_in value: it holds no customers.
+    eea_customers: l.country === null ? 0 : eeaIn.get(l.country) ?? 0,
   }));
   const undeclared: DraftLocation[] = countries
     .filter((c) => !declaredCountries.has(c.country))
     .sort((a, b) => a.country.localeCompare(b.country))
     .map((c) => ({
       country: c.country,
+      organisation: null,
       processor: UNDECLARED,
       role: null,
       mechanism: 'none',
       primary: false,
       declared: false,
       status: locationStatus(c.country, 'none'),
+      tia_date: null,
+      next_review: null,
+      legal_notes: [],
       eea_customers: c.eea_customers,
     }));
   return { business: business.id, locations: [...declared, ...undeclared] };

@@ -14,8 +14,10 @@ import type { ResidencyRow } from './residency';
  * follows the exposure it rests on: an `exposed` flag is withheld with its exposure.
  */
 export function withComplementarySuppression(row: ResidencyRow, flag: LocationStatus): ResidencyRow {
-  const countries = [...new Set(row.locations.map((l) => l.country))];
-  const exposed = [...new Set(row.locations.filter((l) => l.status === 'exposed').map((l) => l.country))];
+  // An international organisation holds no customers (no event is processed in it): no part of a group.
+  const inCountries = row.locations.filter((l): l is typeof l & { country: string } => l.country !== null);
+  const countries = [...new Set(inCountries.map((l) => l.country))];
+  const exposed = [...new Set(inCountries.filter((l) => l.status === 'exposed').map((l) => l.country))];
   const countryKey = (country: string) => `country.${country}`;
   const groups: FigureGroup[] = [
     { total: 'customers_by_class.eea', parts: countries.map(countryKey) },

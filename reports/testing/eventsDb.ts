@@ -2,7 +2,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { openDatabase } from '../../db/duckdb';
 import { migrate } from '../../db/migrate';
 import { commitEvents, type EventRow } from '../../db/eventStore';
-import type { BusinessHours, BusinessRecord, ProcessingLocation } from '../../db/registry';
+import { withLocationDefaults, type BusinessHours, type BusinessRecord, type ProcessingLocationInput } from '../../db/registry';
 import { ReadQueue, reportSource, type ReportSource } from '../db/reportSource';
 
 /**
@@ -85,7 +85,7 @@ export const WEEKDAY_9_TO_17: BusinessHours = {
   mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']],
 };
 
-export function business(id: string, overrides: Partial<BusinessRecord> = {}, locations: ProcessingLocation[] = [
+export function business(id: string, overrides: Partial<BusinessRecord> = {}, locations: ProcessingLocationInput[] = [
   { country: 'DE', processor: 'Example Hosting GmbH', role: 'processor', mechanism: 'eea', primary: true },
 ]): BusinessRecord {
   return {
@@ -95,7 +95,7 @@ export function business(id: string, overrides: Partial<BusinessRecord> = {}, lo
     verified: true,
     timezone: 'UTC',
     businessHours: WEEKDAY_9_TO_17,
-    processingLocations: locations,
+    processingLocations: locations.map(withLocationDefaults),
     webhooksConfigured: false,
     createdAt: '2026-01-01T00:00:00Z',
     updatedAt: '2026-01-01T00:00:00Z',

@@ -243,7 +243,10 @@ describe('the dashboard in a real browser', () => {
     await page.getByRole('button', { name: '90 days' }).click();
     const range = presetRange(90);
     await page.waitForURL((url) => url.searchParams.get('from') === range.from);
-    const report = await api<{ adequacy_as_of: string; businesses: { business: string; flag: string }[] }>(`/v1/reports/residency?from=${range.from}&to=${range.to}`);
+    const report = await api<{
+      adequacy_as_of: string;
+      businesses: { business: string; flag: string; locations: { country: string | null; organisation: string | null; processor: string; review_overdue: boolean }[] }[];
+    }>(`/v1/reports/residency?from=${range.from}&to=${range.to}`);
     const expected = Object.fromEntries(report.businesses.map((b) => [b.business, b.flag]));
     await expect.poll(() => page.$$eval('tbody tr[data-business]', (rows) =>
       Object.fromEntries(rows.map((r) => [r.getAttribute('data-business'), r.querySelector('.flag')?.textContent?.trim() ?? (r.querySelector('.suppressed') ? null : 'missing')])))).toEqual(expected);
@@ -252,6 +255,15 @@ describe('the dashboard in a real browser', () => {
     expect(Object.values(expected)).toContain('ok');
     expect(Object.values(expected)).toContain(null);
     await page.getByText(report.adequacy_as_of).first().waitFor();
+    // The demo's transfer reviews: the overdue ones (the API's) are marked, and a DPF location
+    // carries the appeal's note with a link to its source.
+    const overdue = report.businesses.flatMap((b) => b.locations.filter((l) => l.review_overdue).map((l) => `${l.country ?? l.organisation}/${l.processor}`));
+    expect(overdue.length).toBeGreaterThan(0);
+    expect(await page.$$eval('tr.overdue', (rows) => rows.map((r) => r.getAttribute('data-location')))).toEqual(overdue);
+    expect(await page.locator('tr.overdue .review-overdue').first().isVisible()).toBe(true);
+    const dpfNote = page.locator('li[data-note="eu-us-dpf-appeal"]').first();
+    expect(await dpfNote.textContent()).toContain('C-703/25 P');
+    expect(await dpfNote.getByRole('link', { name: 'source' }).getAttribute('href')).toBe('https://curia.europa.eu/juris/liste.jsf?num=C-703/25');
     await page.screenshot({ path: join(SCREENSHOTS, 'privacy.png'), fullPage: true });
     await page.context().close();
   });

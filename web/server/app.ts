@@ -16,6 +16,7 @@ import { authRoutes } from './auth/authRouter';
 import { webhookAdminRoutes } from './admin/webhookAdminRoutes';
 import { alertEndpointRoutes } from './admin/alertEndpointRoutes';
 import { alertRulesRoutes } from './admin/alertRulesRoutes';
+import { processingRecordsRoutes } from './admin/processingRecordsRoutes';
 import { alertRoutes } from './routes/alerts/alerts.index';
 import { mountDashboard } from './dashboard';
 import { mountDocs } from './docs';
@@ -29,6 +30,8 @@ import { requestLog } from './http/requestLog';
 import type { ReportReads } from '../../reports/db/reportSource';
 import type { RunSql } from '../../reports/exports/parquet';
 import { createRouter } from './http/router';
+import type { KeyCustody } from './routes/records/productFacts';
+import { recordsRoutes } from './routes/records/records.index';
 
 export interface AppDeps extends IntakeDeps {
   /** The registry, users, sessions, audit log and webhook state: DuckDB's file or PostgreSQL. */
@@ -45,6 +48,8 @@ export interface AppDeps extends IntakeDeps {
   fileSql: RunSql;
   /** MIN_COHORT: k of small-cohort suppression. */
   minCohort: number;
+  /** Where the pseudonym key is held, for the pseudonymisation statement and the Art. 30 record (reports/records/). */
+  keyCustody: KeyCustody;
   /**
    * Tells the other app servers of a shared store that the registry changed (STORE=clickhouse:
    * PostgreSQL's NOTIFY); absent with the embedded store, which one process owns.
@@ -76,6 +81,9 @@ export function createApp(deps: AppDeps) {
     await deps.registry.reload();
     await deps.announceRegistryChange?.();
   };
+  // Before the admin routes: a DPO reads a business's records, under /v1/businesses/* which
+  // the admin routes guard for admins only (the first handler that answers ends the chain).
+  app.route('/', processingRecordsRoutes(deps));
   app.route('/', adminRoutes({ ...deps, onRegistryChanged }));
   app.route('/', webhookRoutes(deps));
   app.route('/', webhookAdminRoutes(deps));
@@ -85,6 +93,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', metricsRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', exportRoutes(deps));
+  app.route('/', recordsRoutes(deps));
   app.route('/', auditRoutes(deps));
   app.route('/', rateCardRoutes(deps));
   app.route('/', privacyRoutes(deps));

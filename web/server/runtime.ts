@@ -26,6 +26,7 @@ import { sealStoredSecrets } from './storage/sealSecrets';
 import type { SignInThrottle } from './auth/throttleRules';
 import { startAlertDelivery, type AlertDeliverySettings } from './alerts/alertDelivery';
 import { startAlertEvaluation, type AlertEvaluationSettings, type EvaluationRound } from './alerts/alertEvaluation';
+import { startResidencyAlerts } from './alerts/residencyAlerts';
 
 export interface Runtime<D extends AppDeps = AppDeps> {
   app: App;
@@ -45,6 +46,8 @@ export interface Runtime<D extends AppDeps = AppDeps> {
   deliverAlerts: () => Promise<number>;
   /** Evaluates the alert rules now (the schedule also does, every ALERT_EVALUATION_INTERVAL_SECONDS), at the runtime's clock or the one given. */
   evaluateAlerts: (nowMs?: number) => Promise<EvaluationRound>;
+  /** Compares each business's residency with its last snapshot now (also scheduled, at the same interval), at the runtime's clock or the one given. */
+  evaluateResidencyAlerts: (nowMs?: number) => Promise<EvaluationRound>;
   /** Finishes the write queue, checkpoints and closes the databases. */
   close: () => Promise<void>;
 }
@@ -198,6 +201,7 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
     fileSql: parts.fileSql,
     keyQuotas: new IngestKeyQuotas(config.ingestKeyQuota, writer.maxQueuedRows),
     minCohort: config.minCohort,
+    keyCustody: { store: config.store.kind, pseudonymKey: pseudonymKeySource.source },
     ...(registryWatch ? { announceRegistryChange: registryWatch.announce } : {}),
     ...(parts.signInThrottle ? { signInThrottle: parts.signInThrottle(options.now ?? Date.now) } : {}),
     alertEndpointsAllowHttp: config.alertEndpointsAllowHttp,
@@ -213,6 +217,7 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
   const clustering = scheduleClustering({ writer, now: deps.now, logger, onFailed: failed }, { atStart: options.clusterAtStart ?? true });
   const alertDelivery = startAlertDelivery(deps, options.alertDelivery);
   const alertEvaluation = startAlertEvaluation(deps, { intervalMs: config.alertEvaluationIntervalMs, ...options.alertEvaluation });
+  const residencyAlerts = startResidencyAlerts(deps, { intervalMs: config.alertEvaluationIntervalMs, ...options.alertEvaluation });
   let closed = false;
   return {
     app: createApp(deps),
@@ -226,12 +231,14 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
     clusterSettledDays: clustering.runNow,
     deliverAlerts: alertDelivery.runOnce,
     evaluateAlerts: alertEvaluation.evaluateNow,
+    evaluateResidencyAlerts: residencyAlerts.evaluateNow,
     close: async () => {
       if (closed) return;
       closed = true;
       await retention.stop();
       await clustering.stop();
       await alertEvaluation.stop();
+      await residencyAlerts.stop();
       await alertDelivery.stop();
       await registryWatch?.stop();
       await writer.drain();

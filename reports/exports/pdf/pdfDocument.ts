@@ -1,12 +1,13 @@
-import type { ExportInput, ExportMeta } from '../exportKinds';
+import type { ExportMeta, PdfInput } from '../exportKinds';
 import { businessDocument } from './businessPdf';
 import { campaignsDocument } from './campaignsPdf';
 import { overviewDocument } from './overviewPdf';
 import { renderPdfDocument } from './pdfEngine';
+import { recordsDocument } from './recordsPdf';
 import { residencyDocument } from './residencyPdf';
 
 /** The bytes of a report's PDF, built and laid out on the calling thread (the PDF worker's). */
-export function renderPdfHere(input: ExportInput, meta: ExportMeta): Promise<Buffer> {
+export function renderPdfHere(input: PdfInput, meta: ExportMeta): Promise<Buffer> {
   switch (input.kind) {
     case 'overview':
       return renderPdfDocument(overviewDocument(input.report, meta));
@@ -16,5 +17,7 @@ export function renderPdfHere(input: ExportInput, meta: ExportMeta): Promise<Buf
       return renderPdfDocument(campaignsDocument(input.report, meta));
     case 'residency':
       return renderPdfDocument(residencyDocument(input.report, meta));
+    case 'records':
+      return renderPdfDocument(recordsDocument(input.report, meta));
   }
 }

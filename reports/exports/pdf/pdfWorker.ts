@@ -1,11 +1,11 @@
 import { parentPort } from 'node:worker_threads';
-import type { ExportInput, ExportMeta } from '../exportKinds';
+import type { ExportMeta, PdfInput } from '../exportKinds';
 import { renderPdfHere } from './pdfDocument';
 
 /** A render asked of the PDF thread (reports/exports/pdf.ts), and its answer. */
 export interface PdfJob {
   id: number;
-  input: ExportInput;
+  input: PdfInput;
   meta: ExportMeta;
 }
 export type PdfAnswer = { id: number; bytes: Uint8Array } | { id: number; error: string };

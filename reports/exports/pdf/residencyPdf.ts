@@ -1,16 +1,22 @@
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces';
 import type { ResidencyReport, ResidencyReportRow } from '../../reports';
 import { ADEQUACY } from '../../residency/adequacy';
+import type { ResidencyLocation } from '../../residency/residency';
+import { TRANSFER_LAW } from '../../residency/transferLaw';
 import { REGION_CLASSES } from '../../residency/regionClass';
 import type { ExportMeta } from '../exportKinds';
 import { commonFacts } from './facts';
 import { formatCustomers, NO_DATA, suppressedText } from './figures';
 import { dataTable, figureCell, heading, note, reportDocument, subheading } from './pdfLayout';
+import { pseudonymisationStatement } from '../../records/pseudonymisationStatement';
+import { statementContent } from './recordsPdf';
 
 /**
  * The residency report as a document a DPO can file: per business its flag, exposure and
  * customers by region class, and each processing location with its transfer mechanism and
- * status; then the adequacy decisions the statuses rest on, with their sources.
+ * status, its transfer review (REVIEW OVERDUE once the next review has passed) and the legal
+ * list's notes on it; then the adequacy decisions the statuses rest on and the legal list, with
+ * their sources.
  */
 
 const CLASS_LABELS = { eea: 'EEA', adequate: 'Adequate', third: 'Third country', unknown: 'Unknown' } as const;
@@ -51,7 +57,7 @@ function businessSection(row: ResidencyReportRow, k: number): Content {
           { header: 'EEA customers', width: 95, align: 'right' },
         ],
         row.locations.map((l, i) => [
-          l.country + (l.primary ? ' (primary)' : ''),
+          locationPlace(l) + (l.primary ? ' (primary)' : ''),
           l.processor,
           l.role ?? NO_DATA,
           l.mechanism,
@@ -60,7 +66,36 @@ function businessSection(row: ResidencyReportRow, k: number): Content {
           customers(row, `locations.${i}.eea_customers`, l.eea_customers, k),
         ]),
       ),
+    ...transferReviews(row),
+    ...legalNotes(row),
   ] };
+}
+
+const locationPlace = (l: ResidencyLocation) => l.country ?? l.organisation ?? NO_DATA;
+
+/** The locations with a transfer review: its dates, and a red REVIEW OVERDUE once the next review has passed. */
+function transferReviews(row: ResidencyReportRow): Content[] {
+  const reviewed = row.locations.filter((l) => l.tia_date !== null || l.next_review !== null);
+  if (reviewed.length === 0) return [];
+  return [dataTable(
+    [
+      { header: 'Transfer review of', width: 110 }, { header: 'Processor', width: '*' },
+      { header: 'TIA', width: 70 }, { header: 'Next review', width: 70 }, { header: 'Review', width: 110 },
+    ],
+    reviewed.map((l) => [
+      locationPlace(l), l.processor, l.tia_date ?? NO_DATA, l.next_review ?? NO_DATA,
+      l.review_overdue ? { text: 'REVIEW OVERDUE', bold: true, color: '#b00020', style: 'cell' } : 'due',
+    ]),
+  )];
+}
+
+/** The legal list's notes on the business's locations, each with its date, source and fallback. */
+function legalNotes(row: ResidencyReportRow): Content[] {
+  const noted = row.locations.filter((l) => l.legal_notes.length > 0);
+  if (noted.length === 0) return [];
+  return noted.flatMap((l) => l.legal_notes.map((n) => note(
+    `Legal note on ${locationPlace(l)} (${l.processor}): ${n.text} Status: ${n.status}, ${n.date}. Fallback: ${n.fallback} Source: ${n.source}`,
+  )));
 }
 
 function summary(report: ResidencyReport): Content {
@@ -85,6 +120,20 @@ function adequacyList(): Content[] {
   ];
 }
 
+function transferLawList(): Content[] {
+  return [
+    heading(`Legal list: transfer tools under challenge and gaps (as of ${TRANSFER_LAW.as_of}, version ${TRANSFER_LAW.version})`),
+    note(TRANSFER_LAW.description),
+    dataTable(
+      [
+        { header: 'Applies to', width: 80 }, { header: 'Status', width: 70 }, { header: 'Date', width: 52 },
+        { header: 'Text', width: '*' }, { header: 'Fallback', width: 150 }, { header: 'Source', width: 120 },
+      ],
+      TRANSFER_LAW.entries.map((e) => [e.applies_to, e.status, e.date, e.text, e.fallback, { text: e.source, style: 'cell', fontSize: 6.5 }]),
+    ),
+  ];
+}
+
 export function residencyDocument(report: ResidencyReport, meta: ExportMeta): TDocumentDefinitions {
   return reportDocument({
     title: 'Data residency and GDPR transfer report',
@@ -103,6 +152,9 @@ export function residencyDocument(report: ResidencyReport, meta: ExportMeta): TD
       heading('Per business', true),
       ...report.businesses.map((b) => businessSection(b, report.k)),
       ...adequacyList(),
+      ...transferLawList(),
+      // The same statement as the Article 30 record's (reports/records/pseudonymisationStatement.ts).
+      ...(meta.facts ? [heading('Pseudonymisation statement', true), ...statementContent(pseudonymisationStatement(meta.facts))] : []),
     ],
   });
 }

@@ -1,14 +1,16 @@
 import type { z } from '@hono/zod-openapi';
 import type { BusinessRecord, ProcessingLocation } from '../../../db/registry';
 import type { BusinessPut } from './businessSchemas';
+import { locationFromApi } from './locationJson';
 
 // Canonical forms, so that the same value sent in another order is not reported as a change.
 const hoursKey = (hours: Record<string, unknown>) => JSON.stringify(Object.keys(hours).sort().map((day) => [day, hours[day]]));
 const locationsKey = (locations: ProcessingLocation[]) =>
   JSON.stringify(
-    [...locations]
-      .sort((a, b) => `${a.country}/${a.processor}`.localeCompare(`${b.country}/${b.processor}`))
-      .map((l) => [l.country, l.processor, l.role, l.mechanism, l.primary]),
+    locations
+      .map((l) => [l.country, l.organisation, l.processor, l.role, l.mechanism, l.primary, l.tiaDate, l.nextReview, l.importerSubjectToGdpr])
+      .map((fields) => JSON.stringify(fields))
+      .sort(),
   );
 
 /**
@@ -22,7 +24,7 @@ export function changedBusinessFields(before: BusinessRecord | undefined, body: 
   if (before?.verified !== body.verified) changed.push('verified');
   if (before?.timezone !== body.timezone) changed.push('timezone');
   if (!before || hoursKey(before.businessHours) !== hoursKey(body.business_hours)) changed.push('business_hours');
-  if (!before || locationsKey(before.processingLocations) !== locationsKey(body.processing_locations)) changed.push('processing_locations');
+  if (!before || locationsKey(before.processingLocations) !== locationsKey(body.processing_locations.map(locationFromApi))) changed.push('processing_locations');
   if (body.webhooks !== undefined) changed.push('webhooks');
   return changed;
 }

@@ -8,6 +8,7 @@ import type { SecretBox } from '../../../db/secretBox';
 import { generateIngestKey } from '../../../ingest/keys/ingestKeys';
 import { notFound } from '../http/apiError';
 import type { Business, BusinessPut, KeyCreate, KeyCreated, KeySummary } from './businessSchemas';
+import { locationFromApi, locationToApi } from './locationJson';
 
 export interface RegistryDeps {
   store: RegistryStore;
@@ -25,7 +26,7 @@ export function toBusinessJson(b: BusinessRecord): z.infer<typeof Business> {
     verified: b.verified,
     timezone: b.timezone,
     business_hours: b.businessHours,
-    processing_locations: b.processingLocations,
+    processing_locations: b.processingLocations.map(locationToApi),
     webhooks_configured: b.webhooksConfigured,
     created_at: b.createdAt,
     updated_at: b.updatedAt,
@@ -40,7 +41,7 @@ export async function putBusinessFromApi(deps: RegistryDeps, id: string, body: z
     verified: body.verified,
     timezone: body.timezone,
     businessHours: body.business_hours,
-    processingLocations: body.processing_locations,
+    processingLocations: body.processing_locations.map(locationFromApi),
     webhooks: body.webhooks === undefined
       ? undefined
       : body.webhooks && { appSecret: body.webhooks.app_secret, verifyToken: body.webhooks.verify_token },

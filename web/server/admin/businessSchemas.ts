@@ -16,13 +16,38 @@ export const BusinessHours = z.strictObject({
 
 const Country = z.string().refine(isCountryCode, { error: 'an ISO 3166-1 alpha-2 country code in capitals, e.g. IE' });
 
-export const ProcessingLocation = z.strictObject({
-  country: Country,
+/** YYYY-MM-DD, a real calendar day. */
+export const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date is YYYY-MM-DD' })
+  .refine((day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), { error: 'not a calendar date' });
+
+const LOCATION_FIELDS = {
+  country: Country.nullable().openapi({ description: 'ISO 3166-1 alpha-2; null when the location is an international organisation.' }),
+  organisation: z.string().min(1).max(200).nullable().openapi({
+    description: 'An international organisation (e.g. "European Patent Organisation"); then country is null. Its status comes from the adequacy list\'s organisation entries; events\' processed_in never match it.',
+  }),
   processor: z.string().min(1).max(200),
   role: z.enum(['controller', 'processor']),
   mechanism: z.enum(['eea', 'adequacy', 'dpf', 'scc', 'bcr', 'derogation', 'none']),
   primary: z.boolean(),
-}).openapi('ProcessingLocation');
+  tia_date: IsoDay.nullable().openapi({ description: 'Date of the transfer impact assessment (YYYY-MM-DD).' }),
+  next_review: IsoDay.nullable().openapi({ description: 'Next review of the assessment (YYYY-MM-DD); once passed, the residency report marks the location "review overdue".' }),
+  importer_subject_to_gdpr: z.boolean().openapi({ description: 'The importer is itself subject to the GDPR (Art. 3(2)): no SCC module covers it yet.' }),
+};
+
+/** A location as declared: the transfer review's fields may be left out (null, false). */
+export const ProcessingLocationPut = z.strictObject({
+  ...LOCATION_FIELDS,
+  organisation: LOCATION_FIELDS.organisation.default(null),
+  tia_date: LOCATION_FIELDS.tia_date.default(null),
+  next_review: LOCATION_FIELDS.next_review.default(null),
+  importer_subject_to_gdpr: LOCATION_FIELDS.importer_subject_to_gdpr.default(false),
+}).refine((l) => (l.country === null) !== (l.organisation === null), {
+  path: ['country'], error: 'a location names either a country or an organisation (exactly one; the other is null)',
+}).refine((l) => l.tia_date === null || l.next_review === null || l.tia_date <= l.next_review, {
+  path: ['next_review'], error: 'the next review comes on or after the assessment (tia_date)',
+}).openapi('ProcessingLocationPut');
+
+export const ProcessingLocation = z.object(LOCATION_FIELDS).openapi('ProcessingLocation');
 
 function isTimeZone(value: string): boolean {
   try {
@@ -39,10 +64,10 @@ export const BusinessPut = z.strictObject({
   verified: z.boolean(),
   timezone: z.string().refine(isTimeZone, { error: 'an IANA time zone, e.g. Europe/Dublin' }),
   business_hours: BusinessHours,
-  processing_locations: z.array(ProcessingLocation).max(50)
+  processing_locations: z.array(ProcessingLocationPut).max(50)
     .refine((ls) => ls.filter((l) => l.primary).length <= 1, { error: 'at most one processing location is primary' })
-    .refine((ls) => new Set(ls.map((l) => `${l.country}/${l.processor}`)).size === ls.length, {
-      error: 'each (country, processor) pair may appear once',
+    .refine((ls) => new Set(ls.map((l) => JSON.stringify([l.country, l.organisation, l.processor]))).size === ls.length, {
+      error: 'each (country or organisation, processor) pair may appear once',
     }),
   webhooks: z.strictObject({
     app_secret: z.string().min(1).max(256),

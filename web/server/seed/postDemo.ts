@@ -52,7 +52,7 @@ async function expectStatus(client: DemoClient, what: string, reply: Promise<Cli
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Registers the demo businesses through the admin API, uploads the demo's rate card and prices
+ * Registers the demo businesses and their records of processing through the admin API, uploads the demo's rate card and prices
  * every business with it, creates one ingest key for all of
  * them, posts the events batch by batch to /v1/events, and revokes the key again.
  */
@@ -61,6 +61,7 @@ export async function postDemo(client: DemoClient, adminToken: string, demo: Dem
   const ids = demo.businesses.map((b) => b.id);
   for (const business of demo.businesses) {
     await expectStatus(client, `registering ${business.id}`, client.request('PUT', `/v1/businesses/${business.id}`, adminToken, JSON.stringify(business.body)), 200, 201);
+    await expectStatus(client, `declaring ${business.id}'s records`, client.request('PUT', `/v1/businesses/${business.id}/records`, adminToken, JSON.stringify(business.records)), 200, 201);
   }
   for (const version of demo.rateCard.versions) {
     await expectStatus(client, `uploading rate card ${demo.rateCard.id}`, client.request('PUT', `/v1/rate-cards/${demo.rateCard.id}`, adminToken, JSON.stringify(version)), 201);

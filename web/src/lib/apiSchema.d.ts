@@ -569,6 +569,142 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/businesses/{id}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A business's records of processing; dpo or admin (404 when it declared none) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The records */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProcessingRecords"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Set a business's records of processing (controller, DPO, purposes with retention, WhatsApp local storage); admin only */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ProcessingRecordsPut"];
+                };
+            };
+            responses: {
+                /** @description The records now stored */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProcessingRecords"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/businesses/{id}": {
         parameters: {
             query?: never;
@@ -3161,6 +3297,191 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/exports/records/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One business's record of processing activities (GDPR Art. 30) as JSON or PDF: /v1/exports/records/<id>.<json|pdf> (role dpo or higher)
+         * @description Controller and DPO, purposes with legal basis and retention, categories of data subjects and of data as this product holds them, recipients (the declared processors), transfers to third countries with mechanism, safeguards, transfer impact assessment, review date and legal notes, retention, technical measures, the pseudonymisation statement and the WhatsApp numbers' local storage. Each processing location is marked against the period's events: `declared_and_seen`, `declared_not_seen`, `seen_not_declared`, or `not_observable` (an international organisation). Audited as `export.records.<format>`. Written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be. A user scoped to some businesses gets theirs only; another business answers 404 exactly as an unregistered id.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description UTC date, inclusive (from) */
+                    from: string;
+                    /** @description UTC date, inclusive (to) */
+                    to: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The business id and the format */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description records_<id>_<from>_<to>.<json|pdf> */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProcessingRecord"];
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/evidence/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One business's evidence pack for an auditor as a ZIP: /v1/exports/evidence/<id>.zip (role dpo or higher)
+         * @description The residency report (JSON, PDF) and the Art. 30 record (JSON, PDF) of the business for the period, the audit log of the period (`audit-log.json`: the entries about this business or all businesses, from the period's first day to its last, and those of this pack's own exports), and `manifest.json`: every file with its SHA-256 and size, the period, generated_at, the adequacy and transfer-law list versions. Each file in it is produced by the same code as its individual export and recorded in the audit (`export.residency.*`, `export.records.*`, with the same SHA-256 as in the manifest); the pack itself as `export.evidence.zip`. Written to the audit log (who, when, filters, rows, SHA-256 of the bytes) before it is served: 503 when it cannot be. A user scoped to some businesses gets theirs only; another business answers 404 exactly as an unregistered id.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description UTC date, inclusive (from) */
+                    from: string;
+                    /** @description UTC date, inclusive (to) */
+                    to: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The business id */
+                    file: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description evidence_<id>_<from>_<to>.zip */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": string;
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit": {
         parameters: {
             query?: never;
@@ -3591,6 +3912,98 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/privacy/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A person's data, for a subject access request (dpo, admin)
+         * @description Every stored event of this person in the businesses named, found as erasure finds them (the identifier pseudonymised under the current and the previous key, every identifier linked to the person): time, type, channel, region, processing location and the send metadata. There is no message content. JSON, or CSV with `?format=csv` or `Accept: text/csv`. Audited (`privacy.access`) with the businesses and the count, never the identifier; the reply does not repeat it either.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Default: JSON, or CSV when the Accept header asks for text/csv. */
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SubjectAccessRequest"];
+                };
+            };
+            responses: {
+                /** @description The person's events */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubjectAccessReply"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/privacy/erasure": {
         parameters: {
             query?: never;
@@ -3779,6 +4192,92 @@ export type components = {
         PasswordReset: {
             password: string;
         };
+        ProcessingRecords: {
+            business: string;
+            controller: {
+                name: string;
+                address: string;
+                contact: string;
+            };
+            dpo: {
+                name: string;
+                /** Format: email */
+                email: string;
+            };
+            purposes: {
+                /** @example customer_care */
+                id: string;
+                description: string;
+                /**
+                 * @description GDPR Art. 6(1)
+                 * @enum {string}
+                 */
+                legal_basis: "contract" | "consent" | "legitimate_interests" | "legal_obligation" | "vital_interests" | "public_task";
+                retention_days: number;
+            }[];
+            whatsapp_numbers: {
+                phone_number_id: string;
+                /** @description The Cloud API's local-storage region for this number, or null. Meta's transit caveat: message content may still be processed anywhere for up to 60 minutes (90 for the Marketing Messages API); https://developers.facebook.com/docs/whatsapp/cloud-api/overview/local-storage */
+                data_localization_region: string | null;
+            }[];
+            updated_at: string;
+        };
+        /**
+         * @description The records of processing a business declares (GDPR Art. 30): controller, DPO, purposes with their legal basis and retention, and the WhatsApp numbers' local storage.
+         * @example {
+         *       "controller": {
+         *         "name": "Aer Skyways DAC",
+         *         "address": "1 Airport Road, Dublin",
+         *         "contact": "privacy@aer.example"
+         *       },
+         *       "dpo": {
+         *         "name": "Jane Doe",
+         *         "email": "dpo@aer.example"
+         *       },
+         *       "purposes": [
+         *         {
+         *           "id": "customer_care",
+         *           "description": "Answering customers' messages",
+         *           "legal_basis": "contract",
+         *           "retention_days": 365
+         *         }
+         *       ],
+         *       "whatsapp_numbers": [
+         *         {
+         *           "phone_number_id": "106540352242922",
+         *           "data_localization_region": "DE"
+         *         }
+         *       ]
+         *     }
+         */
+        ProcessingRecordsPut: {
+            controller: {
+                name: string;
+                address: string;
+                contact: string;
+            };
+            dpo: {
+                name: string;
+                /** Format: email */
+                email: string;
+            };
+            purposes: {
+                /** @example customer_care */
+                id: string;
+                description: string;
+                /**
+                 * @description GDPR Art. 6(1)
+                 * @enum {string}
+                 */
+                legal_basis: "contract" | "consent" | "legitimate_interests" | "legal_obligation" | "vital_interests" | "public_task";
+                retention_days: number;
+            }[];
+            whatsapp_numbers: {
+                phone_number_id: string;
+                /** @description The Cloud API's local-storage region for this number, or null. Meta's transit caveat: message content may still be processed anywhere for up to 60 minutes (90 for the Marketing Messages API); https://developers.facebook.com/docs/whatsapp/cloud-api/overview/local-storage */
+                data_localization_region: string | null;
+            }[];
+        };
         Business: {
             id: string;
             name: string;
@@ -3839,13 +4338,22 @@ export type components = {
             ][];
         };
         ProcessingLocation: {
-            country: string;
+            /** @description ISO 3166-1 alpha-2; null when the location is an international organisation. */
+            country: string | null;
+            /** @description An international organisation (e.g. "European Patent Organisation"); then country is null. Its status comes from the adequacy list's organisation entries; events' processed_in never match it. */
+            organisation: string | null;
             processor: string;
             /** @enum {string} */
             role: "controller" | "processor";
             /** @enum {string} */
             mechanism: "eea" | "adequacy" | "dpf" | "scc" | "bcr" | "derogation" | "none";
             primary: boolean;
+            /** @description Date of the transfer impact assessment (YYYY-MM-DD). */
+            tia_date: string | null;
+            /** @description Next review of the assessment (YYYY-MM-DD); once passed, the residency report marks the location "review overdue". */
+            next_review: string | null;
+            /** @description The importer is itself subject to the GDPR (Art. 3(2)): no SCC module covers it yet. */
+            importer_subject_to_gdpr: boolean;
         };
         BusinessPut: {
             name: string;
@@ -3853,11 +4361,41 @@ export type components = {
             verified: boolean;
             timezone: string;
             business_hours: components["schemas"]["BusinessHours"];
-            processing_locations: components["schemas"]["ProcessingLocation"][];
+            processing_locations: components["schemas"]["ProcessingLocationPut"][];
             webhooks?: {
                 app_secret: string;
                 verify_token: string;
             } | null;
+        };
+        ProcessingLocationPut: {
+            /** @description ISO 3166-1 alpha-2; null when the location is an international organisation. */
+            country: string | null;
+            /**
+             * @description An international organisation (e.g. "European Patent Organisation"); then country is null. Its status comes from the adequacy list's organisation entries; events' processed_in never match it.
+             * @default null
+             */
+            organisation: string | null;
+            processor: string;
+            /** @enum {string} */
+            role: "controller" | "processor";
+            /** @enum {string} */
+            mechanism: "eea" | "adequacy" | "dpf" | "scc" | "bcr" | "derogation" | "none";
+            primary: boolean;
+            /**
+             * @description Date of the transfer impact assessment (YYYY-MM-DD).
+             * @default null
+             */
+            tia_date: string | null;
+            /**
+             * @description Next review of the assessment (YYYY-MM-DD); once passed, the residency report marks the location "review overdue".
+             * @default null
+             */
+            next_review: string | null;
+            /**
+             * @description The importer is itself subject to the GDPR (Art. 3(2)): no SCC module covers it yet.
+             * @default false
+             */
+            importer_subject_to_gdpr: boolean;
         };
         IngestKeyCreated: {
             id: string;
@@ -4806,6 +5344,9 @@ export type components = {
             k: number;
             adequacy_as_of: string;
             adequacy_version: number;
+            /** @description The legal list's "as of" date (reports/residency/transfer-law.json). */
+            transfer_law_as_of: string;
+            transfer_law_version: number;
             businesses: {
                 business: string;
                 name: string;
@@ -4827,7 +5368,10 @@ export type components = {
             }[];
         };
         ResidencyLocation: {
-            country: string;
+            /** @description null for an international organisation */
+            country: string | null;
+            /** @description An international organisation (its status from the adequacy list's organisation entries; it never holds customers: no event is processed "in" it). */
+            organisation: string | null;
             /** @description "undeclared" for a processing country nobody declared */
             processor: string;
             /** @enum {string|null} */
@@ -4838,7 +5382,27 @@ export type components = {
             declared: boolean;
             /** @enum {string} */
             status: "ok" | "safeguarded" | "exposed";
+            /** @description Date of the transfer impact assessment (YYYY-MM-DD), as declared. */
+            tia_date: string | null;
+            /** @description Next review of the assessment (YYYY-MM-DD), as declared. */
+            next_review: string | null;
+            /** @description next_review is before today's UTC date. */
+            review_overdue: boolean;
+            legal_notes: components["schemas"]["LegalNote"][];
             eea_customers: number | null;
+        };
+        /** @description An entry of the legal list (reports/residency/transfer-law.json) that applies to the location. */
+        LegalNote: {
+            id: string;
+            /** @example under_appeal */
+            status: string;
+            text: string;
+            /** @description The latest development's date (YYYY-MM-DD). */
+            date: string;
+            /** @description Where the text can be checked (URL). */
+            source: string;
+            /** @description What a DPO should check instead, should the transfer tool fall. */
+            fallback: string;
         };
         AdequacyList: {
             version: number;
@@ -4861,6 +5425,135 @@ export type components = {
             renewed?: string;
             valid_to?: string;
             source: string;
+        };
+        ProcessingRecord: {
+            /** @enum {string} */
+            report: "records";
+            business: string;
+            name: string;
+            /** @description The observed period's first UTC day */
+            from: string;
+            to: string;
+            k: number;
+            /** @description False: the business declared no records (PUT /v1/businesses/{id}/records); controller, DPO and purposes are empty */
+            records_declared: boolean;
+            controller: {
+                name: string;
+                address: string;
+                contact: string;
+            } | null;
+            dpo: {
+                name: string;
+                email: string;
+            } | null;
+            purposes: {
+                id: string;
+                description: string;
+                /** @enum {string} */
+                legal_basis: "contract" | "consent" | "legitimate_interests" | "legal_obligation" | "vital_interests" | "public_task";
+                legal_basis_text: string;
+                retention_days: number;
+            }[];
+            data_subjects: {
+                category: string;
+                description: string;
+            }[];
+            data_categories: {
+                category: string;
+                description: string;
+            }[];
+            recipients: {
+                processor: string;
+                /** @enum {string} */
+                role: "controller" | "processor";
+                places: string[];
+            }[];
+            processing_locations: components["schemas"]["RecordLocation"][];
+            /** @description The processing locations outside the EEA */
+            transfers: components["schemas"]["RecordLocation"][];
+            retention: {
+                purposes: {
+                    id: string;
+                    retention_days: number;
+                }[];
+                /** @description RETENTION_DAYS: events are deleted after this many days */
+                product_retention_days: number;
+                note: string;
+            };
+            technical_measures: {
+                category: string;
+                description: string;
+            }[];
+            pseudonymisation: components["schemas"]["PseudonymisationStatement"];
+            whatsapp_local_storage: {
+                numbers: {
+                    phone_number_id: string;
+                    data_localization_region: string | null;
+                }[];
+                caveat: string;
+                /** Format: uri */
+                source: string;
+            };
+            observation_note: string;
+            adequacy_as_of: string;
+            adequacy_version: number;
+            transfer_law_as_of: string;
+            transfer_law_version: number;
+            generated_at: string;
+        };
+        RecordLocation: {
+            /** @description ISO 3166-1 alpha-2; null for an international organisation */
+            country: string | null;
+            organisation: string | null;
+            /** @description `undeclared` for a country seen in the events that no location declares */
+            processor: string;
+            /** @enum {string|null} */
+            role: "controller" | "processor" | null;
+            /** @enum {string} */
+            mechanism: "eea" | "adequacy" | "dpf" | "scc" | "bcr" | "derogation" | "none";
+            /** @description The GDPR article and instrument the mechanism rests on */
+            safeguards: string;
+            primary: boolean;
+            declared: boolean;
+            /** @enum {string} */
+            status: "ok" | "safeguarded" | "exposed";
+            /** @description Outside the EEA, or an international organisation */
+            third_country_transfer: boolean;
+            tia_date: string | null;
+            next_review: string | null;
+            review_overdue: boolean;
+            importer_subject_to_gdpr: boolean;
+            legal_notes: components["schemas"]["RecordLegalNote"][];
+            /**
+             * @description declared_and_seen, declared_not_seen (no event of the period processed there), seen_not_declared, not_observable (an organisation)
+             * @enum {string}
+             */
+            observation: "declared_and_seen" | "declared_not_seen" | "seen_not_declared" | "not_observable";
+            /** @description EEA customers processed there in the period; null when withheld (fewer than k) */
+            eea_customers: number | null;
+        };
+        RecordLegalNote: {
+            id: string;
+            status: string;
+            text: string;
+            date: string;
+            /** Format: uri */
+            source: string;
+            fallback: string;
+        };
+        PseudonymisationStatement: {
+            sections: {
+                heading: string;
+                text: string;
+            }[];
+            references: {
+                title: string;
+                date: string;
+                event: string;
+                /** Format: uri */
+                source: string;
+                relevance: string;
+            }[];
         };
         AuditEntry: {
             id: string;
@@ -4932,12 +5625,38 @@ export type components = {
             /** @description The card its costs are priced with: `card`, else `default` if uploaded, else null */
             applies: string | null;
         };
-        ErasureReply: {
-            deleted_events: number;
-            deleted_webhook_messages: number;
-            deleted_webhook_watermarks: number;
-            /** @description The person's linked identifiers (phone numbers, business-scoped user ids) forgotten. */
-            deleted_customer_links: number;
+        SubjectAccessReply: {
+            event_count: number;
+            businesses: {
+                business: string;
+                events: number;
+            }[];
+            events: components["schemas"]["SubjectEvent"][];
+        };
+        SubjectEvent: {
+            business: string;
+            /** @description When it happened (RFC 3339, UTC). */
+            at: string;
+            type: string;
+            channel: string;
+            /** @description The customer's region (ISO 3166-1 alpha-2; ZZ unknown). */
+            region: string;
+            /** @description The country the event was processed in. */
+            processed_in: string;
+            sender: string | null;
+            category: string | null;
+            template: string | null;
+            campaign: string | null;
+            pricing: string | null;
+        };
+        SubjectAccessRequest: components["schemas"]["ErasureRequest"] & {
+            /** @description The businesses whose data of this person is returned; no other business's is. */
+            businesses?: string[];
+            /**
+             * @description Optional: read the identifier as this channel does. Without it, every reading (phone number and opaque id) is looked up.
+             * @enum {string}
+             */
+            channel?: "whatsapp" | "messenger" | "instagram" | "sms" | "rcs" | "webchat";
         };
         ErasureRequest: {
             /** @description The raw identifier as the platform gives it (phone number in any format, wa_id, page-scoped id, ...). Pseudonymised like the intake does; never stored or logged. */
@@ -4949,6 +5668,13 @@ export type components = {
              * @enum {string}
              */
             channel?: "whatsapp" | "messenger" | "instagram" | "sms" | "rcs" | "webchat";
+        };
+        ErasureReply: {
+            deleted_events: number;
+            deleted_webhook_messages: number;
+            deleted_webhook_watermarks: number;
+            /** @description The person's linked identifiers (phone numbers, business-scoped user ids) forgotten. */
+            deleted_customer_links: number;
         };
     };
     responses: never;

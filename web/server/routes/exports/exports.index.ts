@@ -14,9 +14,11 @@ import { rateCardFromRegistry } from '../../../../reports/campaigns/campaignCost
 import { renderExport } from '../../../../reports/exports/render';
 import type { RunSql } from '../../../../reports/exports/parquet';
 import type { ReportDeps } from '../reports/reports.index';
+import { productFactsOf, type ProductFactsDeps } from '../records/productFacts';
+import { utcDateOf } from '../../../../reports/residency/residency';
 
 /** What the exports need is what the reports need (they are the reports, rendered), and DuckDB for Parquet. */
-export interface ExportDeps extends ReportDeps {
+export interface ExportDeps extends ReportDeps, ProductFactsDeps {
   /** DuckDB SQL for the files DuckDB writes (Parquet). */
   fileSql: RunSql;
 }
@@ -33,7 +35,8 @@ export function exportRoutes(deps: ExportDeps) {
   const visible = (c: Context) => narrowedTo(ctx, scopeOf(c));
 
   const serve = async (c: Context, input: ExportInput, format: ExportFormat, filters: Record<string, unknown>) => {
-    const bytes = await renderExport(input, format, exportMeta(deps.now()), deps.fileSql);
+    // The product's facts: the residency PDF states how identifiers are pseudonymised.
+    const bytes = await renderExport(input, format, exportMeta(deps.now(), productFactsOf(deps)), deps.fileSql);
     return serveAuditedFile(
       c, deps,
       { action: `export.${input.kind}.${format}`, target: input.kind === 'business' || input.kind === 'campaigns' ? input.report.business : null, filters, rowCount: rowCountOf(input) },
@@ -55,7 +58,7 @@ export function exportRoutes(deps: ExportDeps) {
   for (const { format, route } of residencyExportRoutes) {
     router.openapi(route, async (c) => {
       const query = c.req.valid('query');
-      return serve(c, { kind: 'residency', report: await residencyReport(visible(c), query) }, format, { ...query });
+      return serve(c, { kind: 'residency', report: await residencyReport(visible(c), query, utcDateOf(deps.now())) }, format, { ...query });
     });
   }
   router.openapi(businessExportRoute, async (c) => {

@@ -17,6 +17,7 @@ import { rateCardFromRegistry } from '../../../../reports/campaigns/campaignCost
 import { recordServed } from '../../http/servedFile';
 import { previousPeriod } from '../../../../reports/compare/previousPeriod';
 import { compareBusiness, compareCampaigns, compareOverview } from '../../../../reports/compare/compareReports';
+import { utcDateOf } from '../../../../reports/residency/residency';
 
 export interface ReportDeps {
   store: RegistryStore;
@@ -98,7 +99,7 @@ export function reportRoutes(deps: ReportDeps) {
     await recordServed(c, deps, { action: 'report.campaigns', target: business, filters, rowCount: report.rows.length }, new TextEncoder().encode(JSON.stringify(report)));
     return c.json(report, 200);
   });
-  router.openapi(residencyRoute, async (c) => c.json(await residencyReport(visible(c), c.req.valid('query')), 200));
+  router.openapi(residencyRoute, async (c) => c.json(await residencyReport(visible(c), c.req.valid('query'), utcDateOf(deps.now())), 200));
   router.openapi(adequacyRoute, (c) => c.json(ADEQUACY, 200));
   return router;
 }
