@@ -5,6 +5,7 @@ import { listBusinesses } from '../../../db/registry';
 import type { RegistryStore } from '../../../db/store';
 import { alertOf, defaultAlertRules, evaluateBusiness } from '../../../reports/alerts/alertRules';
 import { TemplateDayCache, type AlertReads } from '../../../reports/alerts/templateDays';
+import { repeatRounds } from './roundSchedule';
 import { redactedErrorMessage } from '../logger';
 
 // The alert rules' schedule: every interval, each business's rules (or the defaults) over its
@@ -70,29 +71,8 @@ export function startAlertEvaluation(deps: AlertEvaluationDeps, overrides: Parti
     return round;
   }
 
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let round: Promise<unknown> = Promise.resolve();
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      round = evaluateNow()
-        .catch((error: unknown) => logger.error({ error: redactedErrorMessage(error) }, 'alert evaluation round failed (retried at the next one)'))
-        .finally(schedule);
-    }, settings.intervalMs);
-    timer.unref();
-  };
-  schedule();
-
-  return {
-    settings,
-    evaluateNow,
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await round;
-    },
-  };
+  const rounds = repeatRounds(settings.intervalMs, evaluateNow, logger, 'alert evaluation');
+  return { settings, evaluateNow, stop: rounds.stop };
 }
 
 export type AlertEvaluation = ReturnType<typeof startAlertEvaluation>;

@@ -9,6 +9,7 @@ import { dateOfDay, dayOfMs } from '../../../reports/period';
 import { ADEQUACY } from '../../../reports/residency/adequacy';
 import { computeResidency, type ResidencyLocation } from '../../../reports/residency/residency';
 import { TRANSFER_LAW } from '../../../reports/residency/transferLaw';
+import { repeatRounds } from './roundSchedule';
 import { redactedErrorMessage } from '../logger';
 import { DEFAULT_ALERT_EVALUATION, type AlertEvaluationSettings, type EvaluationRound } from './alertEvaluation';
 import { lawFingerprints, residencyChanges, type LegalLists } from './residencyChanges';
@@ -88,29 +89,8 @@ export function startResidencyAlerts(deps: ResidencyAlertDeps, overrides: Partia
     return round;
   }
 
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let round: Promise<unknown> = Promise.resolve();
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      round = evaluateNow()
-        .catch((error: unknown) => logger.error({ error: redactedErrorMessage(error) }, 'residency alert round failed (retried at the next one)'))
-        .finally(schedule);
-    }, settings.intervalMs);
-    timer.unref();
-  };
-  schedule();
-
-  return {
-    settings,
-    evaluateNow,
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await round;
-    },
-  };
+  const rounds = repeatRounds(settings.intervalMs, evaluateNow, logger, 'residency alert');
+  return { settings, evaluateNow, stop: rounds.stop };
 }
 
 export type ResidencyAlerts = ReturnType<typeof startResidencyAlerts>;
