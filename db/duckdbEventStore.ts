@@ -9,13 +9,21 @@ import { subjectEvents } from './subjectAccess';
 
 /** The event store on one DuckDB connection (the writer's own). */
 export class DuckDbEventStore implements EventStore {
-  constructor(readonly connection: DuckDBConnection) {}
+  constructor(
+    readonly connection: DuckDBConnection,
+    /**
+     * Where the stored ids are read while the writer loads its index in the background: a
+     * connection of its own, as a stream on the writer's would end at its next commit. The
+     * writer's own only where nothing is written until the index has loaded.
+     */
+    readonly indexConnection: DuckDBConnection = connection,
+  ) {}
 
   commit: EventStore['commit'] = (rows, links = []) => commitEvents(this.connection, rows, links);
   compactFacts: EventStore['compactFacts'] = () => compactFacts(this.connection);
   countEvents: EventStore['countEvents'] = () => countEvents(this.connection);
   storedEventIds: EventStore['storedEventIds'] = (ids) => findStoredEventIds(this.connection, ids);
-  forEachEventIdPrefix: EventStore['forEachEventIdPrefix'] = (onChunk) => forEachEventIdPrefix(this.connection, onChunk);
+  forEachEventIdPrefix: EventStore['forEachEventIdPrefix'] = (onChunk) => forEachEventIdPrefix(this.indexConnection, onChunk);
   purgeExpired: EventStore['purgeExpired'] = (cutoffMs, nowMs) => purgeExpired(this.connection, cutoffMs, nowMs);
   eraseCustomers: EventStore['eraseCustomers'] = (targets, audit) =>
     eraseCustomers(this.connection, targets, (counts) => appendAuditOn(this.connection, audit(counts)));

@@ -1,4 +1,4 @@
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBListType, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { appendActivityDays } from './activityDays';
 import { appendText, appendTimestamp } from './appenderValues';
 import { inTransaction } from './transaction';
@@ -107,18 +107,19 @@ export async function compactFacts(connection: DuckDBConnection): Promise<void> 
   });
 }
 
-const HEX_ID = /^[0-9a-f]{64}$/;
+const ID_LIST = new DuckDBListType(VARCHAR);
 
-/** Which of these event pseudonyms are already stored. */
+/**
+ * Which of these event pseudonyms are already stored: one query, whatever their number. Each
+ * query scans the events' ids (pseudonyms are random, so no min/max skips a row group): 0.2 s at
+ * 8M events for 500 ids or 5000, 0.64 s for 50,000, where queries of 5000 took 2.3 s. While the
+ * writer's index loads after a start, every id of a group is checked here.
+ */
 export async function findStoredEventIds(connection: DuckDBConnection, eventIds: readonly string[]): Promise<Set<string>> {
   const found = new Set<string>();
-  // The ids are our own HMAC hex digests, checked here, so they can be inlined safely.
-  const ids = eventIds.filter((id) => HEX_ID.test(id));
-  for (let start = 0; start < ids.length; start += 5000) {
-    const list = ids.slice(start, start + 5000).map((id) => `'${id}'`).join(',');
-    const reader = await connection.runAndReadAll(`SELECT DISTINCT event_id FROM events WHERE event_id IN (${list})`);
-    for (const [id] of reader.getRowsJson()) found.add(String(id));
-  }
+  if (eventIds.length === 0) return found;
+  const reader = await connection.runAndReadAll('SELECT DISTINCT event_id FROM events WHERE event_id IN (SELECT unnest($1))', [listValue([...eventIds])], [ID_LIST]);
+  for (const [id] of reader.getRowsJson()) found.add(String(id));
   return found;
 }
 

@@ -40,7 +40,19 @@ export interface EventWriterOptions {
   idleCompactionShare: number;
   /** Told of a failed compaction; the parts stay and the next compaction folds them. */
   onCompactionFailed?: (error: unknown) => void;
+  /**
+   * Testing knob: the duplicate index starts loading only once this resolves, so a test can
+   * send events while it loads. Undefined in production: it loads at once.
+   */
+  holdIndexLoad?: Promise<void>;
+  /** Told when the duplicate index has loaded: the events stored then, and how long it took. */
+  onIndexLoaded?: (loaded: { events: number; ms: number }) => void;
+  /** Told when it could not load: every id is then confirmed against the database until a restart. */
+  onIndexLoadFailed?: (error: unknown) => void;
 }
+
+/** Thrown into the index's load to end it early (the writer is closing). */
+class IndexLoadAbandoned extends Error {}
 
 interface Submission {
   kind: 'rows';
@@ -70,10 +82,23 @@ const DEFAULTS: EventWriterOptions = {
  * of its rows were stored and which were duplicates. One writer means no two copies of an
  * event can race: a copy in the same group is a duplicate of the first, a later copy is found
  * in the index.
+ *
+ * The index is rebuilt from the stored events at every start, in the background, so that the
+ * server answers at once whatever the data's size (40 s at 50M events). Until it is complete,
+ * every id of a group counts as "maybe stored" and is confirmed against the database, as a hit
+ * is: slower, never wrong.
  */
 export class EventWriter {
   readonly #store: EventStore;
-  readonly #index: EventIdIndex;
+  /** Replaced once, by the load's first step, before any commit. */
+  #index = new EventIdIndex();
+  /** True once every event stored before this writer opened is in the index. */
+  #indexLoaded = false;
+  #abandonIndexLoad = false;
+  /** Resolved by close(): ends a held load's wait (holdIndexLoad). */
+  #endHold: () => void = () => undefined;
+  readonly #holdEnded = new Promise<void>((resolve) => (this.#endHold = resolve));
+  #indexLoad: Promise<void> = Promise.resolve();
   readonly #options: EventWriterOptions;
   readonly #queue: (Submission | Operation)[] = [];
   #queuedRows = 0;
@@ -81,37 +106,69 @@ export class EventWriter {
   #pauses = 0;
   /** Rows committed since the last compaction of the facts' parts, and in all. */
   #uncompactedRows = 0;
-  #storedRows: number;
+  #storedRows = 0;
   #idleCompaction: NodeJS.Timeout | undefined;
   /** When the last compaction ended, and how long it took (performance.now() ms). */
   #lastCompaction = { endedAt: -Infinity, ms: 0 };
 
-  private constructor(store: EventStore, index: EventIdIndex, storedRows: number, options: EventWriterOptions) {
+  private constructor(store: EventStore, options: EventWriterOptions) {
     this.#store = store;
-    this.#index = index;
-    this.#storedRows = storedRows;
     this.#options = options;
   }
 
   /**
-   * Opens the writer, rebuilding the idempotency index from the stored events, and folds the
-   * parts left by the last run (a stop does not wait for the idle compaction).
+   * Opens the writer at once: it takes rows now. In its queue, first, it counts the stored
+   * events and folds the parts left by the last run (a stop does not wait for the idle
+   * compaction); the idempotency index loads in the background (indexLoaded).
    */
   static async open(store: EventStore, options: Partial<EventWriterOptions> = {}): Promise<EventWriter> {
-    // One table sized for what is stored plus a twentieth; ingest beyond that adds a table.
-    const storedRows = await store.countEvents();
-    const index = EventIdIndex.forCount(Math.max(storedRows, 800_000));
-    await store.forEachEventIdPrefix((high, low) => {
-      for (let i = 0; i < high.length; i++) index.addHalves(high[i]!, low[i]!);
-    });
-    const writer = new EventWriter(store, index, storedRows, { ...DEFAULTS, ...options });
-    await writer.#compact();
+    const writer = new EventWriter(store, { ...DEFAULTS, ...options });
+    writer.#indexLoad = writer.#loadIndex();
+    void writer.compactFacts();
     return writer;
   }
 
-  /** Events stored: counted when the writer opened, plus those this writer committed since. */
+  /** Events stored: counted first in the writer's queue, plus those this writer committed since (0 until counted). */
   get storedRows(): number {
     return this.#storedRows;
+  }
+
+  /** False while the idempotency index loads: each id is then confirmed against the database. */
+  get indexLoaded(): boolean {
+    return this.#indexLoaded;
+  }
+
+  /** Resolves once the index has loaded, failed to, or was abandoned (tests, the bench). */
+  whenIndexLoaded(): Promise<void> {
+    return this.#indexLoad;
+  }
+
+  /**
+   * Counts the stored events and sizes the index for them, first in the queue (so no commit of
+   * this writer comes before, and each later one adds to both), then reads every stored id's
+   * prefix outside the queue, while commits go on. An event stored before the read began is in
+   * it; one stored after was committed by this writer, which adds its id itself.
+   */
+  async #loadIndex(): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.exclusive(async (store) => {
+        const stored = await store.countEvents();
+        this.#storedRows += stored;
+        // One table sized for what is stored plus a twentieth; ingest beyond that adds a table.
+        this.#index = EventIdIndex.forCount(Math.max(stored, 800_000));
+      });
+      await Promise.race([this.#options.holdIndexLoad, this.#holdEnded]);
+      const index = this.#index;
+      await this.#store.forEachEventIdPrefix((high, low) => {
+        if (this.#abandonIndexLoad) throw new IndexLoadAbandoned('the writer closed while its index loaded');
+        for (let i = 0; i < high.length; i++) index.addHalves(high[i]!, low[i]!);
+      });
+      this.#indexLoaded = true;
+      this.#options.onIndexLoaded?.({ events: this.#storedRows, ms: performance.now() - started });
+    } catch (error) {
+      if (!(error instanceof IndexLoadAbandoned)) this.#options.onIndexLoadFailed?.(error);
+    }
   }
 
   get queuedRows(): number {
@@ -187,6 +244,14 @@ export class EventWriter {
     while (this.#running) await this.#running;
     clearTimeout(this.#idleCompaction);
     this.#idleCompaction = undefined;
+  }
+
+  /** Ends an index load in progress, then drains: before the store's connections close. */
+  async close(): Promise<void> {
+    this.#abandonIndexLoad = true;
+    this.#endHold();
+    await this.#indexLoad;
+    await this.drain();
   }
 
   /** Folds the facts' parts into the facts now, in queue order (tests, maintenance). */
@@ -293,6 +358,8 @@ export class EventWriter {
     // resend of an event first stored under the old key is still a duplicate.
     const maybeStored: string[] = [];
     const outcomes: boolean[][] = [];
+    // While the index loads, a miss proves nothing: every id is confirmed (one query per group).
+    const checkAll = !this.#indexLoaded;
     for (const submission of group) {
       const rows = submission.rows;
       const first = new Array<boolean>(rows.length);
@@ -305,8 +372,8 @@ export class EventWriter {
         firstCopies.add(row.eventId);
         candidates.push(row);
         first[i] = true;
-        if (this.#index.mightContain(row.eventId)) maybeStored.push(row.eventId);
-        if (row.previousEventId !== undefined && this.#index.mightContain(row.previousEventId)) maybeStored.push(row.previousEventId);
+        if (checkAll || this.#index.mightContain(row.eventId)) maybeStored.push(row.eventId);
+        if (row.previousEventId !== undefined && (checkAll || this.#index.mightContain(row.previousEventId))) maybeStored.push(row.previousEventId);
       }
       outcomes.push(first);
     }

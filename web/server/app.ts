@@ -25,6 +25,7 @@ import { securityHeaders } from './http/securityHeaders';
 import { originCheck } from './http/originCheck';
 import { requestTransport, type ProxyTrust } from './auth/requestTransport';
 import { requestBodyLimit } from './http/bodyLimit';
+import { compressReplies } from './http/compressReplies';
 import { privacyRoutes } from './privacy/privacyRoutes';
 import { requestLog } from './http/requestLog';
 import type { ReportReads } from '../../reports/db/reportSource';
@@ -74,7 +75,11 @@ export function createApp(deps: AppDeps) {
   app.use('*', securityHeaders());
   app.use('*', originCheck());
   app.use('*', requestBodyLimit());
-  app.get('/v1/health', (c) => c.json({ status: 'ok' }));
+  // Around every route and its own middleware: a reply is audited (hashed) before it is compressed.
+  app.use('*', compressReplies());
+  // Answers as soon as the server listens; the header says whether the duplicate index is still
+  // loading (ingest works meanwhile, each event id checked against the database).
+  app.get('/v1/health', (c) => c.json({ status: 'ok' }, 200, { 'x-duplicate-index': deps.writer.indexLoaded ? 'ready' : 'loading' }));
   app.route('/', eventsRoutes(deps));
   app.route('/', authRoutes(deps));
   const onRegistryChanged = async () => {

@@ -15,7 +15,10 @@ import { startTestRuntime, TEST_ADMIN_TOKEN, TEST_PSEUDONYM_KEY, type TestRuntim
 
 const DAY_MS = 86_400_000;
 const SECRETS_KEY = 'b'.repeat(64);
-const END = Date.now() - 60_000;
+// The data set depends on its end: one end per UTC day (a minute before today began), so that a
+// failure comes back with the same data all day (one of four runs on 2026-12-06, each with its own end, gave parcelpoint
+// one EEA customer more on ClickHouse than embedded: left to investigate, see the stop note).
+const END = Math.floor(Date.now() / DAY_MS) * DAY_MS - 60_000;
 const DEMO = generateDemo({ seed: 2222, events: 6_000, days: 20, end: END, batchSize: 500 });
 const FROM = new Date(END - 21 * DAY_MS).toISOString().slice(0, 10);
 const TO = new Date(END).toISOString().slice(0, 10);

@@ -97,8 +97,9 @@ async function openConfiguredRuntime(config: Config, logger: ReturnType<typeof c
   if (config.store.kind === 'duckdb') return openRuntime(config, logger, options);
   logger.info(describeClickHouseStore(config.store), 'opening the ClickHouse and PostgreSQL store');
   const runtime = await openClickHouseRuntime(config, logger, options);
-  // The writer counted the stored events as it opened (a FINAL count): not a second time here.
-  logger.info({ events: runtime.deps.writer.storedRows }, 'connected to ClickHouse and PostgreSQL');
+  // The writer counts the stored events (a FINAL count) in the background and logs them with
+  // its duplicate index ('duplicate index loaded'): not a second count here.
+  logger.info('connected to ClickHouse and PostgreSQL');
   return runtime;
 }
 

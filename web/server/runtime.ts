@@ -131,7 +131,8 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const reads = new ReadQueue([await connect(), await connect()], failed, config.reportQueue);
   const parts: StorageParts<SerialStore, ReadQueue> = {
     store,
-    events: new DuckDbEventStore(await connect()),
+    // The writer's connection, and one to load its duplicate index on while it commits.
+    events: new DuckDbEventStore(await connect(), await connect()),
     links: duckdbLinkStore(await connect()),
     reads,
     fileSql: (sql) => reads.query({ sql, params: [] }),
@@ -163,6 +164,12 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
     },
     onCompactionFailed: (error) => {
       logger.error({ error: redactedErrorMessage(error) }, 'report facts could not be compacted (retried later)');
+      failed(error);
+    },
+    // The start's count of stored events, logged when known: the server answers before.
+    onIndexLoaded: ({ events, ms }) => logger.info({ events, seconds: Math.round(ms / 100) / 10 }, 'duplicate index loaded'),
+    onIndexLoadFailed: (error) => {
+      logger.error({ error: redactedErrorMessage(error) }, 'the duplicate index could not load: every event id is checked against the database until a restart');
       failed(error);
     },
     ...parts.writer,
@@ -206,14 +213,11 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
     ...(parts.signInThrottle ? { signInThrottle: parts.signInThrottle(options.now ?? Date.now) } : {}),
     alertEndpointsAllowHttp: config.alertEndpointsAllowHttp,
   } satisfies AppDeps;
-  // Retention: at start (before the app takes a request) and daily.
+  // Retention: at start and daily, in the writer's queue, first after the count of stored events
+  // and the fold of the last run's parts. Not awaited: its deletes grow with what expired while
+  // the server was down, and the server answers at once (a failure is logged and retried daily).
   const retention = scheduleRetention(deps);
-  try {
-    await retention.first;
-  } catch (error) {
-    await retention.stop();
-    throw error;
-  }
+  retention.first.catch(failed);
   const clustering = scheduleClustering({ writer, now: deps.now, logger, onFailed: failed }, { atStart: options.clusterAtStart ?? true });
   const alertDelivery = startAlertDelivery(deps, options.alertDelivery);
   const alertEvaluation = startAlertEvaluation(deps, { intervalMs: config.alertEvaluationIntervalMs, ...options.alertEvaluation });
@@ -241,7 +245,7 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
       await residencyAlerts.stop();
       await alertDelivery.stop();
       await registryWatch?.stop();
-      await writer.drain();
+      await writer.close();
       await parts.close();
     },
   };

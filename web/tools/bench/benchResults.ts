@@ -19,6 +19,8 @@ export interface BenchResults {
   underIngest: { ingest: IngestFigures; targetFraction: number; reports: ReportLatency[] };
   server: {
     startSeconds: number[];
+    /** From each start until its duplicate index had loaded (the server answers before). */
+    indexLoadSeconds: number[];
     peakRssBytes: number;
     eventsStored: number;
     /** While the server ran, after the HTTP phases (file + WAL not yet checkpointed). */

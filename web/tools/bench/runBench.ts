@@ -211,7 +211,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       httpIngest: { ...http, ratioToBestLimit: http.eventsPerSec / bestLoad.rate },
       reports: [...cold, ...warm],
       underIngest: { ingest: mixedIngest, targetFraction: UNDER_INGEST_FRACTION, reports: underLoad },
-      server: { startSeconds, peakRssBytes: server.peakRssBytes, eventsStored, runningSize, stoppedSize },
+      server: { startSeconds, indexLoadSeconds: server.indexLoadSeconds, peakRssBytes: server.peakRssBytes, eventsStored, runningSize, stoppedSize },
       postgres,
     };
     return { ...partial, targets: checkTargets(partial), durationSeconds: (performance.now() - started) / 1000 };
