@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { useTestRuntimes, type TestRuntime } from '../testing/testRuntime';
 import { actionsOf, auditLog, cookieOf, signIn, withCookie } from '../auth/authTesting';
+import { RECORDS } from '../testing/processingRecordsFixture';
 
 const runtimes = useTestRuntimes();
 const PASSWORD = 'a-long-password-1';
 
-const RECORDS = {
-  controller: { name: 'Aer Skyways DAC', address: '1 Airport Road, Dublin', contact: 'privacy@aer.example' },
-  dpo: { name: 'Jane Doe', email: 'dpo@aer.example' },
-  purposes: [
-    { id: 'customer_care', description: 'Answering customers\' messages', legal_basis: 'contract', retention_days: 365 },
-    { id: 'marketing', description: 'Campaign messages to customers who opted in', legal_basis: 'consent', retention_days: 180 },
-  ],
-  whatsapp_numbers: [{ phone_number_id: '106540352242922', data_localization_region: 'DE' }],
-};
 
 async function userCookie(rt: TestRuntime, email: string, role: string, businesses?: string[]) {
   const created = await rt.admin('POST', '/v1/users', { email, password: PASSWORD, role, ...(businesses ? { businesses } : {}) });

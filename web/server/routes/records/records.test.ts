@@ -8,6 +8,7 @@ import { RECORD_SECTIONS } from '../../../../reports/exports/pdf/recordsPdf';
 import { PSEUDONYMISATION_REFERENCES } from '../../../../reports/records/pseudonymisationStatement';
 import type { Manifest } from '../../../../reports/records/evidenceZip';
 import type { z } from '@hono/zod-openapi';
+import { RECORDS } from '../../testing/processingRecordsFixture';
 
 // One business through the real app: a declared location its events were processed in (DE), one
 // declared but unused in the period (US, DPF, review date passed), an international organisation,
@@ -21,15 +22,6 @@ const Q = `from=${FROM}&to=${TO}`;
 const BUSINESS = 'aer-skyways';
 const YESTERDAY = iso(today - DAY).slice(0, 10);
 
-const RECORDS = {
-  controller: { name: 'Aer Skyways DAC', address: '1 Airport Road, Dublin', contact: 'privacy@aer.example' },
-  dpo: { name: 'Jane Doe', email: 'dpo@aer.example' },
-  purposes: [
-    { id: 'customer_care', description: 'Answering customers\' messages', legal_basis: 'contract', retention_days: 365 },
-    { id: 'marketing', description: 'Campaign messages to customers who opted in', legal_basis: 'consent', retention_days: 180 },
-  ],
-  whatsapp_numbers: [{ phone_number_id: '106540352242922', data_localization_region: 'DE' }],
-};
 
 let rt: TestRuntime;
 type RecordJson = z.infer<typeof ProcessingRecordDocument>;
