@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -7,42 +6,23 @@ import { queryRows } from '../../../../db/duckdb';
 import { SEALED_PREFIX } from '../../../../db/secretBox';
 import { auditLog } from '../../auth/authTesting';
 import { useTestRuntimes, type TestRuntime } from '../../testing/testRuntime';
+import { startAlertReceiver } from '../../alerts/testing/alertReceiver';
 
 // Alerts through the real app: fired by the library the rules will call, posted by the runtime's
 // worker to a real HTTP receiver on 127.0.0.1, listed by GET /v1/alerts.
 
 const SECRET = 'receiver-secret-0123456789';
 
-interface Received {
-  body: string;
-  signature: string | undefined;
-  attempt: string | undefined;
-  signatureValid: boolean;
-}
-
-/** A receiver that checks each signature as a business would, and answers the scripted statuses (then 200). */
+/** The shared receiver (it checks each signature as a business would), closed after each test. */
 async function startReceiver(statuses: number[] = []) {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const signature = req.headers['x-alert-signature-256'] as string | undefined;
-      const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`);
-      const signatureValid = signature !== undefined && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), expected);
-      received.push({ body: raw.toString('utf8'), signature, attempt: req.headers['x-alert-attempt'] as string | undefined, signatureValid });
-      res.writeHead(statuses.shift() ?? 200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receivers.push(server);
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`, received };
+  const receiver = await startAlertReceiver(SECRET, statuses);
+  closers.push(receiver.close);
+  return receiver;
 }
 
-const receivers: Server[] = [];
+const closers: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  await Promise.all(closers.splice(0).map((close) => close()));
 });
 
 // The worker polls often in these tests; a failed attempt is retried 30 ms later, then 60 ms ...
@@ -140,7 +120,7 @@ describe('alert delivery', () => {
     const redirecting = createServer((_req, res) => res.writeHead(302, { location: 'https://elsewhere.example.com/' }).end());
     for (const server of [silent, redirecting]) {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      receivers.push(server);
+      closers.push(() => new Promise((resolve) => server.close(resolve)));
     }
     const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     await registerEndpoint(rt, 'acme', urlOf(silent));
@@ -162,7 +142,7 @@ describe('alert delivery', () => {
       reached = true;
     });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    receivers.push(silent);
+    closers.push(() => new Promise((resolve) => silent.close(resolve)));
     await registerEndpoint(rt, 'acme', `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`);
     await fireAlert(rt.deps.store, jump('acme'));
     await vi.waitFor(() => expect(reached).toBe(true), { timeout: 5_000, interval: 20 });
