@@ -4,6 +4,11 @@ import { formatBytes, formatMs, formatRatio } from './textTable';
 
 const GIB = 2 ** 30;
 
+/** Issue 25's intake target: 5x the ~25k events/s of before, on this 2-core machine, loader included. */
+export const HTTP_INGEST_TARGET_EVENTS_PER_SEC = 125_000;
+/** The memory target at 50M events, with margin under the 2 GiB the machine's users plan for. */
+export const PEAK_RSS_TARGET_BYTES = 1.5 * GIB;
+
 /** PostgreSQL warm p50 / ours warm p50, per report and period (higher: we are faster). */
 export function postgresRatios(results: Pick<BenchResults, 'postgres' | 'reports'>): { report: string; days: number; ratio: number }[] {
   if ('skipped' in results.postgres) return [];
@@ -25,10 +30,16 @@ export function reportLatencyTarget(events: number): { limitMs: number; scale: '
 
 const worst = (reports: ReportLatency[]) => reports.reduce((a, b) => (b.stats.p95Ms > a.stats.p95Ms ? b : a));
 
-/** Issue 6's targets, each with what this run measured and whether it holds. */
+/** The targets (issues 6 and 25), each with what this run measured and whether it holds. */
 export function checkTargets(results: Omit<BenchResults, 'targets' | 'durationSeconds'>): TargetCheck[] {
   const events = results.dataset.events;
   const checks: TargetCheck[] = [];
+  checks.push({
+    target: `HTTP ingest >= ${HTTP_INGEST_TARGET_EVENTS_PER_SEC / 1000}k events/s`,
+    measured: `${(results.httpIngest.eventsPerSec / 1000).toFixed(1)}k events/s`,
+    holds: results.httpIngest.eventsPerSec >= HTTP_INGEST_TARGET_EVENTS_PER_SEC,
+  });
+  // The moonshot beside it: the same intake against DuckDB's own best bulk load on this machine.
   checks.push({
     target: 'HTTP ingest >= 50% of the best bulk-load rate',
     measured: `${(results.httpIngest.ratioToBestLimit * 100).toFixed(1)}%`,
@@ -62,9 +73,9 @@ export function checkTargets(results: Omit<BenchResults, 'targets' | 'durationSe
     holds: results.server.eventsStored >= 50_000_000 ? slowestStart < 2 : undefined,
   });
   checks.push({
-    target: 'server peak RSS < 2 GiB at 50M events',
+    target: `server peak RSS < ${PEAK_RSS_TARGET_BYTES / GIB} GiB at 50M events`,
     measured: `${formatBytes(results.server.peakRssBytes)} at ${(results.server.eventsStored / 1e6).toFixed(1)}M events`,
-    holds: results.server.eventsStored >= 50_000_000 ? results.server.peakRssBytes < 2 * GIB : undefined,
+    holds: results.server.eventsStored >= 50_000_000 ? results.server.peakRssBytes < PEAK_RSS_TARGET_BYTES : undefined,
   });
   return checks;
 }
