@@ -13,6 +13,11 @@ export interface IdentityLinkStore {
   businessesWithLinks(): Promise<string[]>;
   /** Saves link records; resolves once they are durable. */
   saveLinks(links: readonly LinkWrite[]): Promise<void>;
+  /**
+   * Where several servers share the links (the cluster mode): runs fn while no other server runs
+   * a function under it (ingest/identity/resolutionHold.ts). Absent where one process owns them.
+   */
+  acrossProcesses?<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /** The links on a DuckDB connection of the resolver's own (used one call at a time). */

@@ -68,7 +68,13 @@ export class ClickHouseUnavailableError extends Error {
 // of each shard in the cluster's order, so a report sees the events just acknowledged (replication
 // to the other replica is asynchronous; with random choice a read could land on a replica that
 // has not fetched them yet). With that replica down, both move to the next one.
-const BASE_SETTINGS: ClickHouseSettings = { output_format_json_quote_64bit_integers: 0, wait_end_of_query: 1, load_balancing: 'in_order' };
+// prefer_localhost_replica 0: else a node that is itself a replica of a shard reads and writes
+// that shard there, whatever the order, so two app servers talking to two replicas of one shard
+// each saw their own writes first, and one server could miss the identity links the other had
+// just saved (one person stored as two customers).
+const BASE_SETTINGS: ClickHouseSettings = {
+  output_format_json_quote_64bit_integers: 0, wait_end_of_query: 1, load_balancing: 'in_order', prefer_localhost_replica: 0,
+};
 
 // Failures after which another endpoint may answer: the connection did not work, or the node is
 // up but cannot serve (242 TABLE_IS_READ_ONLY: a replica without ZooKeeper; 999: ZooKeeper error).

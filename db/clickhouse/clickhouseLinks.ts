@@ -97,12 +97,19 @@ export function insertSettingsFor(cluster: string | undefined): ClickHouseSettin
   return cluster === undefined ? {} : { insert_distributed_sync: 1 };
 }
 
-/** The identity resolver's link store (db/identityLinksPort.ts) on ClickHouse. */
-export function clickhouseLinkStore(client: ClickHouseClient, cluster: string | undefined): IdentityLinkStore {
+/**
+ * The identity resolver's link store (db/identityLinksPort.ts) on ClickHouse. `acrossProcesses`:
+ * the lock the servers sharing these links resolve persons under (PostgreSQL's, in the cluster
+ * mode); without it, two servers could split one person (ingest/identity/resolutionHold.ts).
+ */
+export function clickhouseLinkStore(
+  client: ClickHouseClient, cluster: string | undefined, acrossProcesses?: <T>(fn: () => Promise<T>) => Promise<T>,
+): IdentityLinkStore {
   const settings = insertSettingsFor(cluster);
   return {
     loadPersons: (identities) => loadPersons(client, identities),
     businessesWithLinks: () => businessesWithLinks(client),
     saveLinks: (links) => saveLinks(client, links, settings),
+    ...(acrossProcesses ? { acrossProcesses } : {}),
   };
 }

@@ -83,4 +83,37 @@ describe('PgStore', () => {
     expect(log.indexOf('b in')).toBeGreaterThan(log.indexOf('a out'));
     expect(log.indexOf('c in')).toBeLessThan(log.indexOf('a out'));
   });
+
+  it('takes a lock of its own one server at a time, on a connection of its own: never waiting for the locks of acrossProcesses', async () => {
+    const first = await postgres.store();
+    const second = await postgres.store(first.pool.options.connectionString);
+    // Every connection acrossProcesses has is held (webhook intakes waiting for person resolution).
+    let releaseIntakes!: () => void;
+    const intakesHeld = new Promise<void>((resolve) => (releaseIntakes = resolve));
+    const intakesIn = barrier(5);
+    const intakes = ['a', 'b', 'c', 'd'].map((b) => first.acrossProcesses(`webhook-intake:${b}`, async () => {
+      void intakesIn();
+      await intakesHeld;
+    }));
+    await intakesIn();
+    const log: string[] = [];
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const firstIn = barrier(2);
+    const held = first.lockOfItsOwn('person-resolution')(async () => {
+      log.push('first in');
+      void firstIn();
+      await firstHeld;
+      log.push('first out');
+    });
+    await firstIn();
+    const waiting = second.lockOfItsOwn('person-resolution')(async () => log.push('second in'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(log).toEqual(['first in']);
+    releaseFirst();
+    await Promise.all([held, waiting]);
+    expect(log).toEqual(['first in', 'first out', 'second in']);
+    releaseIntakes();
+    await Promise.all(intakes);
+  });
 });

@@ -48,6 +48,8 @@ export class PgStore implements RegistryStore {
   readonly pool: pg.Pool;
   readonly #url: string;
   #lockPool: pg.Pool | undefined;
+  /** The connections of lockOfItsOwn's locks. */
+  readonly #ownLockPools: pg.Pool[] = [];
   readonly db: NodePgDatabase<typeof schema>;
 
   constructor(options: PgStoreOptions) {
@@ -99,8 +101,33 @@ export class PgStore implements RegistryStore {
     }
   }
 
+  /**
+   * acrossProcesses for one lock name, on a connection of its own: for a lock taken while
+   * acrossProcesses' locks are held (the person resolution's, inside a webhook intake's), which
+   * must never wait for one of their connections (all of them could be held by intakes waiting
+   * for it). One holder at a time in this process: the caller queues its own.
+   */
+  lockOfItsOwn(name: string): <T>(fn: () => Promise<T>) => Promise<T> {
+    const lockPool = new pg.Pool({ connectionString: this.#url, max: 1, application_name: `messaging-privacy-analytics lock ${name}` });
+    lockPool.on('error', () => undefined);
+    this.#ownLockPools.push(lockPool);
+    return async (fn) => {
+      const client = await lockPool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+        }
+      } finally {
+        client.release();
+      }
+    };
+  }
+
   /** Closes every connection; waits for the queries under way. */
   async close(): Promise<void> {
-    await Promise.all([this.pool.end(), this.#lockPool?.end()]);
+    await Promise.all([this.pool.end(), this.#lockPool?.end(), ...this.#ownLockPools.map((p) => p.end())]);
   }
 }

@@ -4,6 +4,7 @@ import type { EventRow } from '../../db/eventStore';
 import type { EventWriter } from '../buffer/eventWriter';
 import { PersonCache } from './personCache';
 import { planPersons, type IdentityClaim, type PersonOf, type PersonPlan } from './planPersons';
+import { ResolutionHold } from './resolutionHold';
 
 /** Extra rewrites a caller derives from a plan before it is applied (the webhook intake's threads). */
 export type PlanFollowUp = (plan: PersonPlan) => Promise<Pick<PersonRewrite, 'conversations' | 'threads'>>;
@@ -26,12 +27,21 @@ const key = (business: string, value: string) => `${business}\u0000${value}`;
  * New links ride with the rows into the writer's commit (one transaction, one WAL sync, instead
  * of one more per request); until then they are held here, so the next resolution already sees
  * them.
+ *
+ * Servers sharing one link store (the cluster mode) also exclude each other: exclusive() holds
+ * the store's lock across servers, and a request's rows keep holding it until their commit
+ * settles (./resolutionHold.ts says why). Each fresh hold forgets what this server cached, since
+ * another server may have linked or merged meanwhile.
  */
 export class PersonResolver {
   #tail: Promise<unknown> = Promise.resolve();
   /** Links handed to the writer and not yet committed, by business and identity. */
   readonly #pending = new Map<string, IdentityRecord>();
   readonly #cache = new PersonCache();
+  /** The hold on the lock servers sharing the links take (absent where one process owns them). */
+  readonly #hold: ResolutionHold | undefined;
+  /** What ends each resolveRows call's share of the hold, by the links it returned: settled() calls it. */
+  readonly #untilCommitted = new WeakMap<readonly LinkWrite[], () => void>();
 
   private constructor(
     /** The stored links (on DuckDB, a connection of its own), used only inside exclusive(), so a resolution never waits for the admin store. */
@@ -39,15 +49,19 @@ export class PersonResolver {
     private readonly writer: EventWriter,
     /** Businesses with link records: for the others, events without aliases or BSUIDs need no lookup. */
     private readonly linked: Set<string>,
-  ) {}
+  ) {
+    const acrossProcesses = links.acrossProcesses?.bind(links);
+    this.#hold = acrossProcesses && new ResolutionHold(acrossProcesses, () => this.#afterOtherServers());
+  }
 
   static async open(links: IdentityLinkStore, writer: EventWriter): Promise<PersonResolver> {
     return new PersonResolver(links, writer, new Set(await links.businessesWithLinks()));
   }
 
-  /** Runs fn while no other resolution runs. */
+  /** Runs fn while no other resolution runs (on any server sharing the links). */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#tail.then(fn);
+    const hold = this.#hold;
+    const run = this.#tail.then(hold ? () => hold.within(fn) : fn);
     this.#tail = run.catch(() => undefined);
     return run;
   }
@@ -105,8 +119,10 @@ export class PersonResolver {
     return { personOf: plan.personOf, links };
   }
 
-  /** The held links' commit settled (committed or failed): stop holding them. */
+  /** The held links' commit settled (committed or failed): stop holding them (and the servers' lock, for these rows). */
   settled(links: readonly LinkWrite[]): void {
+    this.#untilCommitted.get(links)?.();
+    this.#untilCommitted.delete(links);
     for (const { business, records } of links) {
       for (const record of records) {
         const k = key(business, record.identity);
@@ -117,9 +133,24 @@ export class PersonResolver {
 
   /**
    * Sets each row's customer to its person and region (rows of any businesses) and returns the
-   * new links to submit with them. Call inside exclusive().
+   * new links to submit with them. Call inside exclusive(), and settled() with the returned links
+   * once the rows' commit settled.
    */
   async resolveRows(rows: EventRow[]): Promise<LinkWrite[]> {
+    const links: LinkWrite[] = [];
+    // Every request's rows, linked or not: a merge on another server must wait for them to be stored.
+    const leave = this.#hold?.joinUntilCommitted();
+    if (!leave) return this.#resolveRows(rows, links);
+    this.#untilCommitted.set(links, leave);
+    try {
+      return await this.#resolveRows(rows, links);
+    } catch (error) {
+      this.settled(links);
+      throw error;
+    }
+  }
+
+  async #resolveRows(rows: EventRow[], links: LinkWrite[]): Promise<LinkWrite[]> {
     const byBusiness = new Map<string, EventRow[]>();
     for (const row of rows) {
       if (!this.#mayLinkRow(row)) continue;
@@ -127,7 +158,6 @@ export class PersonResolver {
       if (!list) byBusiness.set(row.business, (list = []));
       list.push(row);
     }
-    const links: LinkWrite[] = [];
     if (byBusiness.size === 0) return links;
     const claims = new Map([...byBusiness].map(([business, list]) => [business, list.map(claimOf)]));
     // What the cache knows, and one database read for all businesses' other identifiers.
@@ -153,6 +183,12 @@ export class PersonResolver {
     const { records, unknown } = this.#cache.lookup(business, identities);
     if (unknown.length === 0) return records;
     return [...records, ...((await this.links.loadPersons(unknown)).get(business) ?? [])];
+  }
+
+  /** A fresh hold of the servers' lock: the others may have saved, merged or deleted links since this server last held it. */
+  async #afterOtherServers(): Promise<void> {
+    this.#cache.clear();
+    for (const business of await this.links.businessesWithLinks()) this.linked.add(business);
   }
 
   /** Erasure and retention deleted links: what the cache knew may be gone. Call inside exclusive(). */

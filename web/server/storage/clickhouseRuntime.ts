@@ -47,7 +47,8 @@ export async function openClickHouseRuntime(config: Config, logger: Logger, opti
     const parts = {
       store,
       events: new ClickHouseEventStore(client, { cluster: settings.clickhouseCluster, registry: store }),
-      links: clickhouseLinkStore(client, settings.clickhouseCluster),
+      // Person resolution one server at a time (ingest/identity/resolutionHold.ts).
+      links: clickhouseLinkStore(client, settings.clickhouseCluster, store.lockOfItsOwn('person-resolution')),
       reads,
       fileSql: fileDatabase.run,
       failed: () => undefined,
