@@ -63,6 +63,15 @@ const phoneCache = new BoundedCache<CustomerIdentity>(50_000);
 /** Drops every cached phone number (an erasure: the person's number must not stay in memory). */
 export function forgetCachedPhoneNumbers(): void {
   phoneCache.clear();
+  for (const listener of phoneForgetListeners) listener();
+}
+
+const phoneForgetListeners = new Set<() => void>();
+
+/** Called at each forgetCachedPhoneNumbers (the intake threads' caches forget too); returns the unsubscribe. */
+export function onForgetCachedPhoneNumbers(listener: () => void): () => void {
+  phoneForgetListeners.add(listener);
+  return () => phoneForgetListeners.delete(listener);
 }
 
 /** How many phone numbers are cached now. */

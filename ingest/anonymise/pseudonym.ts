@@ -21,10 +21,13 @@ export class Pseudonymiser {
   // KeyObject, not the key's bytes: logging or serialising a Pseudonymiser never shows the key.
   private readonly key: KeyObject;
   private readonly caches: Record<Exclude<IdentifierKind, 'event'>, ScopedBoundedCache<string>>;
+  private readonly forgetListeners = new Set<() => void>();
 
-  constructor(key: Buffer, cacheGeneration = CACHE_GENERATION) {
-    if (key.length < 32) throw new Error('the pseudonym key must hold at least 32 bytes');
-    this.key = createSecretKey(key); // a copy
+  /** key: the bytes, or a KeyObject (an intake thread gets the main thread's, never the bytes). */
+  constructor(key: Buffer | KeyObject, cacheGeneration = CACHE_GENERATION) {
+    const size = Buffer.isBuffer(key) ? key.length : key.symmetricKeySize ?? 0;
+    if (size < 32) throw new Error('the pseudonym key must hold at least 32 bytes');
+    this.key = Buffer.isBuffer(key) ? createSecretKey(key) /* a copy */ : key;
     this.caches = {
       customer: new ScopedBoundedCache(cacheGeneration),
       conversation: new ScopedBoundedCache(cacheGeneration),
@@ -38,6 +41,24 @@ export class Pseudonymiser {
    */
   forgetCachedIdentifiers(): void {
     for (const cache of Object.values(this.caches)) cache.clear();
+    for (const listener of this.forgetListeners) listener();
+  }
+
+  /**
+   * Called at each forgetCachedIdentifiers: the intake threads' own pseudonymisers (same key,
+   * caches of their own) forget theirs too. Returns the unsubscribe.
+   */
+  onForget(listener: () => void): () => void {
+    this.forgetListeners.add(listener);
+    return () => this.forgetListeners.delete(listener);
+  }
+
+  /**
+   * The key, for an intake thread's Pseudonymiser: a KeyObject is passed to a worker thread by
+   * reference to the same key material, so the bytes are never copied into a message or shown.
+   */
+  sharedKey(): KeyObject {
+    return this.key;
   }
 
   /** How many identifiers are cached now, over every kind. */

@@ -35,25 +35,99 @@ export interface IngestOutcome {
 
 type Step = { row: EventRow } | { rejection: Rejection; outOfScope?: boolean };
 
+/** A business a key may write for, as the intake needs it: registered, and where it processes by default. */
+export type BusinessLookup = (business: string) => { primaryProcessingCountry: string } | undefined;
+
+/** What turning a request's items into rows needs: no writer, no person store, nothing shared. */
+export interface PrepareContext {
+  scope: ReadonlySet<string>;
+  business: BusinessLookup;
+  pseudonymiser: Pseudonymiser;
+  /** The previous key's pseudonymiser while its overlap lasts (undefined after). */
+  previousPseudonymiser: Pseudonymiser | undefined;
+  receivedAtMicros: number;
+  retentionDays: number;
+}
+
+/** A request's items turned into anonymised rows and rejections, before anything is stored. */
+export interface PreparedBatch {
+  /** Items the request held (every one counts against the key's rate). */
+  itemCount: number;
+  rows: EventRow[];
+  /** In the items' order. */
+  rejected: Rejection[];
+  /** Rejections for a business outside the key's scope or not registered. */
+  outOfScope: number;
+}
+
 /** What anonymisation needs for one business's events of a batch: built once per business, not per event. */
 type ContextOf = (business: string, primaryProcessingCountry: string) => IntakeContext;
 
-function prepare(item: BodyItem, index: number, scope: ReadonlySet<string>, deps: IntakeDeps, contextOf: ContextOf): Step {
+function prepare(item: BodyItem, index: number, context: PrepareContext, contextOf: ContextOf): Step {
   if (!item.ok) return { rejection: { index, field: null, error: item.error } };
   const validated = validateEvent(item.value, index);
   if (!validated.ok) return { rejection: validated.rejection };
   const { event } = validated;
   // The key's scope first: a business outside it is refused alike whether it is registered or
   // not, so a key cannot find out which business ids exist.
-  if (!scope.has(event.business)) {
+  if (!context.scope.has(event.business)) {
     return { rejection: { index, field: 'business', error: 'this ingest key may not write events for this business' }, outOfScope: true };
   }
-  const business = deps.registry.business(event.business);
+  const business = context.business(event.business);
   if (!business) {
     return { rejection: { index, field: 'business', error: 'business is not registered' }, outOfScope: true };
   }
   const anonymised = anonymiseEvent(event, index, contextOf(event.business, business.primaryProcessingCountry));
   return anonymised.ok ? { row: anonymised.row } : { rejection: anonymised.rejection };
+}
+
+/**
+ * validate -> check scope -> anonymise, for every item: pure per-event work that needs no shared
+ * state, so it may run on an intake thread (web/server/routes/events/intakeThreads.ts) as well
+ * as here. Nothing raw leaves it: rows hold pseudonyms only, rejections no values.
+ */
+export function prepareItems(items: readonly BodyItem[], context: PrepareContext): PreparedBatch {
+  const rows: EventRow[] = [];
+  const rejected: Rejection[] = [];
+  let outOfScope = 0;
+  const contexts = new Map<string, IntakeContext>();
+  const contextOf: ContextOf = (business, primaryProcessingCountry) => {
+    let intake = contexts.get(business);
+    if (intake === undefined) {
+      intake = {
+        pseudonymiser: context.pseudonymiser,
+        ...(context.previousPseudonymiser ? { previousPseudonymiser: context.previousPseudonymiser } : {}),
+        primaryProcessingCountry,
+        receivedAtMicros: context.receivedAtMicros,
+        retentionDays: context.retentionDays,
+      };
+      contexts.set(business, intake);
+    }
+    return intake;
+  };
+  for (let index = 0; index < items.length; index++) {
+    const step = prepare(items[index]!, index, context, contextOf);
+    if ('row' in step) rows.push(step.row);
+    else {
+      rejected.push(step.rejection);
+      if (step.outOfScope) outOfScope += 1;
+    }
+  }
+  return { itemCount: items.length, rows, rejected, outOfScope };
+}
+
+/** The request's clock and the key in use for it: what prepareItems needs besides the items. */
+export function prepareContext(scope: ReadonlySet<string>, deps: IntakeDeps): PrepareContext {
+  const nowMs = deps.now();
+  const rotation = deps.previousPseudonymKey;
+  return {
+    scope,
+    business: (id) => deps.registry.business(id),
+    pseudonymiser: deps.pseudonymiser,
+    previousPseudonymiser: rotation && nowMs < rotation.untilMs ? rotation.pseudonymiser : undefined,
+    receivedAtMicros: nowMs * 1000,
+    retentionDays: deps.retentionDays,
+  };
 }
 
 /**
@@ -64,36 +138,16 @@ function prepare(item: BodyItem, index: number, scope: ReadonlySet<string>, deps
 export async function ingestBatch(items: readonly BodyItem[], scope: ReadonlySet<string>, deps: IntakeDeps, quota?: KeyQuota): Promise<IngestOutcome> {
   // Every event sent counts against the key's rate, valid or not: each one was parsed and checked.
   quota?.quotas.charge(quota.keyId, items.length);
-  const nowMs = deps.now();
-  const receivedAtMicros = nowMs * 1000;
-  const rotation = deps.previousPseudonymKey;
-  const previous = rotation && nowMs < rotation.untilMs ? rotation.pseudonymiser : undefined;
-  const rows: EventRow[] = [];
-  const rejected: Rejection[] = [];
-  let outOfScope = 0;
-  const contexts = new Map<string, IntakeContext>();
-  const contextOf: ContextOf = (business, primaryProcessingCountry) => {
-    let context = contexts.get(business);
-    if (context === undefined) {
-      context = {
-        pseudonymiser: deps.pseudonymiser,
-        ...(previous ? { previousPseudonymiser: previous } : {}),
-        primaryProcessingCountry,
-        receivedAtMicros,
-        retentionDays: deps.retentionDays,
-      };
-      contexts.set(business, context);
-    }
-    return context;
-  };
-  items.forEach((item, index) => {
-    const step = prepare(item, index, scope, deps, contextOf);
-    if ('row' in step) rows.push(step.row);
-    else {
-      rejected.push(step.rejection);
-      if (step.outOfScope) outOfScope += 1;
-    }
-  });
+  return commitPrepared(prepareItems(items, prepareContext(scope, deps)), deps, quota);
+}
+
+/**
+ * The shared-state half of the intake, on the main thread: the key's queue share, person
+ * resolution, the writer; the reply once the rows are committed. The caller has charged the
+ * key's rate for prepared.itemCount.
+ */
+export async function commitPrepared(prepared: PreparedBatch, deps: IntakeDeps, quota?: KeyQuota): Promise<IngestOutcome> {
+  const { rows, rejected } = prepared;
   // The key's share of the queue counts its rows from here until their commit settles.
   const release = quota && rows.length > 0 ? quota.quotas.hold(quota.keyId, rows.length) : () => undefined;
   let committed: Promise<boolean[]>;
@@ -107,8 +161,8 @@ export async function ingestBatch(items: readonly BodyItem[], scope: ReadonlySet
   const stored = await committed;
   const accepted = stored.filter(Boolean).length;
   const reply = { accepted, duplicates: stored.length - accepted, rejected };
-  if (rows.length > 0 || items.length === 0) return { status: 200, reply };
-  return { status: outOfScope === items.length ? 403 : 422, reply };
+  if (rows.length > 0 || prepared.itemCount === 0) return { status: 200, reply };
+  return { status: prepared.outOfScope === prepared.itemCount ? 403 : 422, reply };
 }
 
 /** Resolves the rows' persons and hands them to the writer; resolves once they are queued, with their commit. */

@@ -4,6 +4,7 @@ import type { SecretBox } from '../../db/secretBox';
 import { eventsRoutes } from './routes/events/events.index';
 import type { IntakeDeps } from '../../ingest/events/ingestBatch';
 import type { IngestKeyQuotas } from '../../ingest/keys/ingestQuotas';
+import type { IntakeThreads } from './routes/events/intakeThreads';
 import type { SignInThrottle } from './auth/throttleRules';
 import { webhookRoutes } from './routes/webhooks/webhooks.index';
 import { reportRoutes } from './routes/reports/reports.index';
@@ -58,6 +59,8 @@ export interface AppDeps extends IntakeDeps {
   announceRegistryChange?: () => Promise<void>;
   /** Per-ingest-key quotas of POST /v1/events. */
   keyQuotas: IngestKeyQuotas;
+  /** INTAKE_THREADS: the threads that parse, check and anonymise ingest bodies (absent: the main thread does). */
+  intakeThreads?: IntakeThreads;
   /**
    * The sign-in throttle every server of a shared store counts in (STORE=clickhouse: PostgreSQL);
    * absent with the embedded store, whose one process counts in memory.

@@ -10,6 +10,7 @@ import { DuckDbEventStore } from '../../db/duckdbEventStore';
 import type { ClusteredBlock } from '../../db/clustering';
 import type { PurgeCounts } from '../../db/lifecycle';
 import { Pseudonymiser } from '../../ingest/anonymise/pseudonym';
+import { IntakeThreads } from './routes/events/intakeThreads';
 import { EventWriter, type EventWriterOptions } from '../../ingest/buffer/eventWriter';
 import { RegistrySnapshot } from '../../ingest/keys/registrySnapshot';
 import { IngestKeyQuotas } from '../../ingest/keys/ingestQuotas';
@@ -184,20 +185,18 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
   const pseudonymKeySource = loadPseudonymKey(config.databasePath, config.pseudonymKey);
   const adminTokenSource = loadAdminToken(config.databasePath, config.adminToken);
   const persons = await PersonResolver.open(parts.links, writer);
+  const pseudonymiser = new Pseudonymiser(pseudonymKeySource.value);
+  const previousPseudonymKey = config.previousPseudonymKey
+    ? { pseudonymiser: new Pseudonymiser(decodeKey(config.previousPseudonymKey.key)), untilMs: config.previousPseudonymKey.untilMs }
+    : undefined;
   const deps = {
     store,
     writer,
     persons,
     registry,
-    pseudonymiser: new Pseudonymiser(pseudonymKeySource.value),
-    ...(config.previousPseudonymKey
-      ? {
-          previousPseudonymKey: {
-            pseudonymiser: new Pseudonymiser(decodeKey(config.previousPseudonymKey.key)),
-            untilMs: config.previousPseudonymKey.untilMs,
-          },
-        }
-      : {}),
+    pseudonymiser,
+    ...(previousPseudonymKey ? { previousPseudonymKey } : {}),
+    ...(config.intakeThreads > 0 ? { intakeThreads: new IntakeThreads(config.intakeThreads, { pseudonymiser, previousPseudonymKey }) } : {}),
     retentionDays: config.retentionDays,
     now: options.now ?? Date.now,
     adminToken: adminTokenSource.token,
@@ -245,6 +244,7 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
       await residencyAlerts.stop();
       await alertDelivery.stop();
       await registryWatch?.stop();
+      await deps.intakeThreads?.close();
       await writer.close();
       await parts.close();
     },

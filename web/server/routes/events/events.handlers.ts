@@ -3,14 +3,17 @@ import { ApiError, unauthorized } from '../../http/apiError';
 import { bearerToken } from '../../http/bearer';
 import { readBodyCapped } from '../../http/readBody';
 import { writeFailure } from '../../http/writeFailure';
-import { ingestBatch, type IntakeDeps } from '../../../../ingest/events/ingestBatch';
+import { commitPrepared, prepareContext, prepareItems, type IntakeDeps, type PreparedBatch } from '../../../../ingest/events/ingestBatch';
 import { WriteQueueFullError } from '../../../../ingest/buffer/eventWriter';
 import { KeyQuotaExceededError, type IngestKeyQuotas } from '../../../../ingest/keys/ingestQuotas';
 import { MAX_BODY_BYTES, parseEventsBody } from './parseEventsBody';
+import type { IntakeThreads } from './intakeThreads';
 
 export interface EventsDeps extends IntakeDeps {
   /** Per-key quotas (INGEST_KEY_*): one key cannot take the whole write queue. */
   keyQuotas: IngestKeyQuotas;
+  /** INTAKE_THREADS above 0: bodies are parsed, checked and anonymised there, not on the main thread. */
+  intakeThreads?: IntakeThreads;
 }
 
 /** 429 key_quota_exceeded: this key's own limit, while other keys' requests go on. */
@@ -36,6 +39,13 @@ function admitBeforeReading(deps: EventsDeps, keyId: string): void {
   }
 }
 
+/** The body parsed, its events checked and anonymised: on an intake thread when there are some, else here. */
+function prepareBody(deps: EventsDeps, contentType: string | undefined, body: Buffer, scope: ReadonlySet<string>): Promise<PreparedBatch> | PreparedBatch {
+  if (deps.intakeThreads) return deps.intakeThreads.prepare(contentType, body, scope, deps);
+  const items = parseEventsBody(contentType, body);
+  return prepareItems(items, prepareContext(scope, deps));
+}
+
 /** POST /v1/events: authenticate -> quotas -> read (capped) -> parse -> ingest -> reply after commit. */
 export function postEventsHandler(deps: EventsDeps) {
   return async (c: Context) => {
@@ -44,11 +54,13 @@ export function postEventsHandler(deps: EventsDeps) {
     if (!key) throw unauthorized('a valid ingest key is required: Authorization: Bearer <ingest key>');
     admitBeforeReading(deps, key.id);
     const body = await readBodyCapped(c.req.raw, MAX_BODY_BYTES);
-    const items = parseEventsBody(c.req.header('content-type'), body);
-    if (items.length === 0) throw new ApiError(400, 'no_events', 'the body holds no events');
+    const prepared = await prepareBody(deps, c.req.header('content-type'), body, key.scope);
+    if (prepared.itemCount === 0) throw new ApiError(400, 'no_events', 'the body holds no events');
     let outcome;
     try {
-      outcome = await ingestBatch(items, key.scope, deps, { keyId: key.id, quotas: deps.keyQuotas });
+      // Every event sent counts against the key's rate, valid or not: each one was parsed and checked.
+      deps.keyQuotas.charge(key.id, prepared.itemCount);
+      outcome = await commitPrepared(prepared, deps, { keyId: key.id, quotas: deps.keyQuotas });
     } catch (error) {
       throw refusal(error);
     }
