@@ -125,7 +125,7 @@ function footprintSection(r: BenchResults): TableSection {
 
 function targetSection(r: BenchResults): TableSection {
   return {
-    title: 'Issue 6 targets',
+    title: 'Targets (issues 6 and 25)',
     header: ['target', 'measured', 'holds'],
     rows: r.targets.map((t) => [t.target, t.measured, t.holds === undefined ? 'n/a' : t.holds ? 'yes' : 'NO']),
   };
