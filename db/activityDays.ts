@@ -1,8 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { appendRows } from './appenderValues';
-import type { EventRow } from './eventStore';
-import { kindsOf, kindsSql } from './activityKinds';
-import { factKey, factKeySql } from './factKey';
+import { kindsSql } from './activityKinds';
+import { factKeySql } from './factKey';
+import { runPrepared } from './preparedStatements';
 
 /**
  * customer_days and conversation_days (db/schema.ts): what each customer and each conversation
@@ -16,57 +15,17 @@ import { factKey, factKeySql } from './factKey';
  */
 
 const DAY_US = 86_400_000_000;
-/** UTC days since 1970-01-01 of an instant in microseconds. */
-export const dayOfMicros = (micros: number) => Math.floor(micros / DAY_US);
-/** The same, in SQL, over a TIMESTAMPTZ (no session time zone involved). */
+/** UTC days since 1970-01-01 of a TIMESTAMPTZ, in SQL (no session time zone involved). */
 export const daySql = (column: string) => `CAST(epoch_us(${column}) // ${DAY_US} AS INTEGER)`;
 
-interface DayRow<K extends readonly (string | number)[]> {
-  key: K;
-  kinds: number;
-}
-
-/** One row per key of the batch, with the kinds of its events combined. */
-function reduce<K extends readonly (string | number)[]>(rows: readonly EventRow[], keyOf: (row: EventRow) => K | null): DayRow<K>[] {
-  const days = new Map<string, DayRow<K>>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    if (key === null) continue;
-    const joined = key.join('\u0000');
-    const kinds = kindsOf(row.type, row.sender, row.category);
-    const day = days.get(joined);
-    if (day) day.kinds |= kinds;
-    else days.set(joined, { key, kinds });
-  }
-  return [...days.values()];
-}
-
-/** (business, day, channel, processed_in, customer_region, customer) of every event. */
-export const customerDaysOf = (rows: readonly EventRow[]) =>
-  reduce(rows, (r) => [r.business, dayOfMicros(r.occurredAtMicros), r.channel, r.processedIn, r.customerRegion, r.customer] as const);
-
-/** (business, day, channel, conversation) of every event with a conversation. */
-export const conversationDaysOf = (rows: readonly EventRow[]) =>
-  reduce(rows, (r) => (r.conversation === null ? null : [r.business, dayOfMicros(r.occurredAtMicros), r.channel, r.conversation] as const));
-
-/** Appends a batch's activity days, inside the caller's transaction (the one that appends the events). */
-export async function appendActivityDays(connection: DuckDBConnection, rows: readonly EventRow[]): Promise<void> {
-  await appendRows(connection, 'customer_days', customerDaysOf(rows), (a, { key: [business, day, channel, processedIn, region, customer], kinds }) => {
-    a.appendVarchar(business);
-    a.appendInteger(day);
-    a.appendVarchar(channel);
-    a.appendVarchar(processedIn);
-    a.appendVarchar(region);
-    a.appendUHugeInt(factKey(customer));
-    a.appendInteger(kinds);
-  });
-  await appendRows(connection, 'conversation_days', conversationDaysOf(rows), (a, { key: [business, day, channel, conversation], kinds }) => {
-    a.appendVarchar(business);
-    a.appendInteger(day);
-    a.appendVarchar(channel);
-    a.appendUHugeInt(factKey(conversation));
-    a.appendInteger(kinds);
-  });
+/**
+ * Appends the activity days of `staged` (a table of the events' columns: the batch being
+ * committed), one row per key of the batch, inside the caller's transaction (the one that appends
+ * the events).
+ */
+export async function appendActivityDays(connection: DuckDBConnection, staged: string): Promise<void> {
+  await runPrepared(connection, `INSERT INTO customer_days\n${customerDaysFromEvents(staged)}`);
+  await runPrepared(connection, `INSERT INTO conversation_days\n${conversationDaysFromEvents(staged)}`);
 }
 
 /** The customer days of `source` (a table expression with the events' columns), one row per key. */

@@ -20,22 +20,15 @@ export const SENDER_BITS: ReadonlyMap<string, number> = bitsOf(SENDERS, 12);
 /** message.sent only. */
 export const CATEGORY_BITS: ReadonlyMap<string, number> = bitsOf(CATEGORIES, 15);
 
-/**
- * A category bit is set by the send and also by a status that reports the platform's category
- * (WhatsApp sends pricing with `delivered` when the `sent` status had none): "a marketing send to
- * this customer" is then known whichever of the two carried it.
- */
-export function kindsOf(type: string, sender: string | null, category: string | null): number {
-  let kinds = TYPE_BITS.get(type) ?? 0;
-  if (type === 'message.sent' && sender !== null) kinds |= SENDER_BITS.get(sender) ?? 0;
-  if (category !== null) kinds |= CATEGORY_BITS.get(category) ?? 0;
-  return kinds;
-}
-
 const caseOf = (column: string, bits: ReadonlyMap<string, number>) =>
   `CASE ${column} ${[...bits].map(([value, bit]) => `WHEN '${value}' THEN ${bit}`).join(' ')} ELSE 0 END`;
 
-/** kindsOf as a SQL expression over an events row. */
+/**
+ * The kinds of an events row, as a SQL expression. A category bit is set by the send and also by
+ * a status that reports the platform's category (WhatsApp sends pricing with `delivered` when the
+ * `sent` status had none): "a marketing send to this customer" is then known whichever of the two
+ * carried it.
+ */
 export function kindsSql(): string {
   return `(${caseOf('type', TYPE_BITS)}) | (CASE WHEN type = 'message.sent' THEN (${caseOf('sender', SENDER_BITS)}) ELSE 0 END) | (${caseOf('category', CATEGORY_BITS)})`;
 }

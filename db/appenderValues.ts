@@ -1,7 +1,6 @@
 import { DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import { factKey } from './factKey';
 
-// Nullable values for the DuckDB Appender, shared by the events table and the report facts.
+// Nullable values for the DuckDB Appender, shared by the events and the identity links.
 
 export const appendText = (appender: DuckDBAppender, value: string | null) =>
   value === null ? appender.appendNull() : appender.appendVarchar(value);
@@ -9,10 +8,6 @@ export const appendText = (appender: DuckDBAppender, value: string | null) =>
 /** Microseconds since the epoch as TIMESTAMPTZ. */
 export const appendTimestamp = (appender: DuckDBAppender, micros: number | null) =>
   micros === null ? appender.appendNull() : appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(micros)));
-
-/** An identifier as its fact key (db/factKey.ts). */
-export const appendKey = (appender: DuckDBAppender, id: string | null) =>
-  id === null ? appender.appendNull() : appender.appendUHugeInt(factKey(id));
 
 /** Appends rows to a table through one Appender, flushed and closed before this resolves. */
 export async function appendRows<T>(

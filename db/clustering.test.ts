@@ -73,7 +73,9 @@ describe('clustering the report tables by business', () => {
   let connection: DuckDBConnection;
   beforeEach(async () => {
     connection = db();
-    for (let day = DAY0; day < DAY0 + 20; day++) await commitEvents(connection, dayOfExchanges(day));
+    // One batch per exchange: the order of a batch's derived rows is the engine's (a GROUP BY),
+    // the order of batches is arrival order.
+    for (let day = DAY0; day < DAY0 + 20; day++) for (const business of BUSINESSES) await commitEvents(connection, exchange(business, day, 9));
     await compactFacts(connection);
   });
 

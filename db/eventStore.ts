@@ -1,10 +1,11 @@
-import { DuckDBListType, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBListType, listValue, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { appendActivityDays } from './activityDays';
-import { appendText, appendTimestamp } from './appenderValues';
 import { inTransaction } from './transaction';
 import { appendConversationFactParts, compactConversationFacts } from './conversationFacts';
 import { saveLinks, type LinkWrite } from './customerLinks';
 import { appendMessageFactParts, compactMessageFacts } from './messageFacts';
+import { runPrepared } from './preparedStatements';
+import { clearStaged, createStagingTables, STAGED, stageEvents } from './stagedEvents';
 
 /** One row of the `events` table, as the writer appends it. Identifiers are pseudonyms. */
 export interface EventRow {
@@ -48,50 +49,27 @@ export interface EventRow {
   previousEventId?: string;
 }
 
-// Column order of db/schema.ts `events`; the appender writes positionally. Also used by the
-// benchmark's raw Appender limit, so it measures exactly these rows.
-export function appendEventRow(appender: DuckDBAppender, row: EventRow): void {
-  appender.appendVarchar(row.business);
-  appender.appendVarchar(row.eventId);
-  appender.appendVarchar(row.type);
-  appender.appendVarchar(row.channel);
-  appender.appendVarchar(row.customer);
-  appender.appendVarchar(row.customerRegion);
-  appendText(appender, row.conversation);
-  appendText(appender, row.message);
-  appendTimestamp(appender, row.occurredAtMicros);
-  appendTimestamp(appender, row.receivedAtMicros);
-  appendText(appender, row.sender);
-  appendText(appender, row.category);
-  appendText(appender, row.template);
-  appender.appendVarchar(row.processedIn);
-  if (row.errorCode === null) appender.appendNull();
-  else appender.appendInteger(row.errorCode);
-  appendText(appender, row.pricing);
-  appendText(appender, row.source);
-  appendText(appender, row.campaign ?? null);
-  appender.endRow();
-}
-
 /**
- * Appends rows (and the identity links they rest on) and the facts' parts and activity days derived from them, and commits all in one
- * transaction: either all are durable (in the WAL) when this resolves, or none are. Appends only:
- * the parts are folded into the facts later, in bulk (compactFacts).
+ * Appends rows (and the identity links they rest on) and the facts' parts and activity days
+ * derived from them, and commits all in one transaction: either all are durable (in the WAL)
+ * when this resolves, or none are. The rows cross from JavaScript once (db/stagedEvents.ts: as
+ * coded columns, or a small batch row by row) into STAGED; the events and the four derived
+ * tables are then written from there by set-based SQL (the derivations the retention and erasure
+ * rebuilds use), on DuckDB's threads, instead of being reduced and appended row by row on this
+ * one. Appends only: the parts are folded into the facts later, in bulk (compactFacts).
  */
 export async function commitEvents(connection: DuckDBConnection, rows: readonly EventRow[], links: readonly LinkWrite[] = []): Promise<void> {
+  await createStagingTables(connection);
   await inTransaction(connection, async () => {
     // The identity links the rows' persons rest on: durable exactly when the rows are.
     await saveLinks(connection, links);
-    const appender = await connection.createAppender('events');
-    try {
-      for (const row of rows) appendEventRow(appender, row);
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
-    }
-    await appendConversationFactParts(connection, rows);
-    await appendMessageFactParts(connection, rows);
-    await appendActivityDays(connection, rows);
+    if (rows.length === 0) return;
+    await stageEvents(connection, rows);
+    await runPrepared(connection, `INSERT INTO events SELECT * FROM ${STAGED}`);
+    await appendConversationFactParts(connection, STAGED);
+    await appendMessageFactParts(connection, STAGED);
+    await appendActivityDays(connection, STAGED);
+    await clearStaged(connection);
   });
 }
 

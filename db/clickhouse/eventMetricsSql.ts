@@ -44,7 +44,7 @@ const DAY_US = 86_400_000_000;
 const DAY_MS = 86_400_000;
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
-/** `kindsOf` (db/activityKinds.ts) of an events row, as ClickHouse SQL. */
+/** `kindsSql` (db/activityKinds.ts) of an events row, as ClickHouse SQL. */
 export function kindsExpression(): string {
   const lookup = (column: string, bits: ReadonlyMap<string, number>) =>
     `transform(${column}, [${[...bits.keys()].map(literal).join(', ')}], [${[...bits.values()].map((b) => `toUInt32(${b})`).join(', ')}], toUInt32(0))`;

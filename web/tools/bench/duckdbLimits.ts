@@ -2,7 +2,8 @@ import { createWriteStream, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openDatabase } from '../../../db/duckdb';
-import { appendEventRow, type EventRow } from '../../../db/eventStore';
+import type { EventRow } from '../../../db/eventStore';
+import { appendEventRow } from '../../../db/stagedEvents';
 import { migrate } from '../../../db/migrate';
 import { ProgressBar } from '../../../ingest/demo/progress';
 
@@ -54,6 +55,7 @@ export async function appenderRate(path: string, sample: readonly EventRow[], ro
     const appender = await connection.createAppender('events');
     for (let i = 0; i < rows; i++) {
       appendEventRow(appender, sample[i % sample.length]!);
+      appender.endRow();
       if (i % 100_000 === 99_999) progress.update(i + 1);
     }
     appender.closeSync();
