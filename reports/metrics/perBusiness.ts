@@ -60,7 +60,11 @@ export function groupedPerBusiness(
   // (a business's first ones, under ingest) are still read.
   const others = grouping({
     select: 'business',
-    ...(own.length > 0 ? { filter: `business NOT IN (${own.join(', ')})` } : {}),
+    // NOT list_contains rather than NOT IN: DuckDB runs the IN list as a join against its values
+    // over every row of the scope. At 10M events, 90 days, every business grouped alone, this
+    // reading finds no row, yet took 124 ms with NOT IN and 15 ms with the list test (the
+    // overview's events query 337 -> 253 ms).
+    ...(own.length > 0 ? { filter: `NOT list_contains([${own.join(', ')}], business)` } : {}),
     keys: ['business'],
   });
   return [...each, others].join('\n  UNION ALL\n  ');

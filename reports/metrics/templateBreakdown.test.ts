@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEventsDb, type EventsDb } from '../testing/eventsDb';
-import { OTHER_TEMPLATES, TEMPLATE_ROWS_LIMIT, templateBreakdown } from './templateBreakdown';
+import { compileTemplateBreakdown, OTHER_TEMPLATES, TEMPLATE_ROWS_LIMIT, templateBreakdown } from './templateBreakdown';
 
 let db: EventsDb;
 beforeEach(async () => {
@@ -63,5 +63,19 @@ describe('delivery and read by category and template', () => {
     // The grouped rows are suppressed by the same rule: one customer each.
     const atTwo = await templateBreakdown(db.source([]), { from: '2026-03-01', to: '2026-03-31', business: 'acme' }, 2);
     expect(atTwo.slice(-2).map((r) => [r.template, r.sent, r.suppressed.length])).toEqual([[OTHER_TEMPLATES, null, 4], [OTHER_TEMPLATES, null, 4]]);
+  });
+  it("adds up the grouped rows' counts and counts their customers once across their templates", async () => {
+    // With one row listed: promo (3 messages) is; flash (u1, u4) and teaser (u1) are grouped into
+    // one marketing row of 3 messages to 2 customers (u1 has messages in both), 2 of them delivered.
+    await db.insertBatch([
+      sent('u1', 'p1', 'marketing', 'promo'), sent('u2', 'p2', 'marketing', 'promo'), sent('u3', 'p3', 'marketing', 'promo'),
+      sent('u1', 'f1', 'marketing', 'flash'), sent('u4', 'f2', 'marketing', 'flash'), sent('u1', 't1', 'marketing', 'teaser'),
+      status('message.delivered', 'f1'), status('message.read', 't1'),
+    ]);
+    const rows = await db.source([]).query(compileTemplateBreakdown({ from: '2026-03-01', to: '2026-03-31', business: 'acme' }, 1));
+    expect(rows.map((r) => [r.template, r.grouped, r.sent, r.customers, r.delivery_rate_numerator, r.read_rate_numerator])).toEqual([
+      ['promo', false, 3, 3, 0, 0],
+      [null, true, 3, 2, 2, 1],
+    ]);
   });
 });

@@ -46,9 +46,9 @@ function rateDefinition(id: TemplateRate): Extract<EventMetric, { kind: 'rate' }
 const rateCounts = (id: TemplateRate) => {
   const { numerator, denominator } = rateDefinition(id);
   return [
-    `CAST(count(*) FILTER (WHERE ${compileMessageFilter(numerator.where)}) AS INTEGER) AS ${id}_numerator`,
-    `CAST(count(*) FILTER (WHERE ${compileMessageFilter(denominator.where)}) AS INTEGER) AS ${id}_denominator`,
-  ];
+    [`${id}_numerator`, `count(*) FILTER (WHERE ${compileMessageFilter(numerator.where)})`],
+    [`${id}_denominator`, `count(*) FILTER (WHERE ${compileMessageFilter(denominator.where)})`],
+  ] as const;
 };
 
 /**
@@ -66,25 +66,45 @@ export function compileTemplateBreakdown(scope: TemplateScope, limit = TEMPLATE_
   const { startMs, endMs } = periodBounds(scope);
   const business = params.add(scope.business);
   const channel = scope.channel === undefined ? '' : `\n    AND channel = ${params.add(scope.channel)}`;
+  const counts = TEMPLATE_RATES.flatMap(rateCounts);
   // message_facts: one row per message with its earliest send and its statuses (see
-  // compileSql.ts); sent messages of the period are those whose send falls in it. Each message
-  // carries its row's place by sent messages; beyond the limit it counts in its category's
-  // grouped row, whose customers are then counted over all of its messages.
+  // compileSql.ts); sent messages of the period are those whose send falls in it. The counts are
+  // taken per row (category and template) first, and the rows placed by their sent messages
+  // among those few: placing each message by a window over the period's messages took ~60% of
+  // the query (10M events, 90 days: 236 -> 95 ms). Beyond the limit a row counts in its
+  // category's grouped row: its counts add up, and its customers are counted again over the
+  // grouped rows' messages together (a customer may have messages in several).
   const sql = `WITH sent AS (
-  SELECT *, count(*) OVER (PARTITION BY ${EFFECTIVE_CATEGORY_SQL}, template) AS row_sent
+  SELECT ${EFFECTIVE_CATEGORY_SQL} AS effective_category, *
   FROM ${CURRENT_MESSAGE_FACTS} AS message_facts
   WHERE business = ${business}
     AND sent_at >= CAST(${params.add(isoOfMs(startMs))} AS TIMESTAMPTZ) AND sent_at < CAST(${params.add(isoOfMs(endMs))} AS TIMESTAMPTZ)${channel}
-), placed AS (
-  SELECT *, dense_rank() OVER (ORDER BY row_sent DESC, template NULLS FIRST, ${EFFECTIVE_CATEGORY_SQL}) > ${Number(limit)} AS grouped
+), templates AS (
+  SELECT effective_category AS category, template, count(*) AS row_sent,
+         ${counts.map(([name, count]) => `${count} AS ${name}`).join(',\n         ')},
+         count(DISTINCT customer) AS customers
   FROM sent
+  GROUP BY ALL
+), placed AS (
+  SELECT *, dense_rank() OVER (ORDER BY row_sent DESC, template NULLS FIRST, category) > ${Number(limit)} AS grouped
+  FROM templates
+), grouped_customers AS (
+  SELECT s.effective_category AS category, count(DISTINCT s.customer) AS customers
+  FROM sent s JOIN placed p ON p.grouped AND p.category IS NOT DISTINCT FROM s.effective_category AND p.template IS NOT DISTINCT FROM s.template
+  GROUP BY ALL
 )
-SELECT ${EFFECTIVE_CATEGORY_SQL} AS category, CASE WHEN grouped THEN NULL ELSE template END AS template, grouped,
-       CAST(count(*) AS INTEGER) AS sent,
-       ${TEMPLATE_RATES.flatMap(rateCounts).join(',\n       ')},
-       CAST(count(DISTINCT customer) AS INTEGER) AS customers
-FROM placed AS message_facts
-GROUP BY ALL
+SELECT category, template, false AS grouped, CAST(row_sent AS INTEGER) AS sent,
+       ${counts.map(([name]) => `CAST(${name} AS INTEGER) AS ${name}`).join(',\n       ')},
+       CAST(customers AS INTEGER) AS customers
+FROM placed
+WHERE NOT grouped
+UNION ALL
+SELECT p.category, NULL, true, CAST(sum(row_sent) AS INTEGER),
+       ${counts.map(([name]) => `CAST(sum(${name}) AS INTEGER)`).join(',\n       ')},
+       CAST(any_value(g.customers) AS INTEGER)
+FROM placed p JOIN grouped_customers g ON g.category IS NOT DISTINCT FROM p.category
+WHERE p.grouped
+GROUP BY p.category
 ORDER BY grouped, category, template NULLS FIRST`;
   return { sql, params: params.values };
 }

@@ -143,10 +143,12 @@ export function flagBasisSql(scope: ResidencyScope, flagCountries: ReadonlyMap<s
   const perBusiness = [...flagCountries]
     .filter(([, countries]) => countries.length > 0)
     .map(([business, countries]) => `(business = ${params.add(business)} AND processed_in IN (${countries.map((c) => params.add(c)).join(', ')}))`);
+  // list_contains rather than IN: DuckDB plans an IN list this long as a join against its values
+  // (a MARK join over every row of the period). At 10M events, 90 days: 203 -> 152 ms.
   const sql = `SELECT business, CAST(count(DISTINCT customer) AS INTEGER) AS customers
 FROM customer_days
 WHERE ${daysInScopeSql(scope, params)}
-  AND customer_region IN (${literalList(eeaRegions)})
+  AND list_contains([${literalList(eeaRegions)}], customer_region)
   AND (${perBusiness.length === 0 ? 'false' : perBusiness.join(' OR ')})
 GROUP BY business
 ORDER BY business`;
