@@ -132,7 +132,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       scan = await scanRate(runtime.deps.reads.connection);
       business = await busiestBusiness(runtime.deps.reads.connection);
       if (!('skipped' in postgresInstall)) {
-        mkdirSync(csvDir, { mode: 0o755 });
+        // chmod, not mkdir's mode: the in-process runtime set the umask to 077 (its files are private).
+        mkdirSync(csvDir);
+        chmodSync(csvDir, 0o755);
         chmodSync(workDir, 0o711);
         await exportEventsCsv(runtime.deps.reads.connection, csvPath);
       }
