@@ -88,17 +88,7 @@ export class PgStore implements RegistryStore {
    */
   async acrossProcesses<T>(name: string, fn: () => Promise<T>): Promise<T> {
     this.#lockPool ??= new pg.Pool({ connectionString: this.#url, max: LOCK_CONNECTIONS, application_name: 'messaging-privacy-analytics locks' });
-    const client = await this.#lockPool.connect();
-    try {
-      await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
-      try {
-        return await fn();
-      } finally {
-        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
-      }
-    } finally {
-      client.release();
-    }
+    return holdingAdvisoryLock(this.#lockPool, name, fn);
   }
 
   /**
@@ -111,23 +101,26 @@ export class PgStore implements RegistryStore {
     const lockPool = new pg.Pool({ connectionString: this.#url, max: 1, application_name: `messaging-privacy-analytics lock ${name}` });
     lockPool.on('error', () => undefined);
     this.#ownLockPools.push(lockPool);
-    return async (fn) => {
-      const client = await lockPool.connect();
-      try {
-        await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
-        try {
-          return await fn();
-        } finally {
-          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
-        }
-      } finally {
-        client.release();
-      }
-    };
+    return (fn) => holdingAdvisoryLock(lockPool, name, fn);
   }
 
   /** Closes every connection; waits for the queries under way. */
   async close(): Promise<void> {
     await Promise.all([this.pool.end(), this.#lockPool?.end(), ...this.#ownLockPools.map((p) => p.end())]);
+  }
+}
+
+/** Runs fn holding the session-level advisory lock `name` on a connection of `pool`. */
+async function holdingAdvisoryLock<T>(pool: pg.Pool, name: string, fn: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    try {
+      return await fn();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+    }
+  } finally {
+    client.release();
   }
 }

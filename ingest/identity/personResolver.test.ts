@@ -5,6 +5,7 @@ import type { IdentityLinkStore } from '../../db/identityLinksPort';
 import type { EventWriter } from '../buffer/eventWriter';
 import { PersonResolver } from './personResolver';
 import type { AcrossProcesses } from './resolutionHold';
+import { inMemoryLock } from './testing/inMemoryLock';
 
 // Two servers sharing one link store and one events table (the cluster mode), each with its own
 // resolver and writer, as in web/server/clusterMode.test.ts, but with every step in the test's
@@ -74,16 +75,6 @@ class HeldWriter {
     this.commit();
     return fn({ applyPersons: async (_business, records, rewrite) => this.store.applyPersons(records, rewrite) });
   }
-}
-
-/** A lock one holder at a time, as PostgreSQL's advisory lock. */
-function inMemoryLock(): AcrossProcesses {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (fn) => {
-    const run = tail.then(fn);
-    tail = run.catch(() => undefined);
-    return run;
-  };
 }
 
 interface Server { resolver: PersonResolver; writer: HeldWriter; posted: Promise<unknown>[] }

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ResolutionHold, type AcrossProcesses } from './resolutionHold';
-
-/** A lock one holder at a time, first come first served, as PostgreSQL's advisory lock. */
-function inMemoryLock(): AcrossProcesses {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (fn) => {
-    const run = tail.then(fn);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
+import { ResolutionHold } from './resolutionHold';
+import { inMemoryLock } from './testing/inMemoryLock';
 
 const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
