@@ -17,7 +17,7 @@ const layer = (files, folders, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'tmp/', 'web/.svelte-kit/', 'web/build/', 'db/migrations/', 'bench-results/', 'test-results/'] },
+  { ignores: ['node_modules/', 'data/', 'tmp/', 'web/.svelte-kit/', 'web/build/', 'web/server/dist/', 'db/migrations/', 'bench-results/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

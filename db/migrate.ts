@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from './duckdb';
+import { repositoryPath } from './repositoryFiles';
 
-const MIGRATIONS_DIR = join(import.meta.dirname, 'migrations');
+const MIGRATIONS_DIR = repositoryPath('db', 'migrations');
 
 interface Journal {
   entries: { idx: number; tag: string }[];

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type pg from 'pg';
+import { repositoryPath } from '../repositoryFiles';
 
-export const PG_MIGRATIONS_DIR = join(import.meta.dirname, '..', 'migrations-pg');
+export const PG_MIGRATIONS_DIR = repositoryPath('db', 'migrations-pg');
 
 // drizzle's migrator keeps what it applied here (its defaults, named so the query below matches).
 const MIGRATIONS_SCHEMA = 'drizzle';

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { repositoryPath } from '../../db/repositoryFiles';
 import type { ExportMeta, PdfInput } from './exportKinds';
 import type { PdfAnswer, PdfJob } from './pdf/pdfWorker';
 import { ReportsBusyError } from '../reportsBusy';
@@ -60,7 +61,7 @@ class PdfThread {
   #thread(): Worker {
     if (this.#worker) return this.#worker;
     // execArgv empty: the boot file registers tsx itself; an inherited --import tsx would run twice.
-    const worker = new Worker(new URL('./pdf/pdfWorkerBoot.mjs', import.meta.url), { execArgv: [] });
+    const worker = new Worker(repositoryPath('reports', 'exports', 'pdf', 'pdfWorkerBoot.mjs'), { execArgv: [] });
     worker.on('message', (answer: PdfAnswer) => this.#answered(answer));
     worker.on('error', (error) => this.#died(worker, error));
     worker.on('exit', (code) => this.#died(worker, new Error(`the PDF thread exited (${code})`)));

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Context, Hono } from 'hono';
+import { repositoryPath } from '../../db/repositoryFiles';
 import { pageCsp } from './http/securityHeaders';
 import { acceptedCodings, varyOnAcceptEncoding, type ContentCoding } from './http/acceptEncoding';
 
-export const DASHBOARD_DIR = join(import.meta.dirname, '..', 'build');
+export const DASHBOARD_DIR = repositoryPath('web', 'build');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePorts } from '../../../db/localServers/freePorts';
+import { buildServerBundle } from '../serverBundle';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -18,11 +19,15 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts the real server (npm start's entry point) as a child process. */
-export function startServerProcess(env: Record<string, string>, port: number): ServerProcess {
+/** This process's build of the server's bundle: the sources as they are when its first server starts. */
+let bundle: string | undefined;
+
+/** Starts the real server as a child process: the bundle npm start runs (web/server/serverBundle.ts). */
+export function startServerProcess(env: Record<string, string>, port: number, cwd = ROOT): ServerProcess {
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'web/server/main.ts')], {
-    cwd: ROOT,
+  bundle ??= buildServerBundle();
+  const child = spawn(process.execPath, [bundle], {
+    cwd,
     // As npm start: DuckDB's queries run on libuv's pool (4 threads by default), and two report
     // reads, a commit and an admin query could otherwise hold all four while a login's scrypt waits.
     // Two malloc arenas instead of glibc's 8 per core: memory DuckDB frees on one thread is

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { repositoryPath } from '../../../../db/repositoryFiles';
 import { onForgetCachedPhoneNumbers } from '../../../../ingest/anonymise/customerIdentity';
 import type { IntakeDeps, PreparedBatch } from '../../../../ingest/events/ingestBatch';
 import { decodeRows } from '../../../../ingest/events/rowColumns';
@@ -87,7 +88,7 @@ export class IntakeThreads {
 
   #start(): Thread {
     // execArgv empty: the boot file registers tsx itself; an inherited --import tsx would run twice.
-    const worker = new Worker(new URL('./intakeWorkerBoot.mjs', import.meta.url), { workerData: this.#data, execArgv: [] });
+    const worker = new Worker(repositoryPath('web', 'server', 'routes', 'events', 'intakeWorkerBoot.mjs'), { workerData: this.#data, execArgv: [] });
     const thread: Thread = { worker, pending: new Map() };
     worker.on('message', (answer: IntakeAnswer) => answered(thread, answer));
     worker.on('error', (error) => this.#died(thread, error));
