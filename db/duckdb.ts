@@ -4,9 +4,10 @@ import { isMainThread } from 'node:worker_threads';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 /**
- * DuckDB's memory_limit unless told otherwise (DUCKDB_MEMORY_LIMIT for the server). At 50M
- * events 768MB took the server's peak RSS from 2.25 to 2.11 GiB but doubled some reports' p95
- * (spills and evictions): not worth it as the default.
+ * DuckDB's memory_limit unless told otherwise (DUCKDB_MEMORY_LIMIT for the server). At 52M
+ * events 768MB gave a peak RSS of 1.68 GiB and reports' warm p50 within 3% of 1GB's, their p95
+ * 5-20% higher (one bench run each, 2026-12-06; earlier, with other code, it doubled some p95s):
+ * a choice for a machine short of memory, not the default.
  */
 export const DEFAULT_MEMORY_LIMIT = '1GB';
 
