@@ -116,4 +116,19 @@ describe('PgStore', () => {
     releaseIntakes();
     await Promise.all(intakes);
   });
+
+  it('tells the caller, and keeps running, when a lock connection is lost while it is held', async () => {
+    const store = await postgres.store();
+    const admin = await postgres.store(store.pool.options.connectionString);
+    // The lock's session ends under it (a restart or failover of PostgreSQL): an error on a
+    // checked-out client with no listener would end the whole process.
+    const held = store.acrossProcesses('lost-lock', async () => {
+      await admin.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'messaging-privacy-analytics locks'");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return 'done';
+    });
+    await expect(held).rejects.toThrow();
+    // The next lock gets a working connection.
+    expect(await store.acrossProcesses('lost-lock', async () => 'again')).toBe('again');
+  });
 });

@@ -50,10 +50,12 @@ export class PgStore implements RegistryStore {
   #lockPool: pg.Pool | undefined;
   /** The connections of lockOfItsOwn's locks. */
   readonly #ownLockPools: pg.Pool[] = [];
+  readonly #onIdleError: (error: Error) => void;
   readonly db: NodePgDatabase<typeof schema>;
 
   constructor(options: PgStoreOptions) {
     this.#url = options.url;
+    this.#onIdleError = (error) => options.onIdleError?.(error);
     this.pool = new pg.Pool({
       connectionString: options.url,
       max: options.maxConnections ?? 10,
@@ -61,7 +63,7 @@ export class PgStore implements RegistryStore {
       application_name: 'messaging-privacy-analytics',
     });
     // Without a listener an idle client's error (the server restarted) would end the process.
-    this.pool.on('error', (error) => options.onIdleError?.(error));
+    this.pool.on('error', this.#onIdleError);
     this.db = drizzle({ client: this.pool, schema });
   }
 
@@ -87,7 +89,11 @@ export class PgStore implements RegistryStore {
    * needs (a pool of both could fill up with waiters and stall).
    */
   async acrossProcesses<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    this.#lockPool ??= new pg.Pool({ connectionString: this.#url, max: LOCK_CONNECTIONS, application_name: 'messaging-privacy-analytics locks' });
+    if (!this.#lockPool) {
+      this.#lockPool = new pg.Pool({ connectionString: this.#url, max: LOCK_CONNECTIONS, application_name: 'messaging-privacy-analytics locks' });
+      // As the main pool's: an idle lock connection's error (the server stopping) would otherwise end the process.
+      this.#lockPool.on('error', this.#onIdleError);
+    }
     return holdingAdvisoryLock(this.#lockPool, name, fn);
   }
 
@@ -113,6 +119,14 @@ export class PgStore implements RegistryStore {
 /** Runs fn holding the session-level advisory lock `name` on a connection of `pool`. */
 async function holdingAdvisoryLock<T>(pool: pg.Pool, name: string, fn: () => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client reports a lost connection on itself, not on the pool: without a listener
+  // it would end the process while fn runs. The lock is then gone with the session, and the
+  // unlock below fails, which the caller is told.
+  let lostWith: Error | undefined;
+  const lost = (error: Error) => {
+    lostWith = error;
+  };
+  client.on('error', lost);
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
     try {
@@ -121,6 +135,8 @@ async function holdingAdvisoryLock<T>(pool: pg.Pool, name: string, fn: () => Pro
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
     }
   } finally {
-    client.release();
+    client.off('error', lost);
+    // A lost connection is closed, not returned to the pool for the next lock.
+    client.release(lostWith);
   }
 }
