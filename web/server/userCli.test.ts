@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, startServerProcess, waitForHealth, type ServerProcess } from './testing/serverProcess';
+import { repositoryPath } from '../../db/repositoryFiles';
 
 const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = repositoryPath();
 let dir: string;
 let server: ServerProcess | undefined;
 

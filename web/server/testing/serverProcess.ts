@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { freePorts } from '../../../db/localServers/freePorts';
+import { repositoryPath } from '../../../db/repositoryFiles';
 import { buildServerBundle } from '../serverBundle';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
+const ROOT = repositoryPath();
 
 /** A port free on 127.0.0.1 right now (the local servers' picker, for one port). */
 export async function freePort(): Promise<number> {

@@ -7,6 +7,7 @@ import { clickHouseSections } from './clickhouseTable';
 import { formatResults } from './resultsTable';
 import { formatSections } from './textTable';
 import { runBench, type BenchOptions } from './runBench';
+import { repositoryPath } from '../../../db/repositoryFiles';
 
 const USAGE = `Usage: npm run bench -- [--events N] [--clients N] [--batch N] [--runs N] [--limit-rows N]
                         [--http-seconds S] [--end YYYY-MM-DD] [--skip-postgres] [--keep]
@@ -35,7 +36,7 @@ PostgreSQL. Prints a table and writes the figures as JSON to bench-results/.
                     root); HTTP ingest with 1 and 2 app servers, the same reports' warm p50/p95
                     beside DuckDB's, disk per node and memory of every process`;
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
+const ROOT = repositoryPath();
 
 function whole(text: string | undefined, fallback: number, name: string): number {
   if (text === undefined) return fallback;

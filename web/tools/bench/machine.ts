@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { version as duckdbVersion } from '@duckdb/node-api';
+import { repositoryPath } from '../../../db/repositoryFiles';
 
 export interface MachineInfo {
   date: string;
@@ -18,7 +19,7 @@ export interface MachineInfo {
   commit: string;
 }
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
+const ROOT = repositoryPath();
 
 function nodeApiVersion(): string {
   try {
