@@ -1,6 +1,7 @@
 import { chmodSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../../../db/duckdb';
+import { EVENTS_COLUMNS } from './postgresReportSql';
 
 /** The business with the most events: the business report is timed on the heaviest one. */
 export async function busiestBusiness(connection: DuckDBConnection): Promise<string> {
@@ -13,9 +14,9 @@ export async function busiestBusiness(connection: DuckDBConnection): Promise<str
 export async function exportEventsCsv(connection: DuckDBConnection, path: string): Promise<number> {
   const started = performance.now();
   process.stderr.write('exporting the events table to CSV for PostgreSQL ...\n');
-  // The columns of PostgreSQL's table (postgresReportSql.ts EVENTS_DDL), named: columns the events
-  // table gained since (pricing, source, campaign) no report compared there reads.
-  const columns = 'business, event_id, type, channel, customer, customer_region, conversation, message, occurred_at, received_at, sender, category, template, processed_in, error_code';
+  // PostgreSQL's columns, named: columns the events table gained since (pricing, source,
+  // campaign) no report compared there reads.
+  const columns = EVENTS_COLUMNS.map(([name]) => name).join(', ');
   await connection.run(`COPY (SELECT ${columns} FROM events) TO '${path.replaceAll("'", "''")}' (FORMAT csv, HEADER false)`);
   chmodSync(path, 0o644);
   return (performance.now() - started) / 1000;

@@ -8,11 +8,18 @@
  * report). Each query is given only the parameters it uses (see parameterCount).
  */
 
-export const EVENTS_DDL = `CREATE TABLE events (
-  business text NOT NULL, event_id text NOT NULL, type text NOT NULL, channel text NOT NULL, customer text NOT NULL,
-  customer_region text NOT NULL, conversation text, message text, occurred_at timestamptz NOT NULL,
-  received_at timestamptz NOT NULL, sender text, category text, template text, processed_in text NOT NULL, error_code integer
-)`;
+/**
+ * PostgreSQL's events table: our events' columns that the compared reports read, in this order,
+ * which is also the order of the CSV exported for it (datasetQueries.ts exportEventsCsv).
+ */
+export const EVENTS_COLUMNS: readonly (readonly [name: string, type: string])[] = [
+  ['business', 'text NOT NULL'], ['event_id', 'text NOT NULL'], ['type', 'text NOT NULL'], ['channel', 'text NOT NULL'],
+  ['customer', 'text NOT NULL'], ['customer_region', 'text NOT NULL'], ['conversation', 'text'], ['message', 'text'],
+  ['occurred_at', 'timestamptz NOT NULL'], ['received_at', 'timestamptz NOT NULL'], ['sender', 'text'], ['category', 'text'],
+  ['template', 'text'], ['processed_in', 'text NOT NULL'], ['error_code', 'integer'],
+];
+
+export const EVENTS_DDL = `CREATE TABLE events (\n  ${EVENTS_COLUMNS.map(([name, type]) => `${name} ${type}`).join(',\n  ')}\n)`;
 
 export const EVENTS_INDEXES = [
   'CREATE INDEX events_business_time ON events (business, occurred_at)',
