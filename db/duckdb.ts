@@ -4,12 +4,13 @@ import { isMainThread } from 'node:worker_threads';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 /**
- * DuckDB's memory_limit unless told otherwise (DUCKDB_MEMORY_LIMIT for the server). At 52M
- * events 768MB gave a peak RSS of 1.68 GiB and reports' warm p50 within 3% of 1GB's, their p95
- * 5-20% higher (one bench run each, 2026-12-06; earlier, with other code, it doubled some p95s):
- * a choice for a machine short of memory, not the default.
+ * DuckDB's memory_limit unless told otherwise (DUCKDB_MEMORY_LIMIT for the server): what keeps
+ * the server's peak under 1.5 GiB at 50M events. The server's peak at 54M events (npm run bench,
+ * 2026-12-06): 1GB 1.82 GiB, 768MB 1.68 GiB, 512MB 1.39 GiB, for reports' warm p50 0-8% slower
+ * than at 1GB (larger intermediate results spill to disk). A machine with memory to spare can
+ * raise it.
  */
-export const DEFAULT_MEMORY_LIMIT = '1GB';
+export const DEFAULT_MEMORY_LIMIT = '512MB';
 
 export interface OpenOptions {
   threads?: number;

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config';
 
 describe('DUCKDB_MEMORY_LIMIT', () => {
-  it('defaults to 1GB and takes a size with its unit', () => {
-    expect(loadConfig({}).duckdbMemoryLimit).toBe('1GB');
+  it('defaults to 512MB and takes a size with its unit', () => {
+    expect(loadConfig({}).duckdbMemoryLimit).toBe('512MB');
     expect(loadConfig({ DUCKDB_MEMORY_LIMIT: '2GB' }).duckdbMemoryLimit).toBe('2GB');
   });
 
