@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { sessions, users } from '../schema';
 import { listUsers } from '../users';
 import { countIntakeProblems, listIntakeProblems } from '../webhookState';
-import type { PgStore } from './pgStore';
+import { PgStore } from './pgStore';
 import { usePrivatePostgres } from './testing/usePostgres';
 
 const user = (id: string) => ({ id, email: 'sam@example.com', passwordHash: 'scrypt$1', role: 'marketing' as const, businesses: null, createdAt: '2026-11-01T09:00:00.000Z' });
@@ -130,5 +130,21 @@ describe('PgStore', () => {
     await expect(held).rejects.toThrow();
     // The next lock gets a working connection.
     expect(await store.acrossProcesses('lost-lock', async () => 'again')).toBe('again');
+  });
+
+  it('tells onIdleError, and keeps running, when the idle connection of a lock of its own is lost', async () => {
+    const idleErrors: Error[] = [];
+    const store = new PgStore({ url: await postgres.emptyDatabase(), onIdleError: (error) => idleErrors.push(error) });
+    try {
+      const underLock = store.lockOfItsOwn('own-idle');
+      expect(await underLock(async () => 'first')).toBe('first');
+      // Its connection now idles in its pool; PostgreSQL ends the session (a restart, a failover).
+      await store.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'messaging-privacy-analytics lock own-idle'");
+      for (let waited = 0; idleErrors.length === 0 && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(idleErrors.map((error) => error.message).join()).toMatch(/terminat/);
+      expect(await underLock(async () => 'again')).toBe('again');
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -105,7 +105,7 @@ export class PgStore implements RegistryStore {
    */
   lockOfItsOwn(name: string): <T>(fn: () => Promise<T>) => Promise<T> {
     const lockPool = new pg.Pool({ connectionString: this.#url, max: 1, application_name: `messaging-privacy-analytics lock ${name}` });
-    lockPool.on('error', () => undefined);
+    lockPool.on('error', this.#onIdleError);
     this.#ownLockPools.push(lockPool);
     return (fn) => holdingAdvisoryLock(lockPool, name, fn);
   }
