@@ -132,11 +132,14 @@ export async function forEachEventIdPrefix(
          FROM events WHERE rowid >= ${from} AND rowid < ${from + pageRows}`,
       );
       let stopped: unknown;
+      let next = page.fetchChunk();
       for (;;) {
-        const chunk = await page.fetchChunk();
+        const chunk = await next;
         if (!chunk || chunk.rowCount === 0) break;
-        if (stopped !== undefined) continue;
         const [high, low] = chunk.getColumns() as [number[], number[]];
+        // Asked before onChunk runs: DuckDB reads the next chunk on its own thread meanwhile.
+        next = page.fetchChunk();
+        if (stopped !== undefined) continue;
         try {
           onChunk(high, low);
         } catch (error) {
