@@ -132,14 +132,11 @@ export async function forEachEventIdPrefix(
          FROM events WHERE rowid >= ${from} AND rowid < ${from + pageRows}`,
       );
       let stopped: unknown;
-      let next = page.fetchChunk();
       for (;;) {
-        const chunk = await next;
+        const chunk = await page.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;
-        const [high, low] = chunk.getColumns() as [number[], number[]];
-        // Asked before onChunk runs: DuckDB reads the next chunk on its own thread meanwhile.
-        next = page.fetchChunk();
         if (stopped !== undefined) continue;
+        const [high, low] = chunk.getColumns() as [number[], number[]];
         try {
           onChunk(high, low);
         } catch (error) {
