@@ -104,3 +104,25 @@ describe('the event writer folds the facts parts into the facts', () => {
       expect([await count(connection, 'conversation_fact_parts'), await count(connection, 'conversation_facts')]).toEqual([0, 2]), { timeout: 2_000 });
   });
 });
+
+describe('the event writer and its duplicate index', () => {
+  const { db, store } = useDatabase();
+
+  it('stores an event whose id the index cannot tell from a stored one, and still refuses a real resend', async () => {
+    const stored = { ...received('c1'), eventId: `0123456789abcdef${'a'.repeat(48)}` };
+    // The same first 64 bits: the same fingerprint and buckets, so the index says "maybe stored".
+    const lookalike = { ...received('c2'), eventId: `0123456789abcdef${'b'.repeat(48)}` };
+    await (await EventWriter.open(store())).submit([stored]);
+    // A restart: the new writer's index is loaded from the database.
+    const eventStore = store();
+    const confirmed = vi.spyOn(eventStore, 'storedEventIds');
+    const writer = await EventWriter.open(eventStore);
+    await writer.whenIndexLoaded();
+    expect(writer.indexLoaded).toBe(true);
+    expect(await writer.submit([lookalike])).toEqual([true]);
+    expect(confirmed).toHaveBeenCalledWith([lookalike.eventId]);
+    expect(await writer.submit([{ ...stored, message: 'resent' }])).toEqual([false]);
+    expect(await count(db(), 'events')).toBe(2);
+    await writer.close();
+  });
+});
