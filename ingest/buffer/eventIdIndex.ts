@@ -4,9 +4,9 @@
  * events take ~170 MB instead of several GB of strings; the 32-bit linear-probing tables of
  * before took 5 bytes an event, 273 MB at 52M, a sixth of the server's peak memory).
  *
- * A fingerprint comes from the pseudonym's first 32 bits (folded to 24), its home bucket from the next 32. It
- * may sit in its home bucket or in one other, found from the fingerprint and either bucket (so
- * an entry can be moved to make room without knowing its home). A lookup compares only the 8
+ * A fingerprint comes from the pseudonym's first 32 bits (folded to 24), its home bucket from
+ * the next 32. It may sit in its home bucket or in one other, found from the fingerprint and
+ * either bucket (so an entry can be moved to make room without knowing its home). A lookup compares only the 8
  * slots of those two buckets: a new event is taken for a stored one with probability
  * 8 / 2^24 per table (5e-7), whatever the number of events; each such false hit costs one
  * database check of the group, a full scan of the ids (about a second at 50M events), so
@@ -16,8 +16,8 @@
  * A table cannot be rehomed (the home bits are not stored), so it never grows: when the newest
  * table is full, a new one for a quarter of the ids in all before it is added, and lookups probe
  * each (a handful after years of ingest; a restart rebuilds one table from the database). A
- * quarter, not a half: at 54M events a half allocated 100+ MB at the first growth, for ids that
- * a long run may never bring.
+ * quarter, not a half: at 54M events a half would allocate about 90 MB at the first growth, for
+ * ids that a long run may never bring.
  *
  * A miss proves an event is new. A hit only says "maybe stored": the writer confirms hits
  * against the database, so a collision can never drop an event.
