@@ -87,24 +87,21 @@ class FingerprintTable {
    * so an id added twice may take two slots: harmless, and rare (a resend after an erasure).
    */
   insert(fingerprint: number, homeBits: number): void {
-    const home = homeBits % this.#buckets;
-    const atHome = this.#find(home, fingerprint);
-    if (atHome === FOUND) return;
-    this.size += 1;
-    if (atHome !== NONE) return this.#write(atHome, fingerprint);
-    let bucket = this.#otherBucket(home, fingerprint);
-    const atOther = this.#find(bucket, fingerprint);
-    if (atOther === FOUND) {
-      this.size -= 1;
-      return;
+    let bucket = homeBits % this.#buckets;
+    let slot = this.#find(bucket, fingerprint);
+    if (slot === NONE) {
+      bucket = this.#otherBucket(bucket, fingerprint);
+      slot = this.#find(bucket, fingerprint);
     }
-    if (atOther !== NONE) return this.#write(atOther, fingerprint);
+    if (slot === FOUND) return;
+    this.size += 1;
+    if (slot !== NONE) return this.#write(slot, fingerprint);
     let moving = fingerprint;
     for (let kick = 0; kick < MAX_KICKS; kick++) {
       // Both buckets full: displace a resident, which then moves to its own other bucket.
-      const slot = bucket * SLOTS_PER_BUCKET + (this.#nextRandom() & (SLOTS_PER_BUCKET - 1));
-      const displaced = this.#read(slot);
-      this.#write(slot, moving);
+      const victim = bucket * SLOTS_PER_BUCKET + (this.#nextRandom() & (SLOTS_PER_BUCKET - 1));
+      const displaced = this.#read(victim);
+      this.#write(victim, moving);
       moving = displaced;
       bucket = this.#otherBucket(bucket, moving);
       const free = this.#find(bucket, -1); // -1 matches no fingerprint: only a free slot is sought
@@ -120,8 +117,19 @@ class FingerprintTable {
     return other < 0 ? other + this.#buckets : other;
   }
 
+  /**
+   * FOUND when the bucket holds the fingerprint, else its first empty slot, else NONE. A bucket's
+   * taken slots are always its first ones (slots are filled in order, and a displacement only
+   * swaps one fingerprint for another), so the first empty slot ends the search.
+   */
   #find(bucket: number, fingerprint: number): number {
-    return findInBucket(this.#bytes, bucket, fingerprint);
+    const first = bucket * SLOTS_PER_BUCKET;
+    for (let slot = first; slot < first + SLOTS_PER_BUCKET; slot++) {
+      const held = this.#read(slot);
+      if (held === fingerprint) return FOUND;
+      if (held === 0) return slot;
+    }
+    return NONE;
   }
 
   #read(slot: number): number {
@@ -144,21 +152,6 @@ class FingerprintTable {
     this.#random = x;
     return x >>> 0;
   }
-}
-
-/**
- * FOUND when the bucket holds the fingerprint, else its first empty slot, else NONE. A bucket's
- * taken slots are always its first ones (slots are filled in order, and a displacement only
- * swaps one fingerprint for another), so the first empty slot ends the search. Plain function: hot.
- */
-function findInBucket(bytes: Uint8Array, bucket: number, fingerprint: number): number {
-  const first = bucket * SLOTS_PER_BUCKET;
-  for (let slot = first, at = first * 3; slot < first + SLOTS_PER_BUCKET; slot++, at += 3) {
-    const held = bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16);
-    if (held === fingerprint) return FOUND;
-    if (held === 0) return slot;
-  }
-  return NONE;
 }
 
 export class EventIdIndex {
