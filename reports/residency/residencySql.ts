@@ -139,18 +139,23 @@ ORDER BY business, country, region`;
  */
 export function flagBasisSql(scope: ResidencyScope, flagCountries: ReadonlyMap<string, readonly string[]>): SqlQuery {
   const params = new Params();
+  const inScope = daysInScopeSql(scope, params);
   const eeaRegions = CLASSED_REGIONS.filter(([, c]) => c === 'eea').map(([region]) => region);
-  const perBusiness = [...flagCountries]
+  // One branch per business, each with its own `business =` test: the scan skips the other
+  // businesses' row groups (the settled days are clustered by business), where one OR of every
+  // business's test was evaluated on every row of the period. At 52M events, 90 days:
+  // 290 -> 90-110 ms. list_contains rather than IN: DuckDB plans an IN list this long as a join
+  // against its values (a MARK join over every row of the period).
+  const branches = [...flagCountries]
     .filter(([, countries]) => countries.length > 0)
-    .map(([business, countries]) => `(business = ${params.add(business)} AND processed_in IN (${countries.map((c) => params.add(c)).join(', ')}))`);
-  // list_contains rather than IN: DuckDB plans an IN list this long as a join against its values
-  // (a MARK join over every row of the period). At 10M events, 90 days: 203 -> 152 ms.
-  const sql = `SELECT business, CAST(count(DISTINCT customer) AS INTEGER) AS customers
+    .map(([business, countries]) => {
+      const name = params.add(business);
+      return `SELECT ${name} AS business, CAST(count(DISTINCT customer) AS INTEGER) AS customers
 FROM customer_days
-WHERE ${daysInScopeSql(scope, params)}
-  AND list_contains([${literalList(eeaRegions)}], customer_region)
-  AND (${perBusiness.length === 0 ? 'false' : perBusiness.join(' OR ')})
-GROUP BY business
-ORDER BY business`;
-  return { sql, params: params.values };
+WHERE ${inScope} AND business = ${name}
+  AND processed_in IN (${countries.map((c) => params.add(c)).join(', ')})
+  AND list_contains([${literalList(eeaRegions)}], customer_region)`;
+    });
+  if (branches.length === 0) return { sql: 'SELECT NULL::VARCHAR AS business, 0 AS customers WHERE false', params: params.values };
+  return { sql: `${branches.join('\nUNION ALL\n')}\nORDER BY business`, params: params.values };
 }
