@@ -2,6 +2,7 @@ import { daySql } from '../../db/activityDays';
 import { CURRENT_CONVERSATION_FACTS } from '../../db/conversationFacts';
 import { DAY_MS, isoOfMs, type PeriodBounds } from '../period';
 import type { Channel } from '../vocabulary';
+import { cohortSettledSql, sampledCustomersSql } from './cohortSample';
 import { bucketSql, groupingColumns, sameGroup, type EventGrouping } from './compileSql';
 import { CONVERSATION_METRICS, type ConversationMetric } from './definitions';
 import { literal, Params, type SqlQuery } from './sqlText';
@@ -95,33 +96,22 @@ function valueAggregates(metrics: readonly FigureMetric[]): { aggregates: string
 
 /**
  * Per group: its distinct customers, and those with an answered conversation, for suppression
- * only, which asks whether a cohort reaches k: exact below k, and otherwise a number of at least
- * k. They are first looked for among the group's `sample` smallest customer keys (a top-n in the
- * figures' own aggregate, duplicates included: customers with several conversations appear
- * several times). That settles the group when it finds k distinct ones, or when the group has no
- * more rows than the sample (which then holds them all). Only the other groups (a few customers
- * with very many conversations) are counted exactly, from `counted`: a second reading of the
- * conversations without the opening hours, joined to those groups only. At 10M events, 90 days,
- * grouping every conversation's customer for exact counts took ~170 ms of the overview; the
- * samples take ~30 ms.
+ * only (./cohortSample.ts). The groups the sample leaves open are counted from `counted`: a second
+ * reading of the conversations without the opening hours, joined to those groups only. At 10M
+ * events, 90 days, grouping every conversation's customer for exact counts took ~170 ms of the
+ * overview; the samples take ~30 ms.
  */
-const cohortSample = (k: number) => Math.max(64, 8 * k);
-
 function sampleAggregates(k: number): string[] {
-  const sample = cohortSample(k);
-  // min(x, n) over no row (the filter keeps none: nothing answered) is NULL: its length is 0.
-  const distinctIn = (filter: string) => `coalesce(len(list_distinct(min(customer, ${sample})${filter})), 0)`;
   return [
-    `${distinctIn('')} AS sampled_customers`,
-    `${distinctIn(` FILTER (WHERE ${ANSWERED})`)} AS sampled_answered_customers`,
+    `${sampledCustomersSql(k)} AS sampled_customers`,
+    `${sampledCustomersSql(k, ` FILTER (WHERE ${ANSWERED})`)} AS sampled_answered_customers`,
     'count(customer) AS customer_rows',
     `count(customer) FILTER (WHERE ${ANSWERED}) AS answered_customer_rows`,
   ];
 }
 
 function countedSql(source: string, keys: readonly string[], groupBy: string, k: number): string {
-  const sample = cohortSample(k);
-  const unsettled = (distinct: string, rows: string) => `(${distinct} < ${k} AND ${rows} > ${sample})`;
+  const unsettled = (distinct: string, rows: string) => `NOT ${cohortSettledSql(distinct, rows, k)}`;
   // A row is in an unsettled group when it has the group's values in the columns the group uses.
   const inGroup = keys.map((c) => (c === 'business' ? 'r.business = u.business' : `(u.${c} IS NULL OR r.${c} = u.${c})`)).join(' AND ');
   return `counted AS (
@@ -136,7 +126,7 @@ function countedSql(source: string, keys: readonly string[], groupBy: string, k:
 
 /** The cohort of one count: the sample's when it settles it, else the exact one. */
 function cohortValue(sampled: string, rows: string, exact: string, k: number): string {
-  return `CAST(CASE WHEN figures.${sampled} >= ${k} OR figures.${rows} <= ${cohortSample(k)} THEN figures.${sampled} ELSE counted.${exact} END AS INTEGER)`;
+  return `CAST(CASE WHEN ${cohortSettledSql(`figures.${sampled}`, `figures.${rows}`, k)} THEN figures.${sampled} ELSE counted.${exact} END AS INTEGER)`;
 }
 
 /**

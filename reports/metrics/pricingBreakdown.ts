@@ -2,6 +2,7 @@ import { isoOfMs, periodBounds, type Period } from '../period';
 import type { ReportSource } from '../db/reportSource';
 import { Suppressor } from '../suppression';
 import { PRICING_TYPES, type Channel } from '../vocabulary';
+import { cohortSettledSql, sampledCustomersSql } from './cohortSample';
 import { attemptedMessagesSql, EFFECTIVE_CATEGORY_SQL } from './compileSql';
 import { literal, literalList, Params, type SqlQuery } from './sqlText';
 
@@ -38,7 +39,7 @@ const FIGURE_OF: Record<(typeof PRICING_TYPES)[number], 'charged' | 'free_custom
 export const PRICING_FIGURES = [...PRICING_TYPES.map((type) => FIGURE_OF[type]), 'unknown'] as const;
 export type PricingFigure = (typeof PRICING_FIGURES)[number];
 
-export function compilePricingBreakdown(scope: PricingScope): SqlQuery {
+export function compilePricingBreakdown(scope: PricingScope, k: number): SqlQuery {
   const params = new Params();
   const { startMs, endMs } = periodBounds(scope);
   const messages = attemptedMessagesSql({
@@ -49,15 +50,33 @@ export function compilePricingBreakdown(scope: PricingScope): SqlQuery {
   });
   // count(*) FILTER, not count_if: count_if over only NULLs is NULL, not 0.
   const byType = PRICING_TYPES.map((type) => `CAST(count(*) FILTER (WHERE pricing = ${literal(type)}) AS INTEGER) AS ${FIGURE_OF[type]}`);
-  const sql = `SELECT ${EFFECTIVE_CATEGORY_SQL} AS category,
-       ${byType.join(',\n       ')},
-       CAST(count(*) FILTER (WHERE pricing IS NULL OR pricing NOT IN (${literalList(PRICING_TYPES)})) AS INTEGER) AS unknown,
-       CAST(count(DISTINCT customer) AS INTEGER) AS customers,
-       CAST(count(*) FILTER (WHERE customer IS NULL) AS INTEGER) AS without_customer
-FROM ${messages} AS message_facts
-WHERE ${EFFECTIVE_CATEGORY_SQL} IS NOT NULL
-GROUP BY ALL
-ORDER BY category`;
+  const settled = cohortSettledSql('c.sampled_customers', 'c.customer_rows', k);
+  // The customers of a row only decide its suppression (./cohortSample.ts): a sample settles most
+  // rows, and only the others are counted exactly. At 52M events, 90 days, one business (2M
+  // messages): 235-310 -> 175-235 ms against a count(DISTINCT customer) of every row.
+  const sql = `WITH priced AS (
+  SELECT ${EFFECTIVE_CATEGORY_SQL} AS category, pricing, customer
+  FROM ${messages} AS message_facts
+  WHERE ${EFFECTIVE_CATEGORY_SQL} IS NOT NULL
+), counts AS (
+  SELECT category,
+         ${byType.join(',\n         ')},
+         CAST(count(*) FILTER (WHERE pricing IS NULL OR pricing NOT IN (${literalList(PRICING_TYPES)})) AS INTEGER) AS unknown,
+         ${sampledCustomersSql(k)} AS sampled_customers,
+         count(customer) AS customer_rows,
+         CAST(count(*) FILTER (WHERE customer IS NULL) AS INTEGER) AS without_customer
+  FROM priced
+  GROUP BY category
+), counted AS (
+  SELECT category, count(DISTINCT customer) AS customers
+  FROM priced SEMI JOIN (SELECT category FROM counts c WHERE NOT ${settled}) AS open USING (category)
+  GROUP BY category
+)
+SELECT c.category, ${PRICING_FIGURES.map((f) => `c.${f}`).join(', ')},
+       CAST(CASE WHEN ${settled} THEN c.sampled_customers ELSE counted.customers END AS INTEGER) AS customers,
+       c.without_customer
+FROM counts c LEFT JOIN counted USING (category)
+ORDER BY c.category`;
   return { sql, params: params.values };
 }
 
@@ -85,7 +104,7 @@ export function pricingRow(counts: PricingCounts, k: number): PricingRow {
 }
 
 export async function pricingBreakdown(source: ReportSource, scope: PricingScope, k: number): Promise<PricingRow[]> {
-  const rows = await source.query<Record<string, unknown>>(source.queries.pricingBreakdown(scope));
+  const rows = await source.query<Record<string, unknown>>(source.queries.pricingBreakdown(scope, k));
   const numbers = (r: Record<string, unknown>) =>
     Object.fromEntries([...PRICING_FIGURES, 'customers', 'without_customer'].map((c) => [c, Number(r[c])])) as Omit<PricingCounts, 'category'>;
   return rows.map((r) => pricingRow({ category: String(r.category), ...numbers(r) }, k));

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEventsDb, type EventsDb } from '../testing/eventsDb';
+import { compilePricingBreakdown, pricingBreakdown } from './pricingBreakdown';
 import { compileTemplateBreakdown, OTHER_TEMPLATES, TEMPLATE_ROWS_LIMIT, templateBreakdown } from './templateBreakdown';
 
 let db: EventsDb;
@@ -72,10 +73,35 @@ describe('delivery and read by category and template', () => {
       sent('u1', 'f1', 'marketing', 'flash'), sent('u4', 'f2', 'marketing', 'flash'), sent('u1', 't1', 'marketing', 'teaser'),
       status('message.delivered', 'f1'), status('message.read', 't1'),
     ]);
-    const rows = await db.source([]).query(compileTemplateBreakdown({ from: '2026-03-01', to: '2026-03-31', business: 'acme' }, 1));
+    const rows = await db.source([]).query(compileTemplateBreakdown({ from: '2026-03-01', to: '2026-03-31', business: 'acme' }, 1, 1));
     expect(rows.map((r) => [r.template, r.grouped, r.sent, r.customers, r.delivery_rate_numerator, r.read_rate_numerator])).toEqual([
       ['promo', false, 3, 3, 0, 0],
       [null, true, 3, 2, 2, 1],
     ]);
+  });
+});
+
+describe("a row's customers past the cohort sample", () => {
+  // 3 customers with 65 messages each: a row's 64 smallest customer keys (the sample at k <= 8)
+  // all belong to one customer, so the sample cannot settle the row and its customers are counted
+  // exactly. Taking the sample's 1 as the count would suppress the row at k = 3.
+  const burst = ['u1', 'u2', 'u3'].flatMap((customer) =>
+    Array.from({ length: 65 }, (_, i) => sent(customer, `${customer}-${i}`, 'marketing', 'burst')));
+  const scope = { from: '2026-03-01', to: '2026-03-31', business: 'acme' };
+
+  it('shows a template sent to k customers and hides it below k', async () => {
+    await db.insertBatch(burst);
+    const rows = await db.source([]).query(compileTemplateBreakdown(scope, 3));
+    expect(rows.map((r) => [r.template, r.sent, r.customers])).toEqual([['burst', 195, 3]]);
+    expect(await templateBreakdown(db.source([]), scope, 3)).toMatchObject([{ template: 'burst', sent: 195, suppressed: [] }]);
+    expect(await templateBreakdown(db.source([]), scope, 4)).toMatchObject([{ template: 'burst', sent: null }]);
+  });
+
+  it('does the same for the pricing rows', async () => {
+    await db.insertBatch(burst);
+    const rows = await db.source([]).query(compilePricingBreakdown(scope, 3));
+    expect(rows.map((r) => [r.category, r.unknown, r.customers])).toEqual([['marketing', 195, 3]]);
+    expect(await pricingBreakdown(db.source([]), scope, 3)).toMatchObject([{ category: 'marketing', unknown: 195, suppressed: [] }]);
+    expect(await pricingBreakdown(db.source([]), scope, 4)).toMatchObject([{ category: 'marketing', unknown: null }]);
   });
 });

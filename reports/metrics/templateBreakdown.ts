@@ -3,6 +3,7 @@ import { isoOfMs, periodBounds, type Period } from '../period';
 import type { ReportSource } from '../db/reportSource';
 import { Suppressor } from '../suppression';
 import type { Channel } from '../vocabulary';
+import { cohortSettledSql, sampledCustomersSql } from './cohortSample';
 import { compileMessageFilter, EFFECTIVE_CATEGORY_SQL } from './compileSql';
 import { EVENT_METRICS, type EventMetric } from './definitions';
 import { Params, type SqlQuery } from './sqlText';
@@ -61,7 +62,7 @@ export const TEMPLATE_ROWS_LIMIT = 50;
 /** The grouped row's template: outside the template-name alphabet, so no real template is named so. */
 export const OTHER_TEMPLATES = '(other)';
 
-export function compileTemplateBreakdown(scope: TemplateScope, limit = TEMPLATE_ROWS_LIMIT): SqlQuery {
+export function compileTemplateBreakdown(scope: TemplateScope, k: number, limit = TEMPLATE_ROWS_LIMIT): SqlQuery {
   const params = new Params();
   const { startMs, endMs } = periodBounds(scope);
   const business = params.add(scope.business);
@@ -73,7 +74,10 @@ export function compileTemplateBreakdown(scope: TemplateScope, limit = TEMPLATE_
   // among those few: placing each message by a window over the period's messages took ~60% of
   // the query (10M events, 90 days: 236 -> 95 ms). Beyond the limit a row counts in its
   // category's grouped row: its counts add up, and its customers are counted again over the
-  // grouped rows' messages together (a customer may have messages in several).
+  // grouped rows' messages together (a customer may have messages in several). A row's customers
+  // only decide its suppression (./cohortSample.ts): a sample settles most rows, and only the
+  // others are counted exactly (52M events, 90 days, one business: 265-280 -> 160-175 ms).
+  const settled = cohortSettledSql('sampled_customers', 'customer_rows', k);
   const sql = `WITH sent AS (
   SELECT ${EFFECTIVE_CATEGORY_SQL} AS effective_category, *
   FROM ${CURRENT_MESSAGE_FACTS} AS message_facts
@@ -82,21 +86,27 @@ export function compileTemplateBreakdown(scope: TemplateScope, limit = TEMPLATE_
 ), templates AS (
   SELECT effective_category AS category, template, count(*) AS row_sent,
          ${counts.map(([name, count]) => `${count} AS ${name}`).join(',\n         ')},
-         count(DISTINCT customer) AS customers
+         ${sampledCustomersSql(k)} AS sampled_customers,
+         count(customer) AS customer_rows
   FROM sent
   GROUP BY ALL
 ), placed AS (
   SELECT *, dense_rank() OVER (ORDER BY row_sent DESC, template NULLS FIRST, category) > ${Number(limit)} AS grouped
   FROM templates
+), row_customers AS (
+  SELECT s.effective_category AS category, s.template, count(DISTINCT s.customer) AS customers
+  FROM sent s SEMI JOIN (SELECT category, template FROM placed WHERE NOT grouped AND NOT ${settled}) AS p
+    ON p.category IS NOT DISTINCT FROM s.effective_category AND p.template IS NOT DISTINCT FROM s.template
+  GROUP BY ALL
 ), grouped_customers AS (
   SELECT s.effective_category AS category, count(DISTINCT s.customer) AS customers
   FROM sent s JOIN placed p ON p.grouped AND p.category IS NOT DISTINCT FROM s.effective_category AND p.template IS NOT DISTINCT FROM s.template
   GROUP BY ALL
 )
-SELECT category, template, false AS grouped, CAST(row_sent AS INTEGER) AS sent,
+SELECT p.category, p.template, false AS grouped, CAST(row_sent AS INTEGER) AS sent,
        ${counts.map(([name]) => `CAST(${name} AS INTEGER) AS ${name}`).join(',\n       ')},
-       CAST(customers AS INTEGER) AS customers
-FROM placed
+       CAST(CASE WHEN ${settled} THEN sampled_customers ELSE r.customers END AS INTEGER) AS customers
+FROM placed p LEFT JOIN row_customers r ON r.category IS NOT DISTINCT FROM p.category AND r.template IS NOT DISTINCT FROM p.template
 WHERE NOT grouped
 UNION ALL
 SELECT p.category, NULL, true, CAST(sum(row_sent) AS INTEGER),
@@ -132,7 +142,7 @@ export function templateRow(counts: TemplateCounts, k: number): TemplateRow {
 }
 
 export async function templateBreakdown(source: ReportSource, scope: TemplateScope, k: number): Promise<TemplateRow[]> {
-  const rows = await source.query<Record<string, unknown>>(source.queries.templateBreakdown(scope));
+  const rows = await source.query<Record<string, unknown>>(source.queries.templateBreakdown(scope, k));
   return rows.map((r) => templateRow({
     category: String(r.category),
     template: r.grouped === true ? OTHER_TEMPLATES : r.template === null ? null : String(r.template),

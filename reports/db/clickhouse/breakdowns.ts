@@ -35,9 +35,11 @@ const ROW_KEY = ["isNull(effective_category)", "ifNull(effective_category, '')",
  * template (none first) then category, are listed; the other messages count in their category's
  * grouped row. No window function (18.16 has none): the listed rows are a LIMIT over the rows'
  * counts, and a message is grouped when its row is not among them. The grouped row's template
- * is OTHER_TEMPLATES itself (18.16 has no boolean to say `grouped` as DuckDB does).
+ * is OTHER_TEMPLATES itself (18.16 has no boolean to say `grouped` as DuckDB does). `_k` is not
+ * needed: the rows' customers are counted exactly, where DuckDB's builder samples them against k
+ * (reports/metrics/cohortSample.ts); the suppression takes either.
  */
-export function clickhouseTemplateBreakdown(scope: TemplateScope, limit = TEMPLATE_ROWS_LIMIT): SqlQuery {
+export function clickhouseTemplateBreakdown(scope: TemplateScope, _k: number, limit = TEMPLATE_ROWS_LIMIT): SqlQuery {
   const { startMs, endMs } = periodBounds(scope);
   const sent = attemptedMessagesSql({ startMs, endMs, business: scope.business, channel: scope.channel, sentOnly: true });
   const keys = ROW_KEY.map((_, i) => `k${i + 1}`);
