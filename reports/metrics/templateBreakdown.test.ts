@@ -89,19 +89,14 @@ describe("a row's customers past the cohort sample", () => {
     Array.from({ length: 65 }, (_, i) => sent(customer, `${customer}-${i}`, 'marketing', 'burst')));
   const scope = { from: '2026-03-01', to: '2026-03-31', business: 'acme' };
 
-  it('shows a template sent to k customers and hides it below k', async () => {
+  it('shows a template row and a pricing row sent to k customers, and hides them below k', async () => {
     await db.insertBatch(burst);
-    const rows = await db.source([]).query(compileTemplateBreakdown(scope, 3));
-    expect(rows.map((r) => [r.template, r.sent, r.customers])).toEqual([['burst', 195, 3]]);
-    expect(await templateBreakdown(db.source([]), scope, 3)).toMatchObject([{ template: 'burst', sent: 195, suppressed: [] }]);
-    expect(await templateBreakdown(db.source([]), scope, 4)).toMatchObject([{ template: 'burst', sent: null }]);
-  });
-
-  it('does the same for the pricing rows', async () => {
-    await db.insertBatch(burst);
-    const rows = await db.source([]).query(compilePricingBreakdown(scope, 3));
-    expect(rows.map((r) => [r.category, r.unknown, r.customers])).toEqual([['marketing', 195, 3]]);
-    expect(await pricingBreakdown(db.source([]), scope, 3)).toMatchObject([{ category: 'marketing', unknown: 195, suppressed: [] }]);
-    expect(await pricingBreakdown(db.source([]), scope, 4)).toMatchObject([{ category: 'marketing', unknown: null }]);
+    const source = db.source([]);
+    expect((await source.query(compileTemplateBreakdown(scope, 3))).map((r) => [r.template, r.sent, r.customers])).toEqual([['burst', 195, 3]]);
+    expect((await source.query(compilePricingBreakdown(scope, 3))).map((r) => [r.category, r.unknown, r.customers])).toEqual([['marketing', 195, 3]]);
+    for (const [k, shown] of [[3, 195], [4, null]] as const) {
+      expect(await templateBreakdown(source, scope, k)).toMatchObject([{ template: 'burst', sent: shown }]);
+      expect(await pricingBreakdown(source, scope, k)).toMatchObject([{ category: 'marketing', unknown: shown }]);
+    }
   });
 });
