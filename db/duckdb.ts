@@ -4,9 +4,10 @@ import { isMainThread } from 'node:worker_threads';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 /**
- * DuckDB's memory_limit unless told otherwise (DUCKDB_MEMORY_LIMIT for the server): what keeps
- * the server's peak under 1.5 GiB at 50M events. Peaks at 54M events (npm run bench, 2026-12-06):
- * 1GB 1.82 GiB, 768MB 1.68, 640MB 1.59, 512MB 1.39 (1.27 with the smaller duplicate index). The
+ * DuckDB's memory_limit unless told otherwise (DUCKDB_MEMORY_LIMIT for the server): the largest
+ * that keeps the server's peak near 1.5 GiB at 50M events. Peaks at 54M events (npm run bench,
+ * 2026-12-06): 1GB 1.82 GiB, 768MB 1.68, 640MB 1.59, 512MB 1.39, and 1.27-1.62 over five runs
+ * with the smaller duplicate index (the peak, while reports run beside ingest, varies). The
  * price: fewer of the reports' columns stay cached, so their warm p50 is 13-27% slower than at
  * 1GB at 11M events and up to 9% at 52M. A machine with memory to spare can raise it.
  */
