@@ -11,12 +11,19 @@ import { runPrepared } from './preparedStatements';
  * same whatever order the events arrive in and however they are split into parts. Readers use
  * CURRENT_CONVERSATION_FACTS.
  */
+/**
+ * The stored business-hours timing of a row that was just combined or derived: none yet. A
+ * combination may change its start or first reply, so it is timed again (./conversationTiming.ts).
+ */
+const UNTIMED = 'NULL::DOUBLE AS frt_bh_s, NULL::BIGINT AS frt_bh_hours_key';
+
 /** One row per conversation of `source` (rows with the facts' columns): their parts combined. */
 const combined = (source: string) => `SELECT business, conversation, min(first_at) AS first_at, min(started_at) AS started_at,
        arg_min_null(customer, started_at) AS customer, arg_min_null(channel, started_at) AS channel,
        min(replied_at) AS replied_at,
        -- NULL (not known) wins: a known part says nothing of what came before it.
-       CASE WHEN bool_or(last_at IS NULL) THEN NULL ELSE max(last_at) END AS last_at
+       CASE WHEN bool_or(last_at IS NULL) THEN NULL ELSE max(last_at) END AS last_at,
+       ${UNTIMED}
 FROM ${source}
 GROUP BY business, conversation`;
 
@@ -52,7 +59,8 @@ export function factsFromEvents(source: string): string {
        ${factKeySql("arg_min(customer, occurred_at) FILTER (WHERE type = 'message.received')")},
        arg_min(channel, occurred_at) FILTER (WHERE type = 'message.received'),
        min(occurred_at) FILTER (WHERE type = 'message.sent' AND sender IN ('agent', 'bot')),
-       max(occurred_at)
+       max(occurred_at),
+       ${UNTIMED}
 FROM ${source}
 WHERE conversation IS NOT NULL AND type LIKE 'message.%' AND type <> 'message.failed'
 GROUP BY business, conversation`;

@@ -15,7 +15,7 @@ export async function derivedRowsDiffering(connection: DuckDBConnection): Promis
   const checks = {
     conversation_facts: [
       `SELECT ${conversationColumns} FROM ${CURRENT_CONVERSATION_FACTS} AS f`,
-      `SELECT ${conversationColumns} FROM (${factsFromEvents('events')}) AS f(business, conversation, first_at, started_at, customer, channel, replied_at, last_at)`,
+      `SELECT ${conversationColumns} FROM (${factsFromEvents('events')}) AS f(business, conversation, first_at, started_at, customer, channel, replied_at, last_at, frt_bh_s, frt_bh_hours_key)`,
     ],
     message_facts: [
       `SELECT ${messageColumns} FROM ${CURRENT_MESSAGE_FACTS} AS f`,

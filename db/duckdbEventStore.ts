@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { appendAuditOn } from './auditLog';
 import { clusterNextBlock } from './clustering';
+import { timeConversations, untimedSpan } from './conversationTiming';
 import { applyPersons } from './customerLinks';
 import { commitEvents, compactFacts, countEvents, findStoredEventIds, forEachEventIdPrefix } from './eventStore';
 import type { EventStore } from './eventStorePort';
@@ -30,4 +31,10 @@ export class DuckDbEventStore implements EventStore {
   subjectEvents: EventStore['subjectEvents'] = (targets) => subjectEvents(this.connection, targets);
   applyPersons: EventStore['applyPersons'] = (business, records, rewrite) => applyPersons(this.connection, business, records, rewrite);
   clusterNextBlock: EventStore['clusterNextBlock'] = (settled) => clusterNextBlock(this.connection, settled);
+  timeConversations: EventStore['timeConversations'] = async (business, hoursKey, intervalsCovering) => {
+    const span = await untimedSpan(this.connection, business, hoursKey);
+    if (!span) return 0;
+    const [fromMs, untilMs] = [Math.floor(span.fromMs), Math.ceil(span.toMs)];
+    return timeConversations(this.connection, { business, hoursKey, intervals: intervalsCovering(fromMs, untilMs), fromMs, untilMs });
+  };
 }

@@ -1,5 +1,6 @@
 import type { AuditEntry } from './auditLog';
 import type { ClusteredBlock } from './clustering';
+import type { OpenInterval } from './openingHoursSql';
 import type { IdentityRecord, LinkWrite, PersonRewrite } from './customerLinks';
 import type { EventRow } from './eventStore';
 import type { ErasureCounts, ErasureTarget, PurgeCounts } from './lifecycle';
@@ -32,4 +33,10 @@ export interface EventStore {
   applyPersons(business: string, records: readonly IdentityRecord[], rewrite: PersonRewrite): Promise<void>;
   /** Reorders the next settled block of report rows by business; undefined when none is left. */
   clusterNextBlock(settledThroughDay: number): Promise<ClusteredBlock | undefined>;
+  /**
+   * Stores the business-hours first response time of the business's conversations not yet timed
+   * under these hours (db/conversationTiming.ts), a shortcut the reports take for them. The
+   * intervals come from `intervalsCovering` for the span to time. Returns the conversations timed.
+   */
+  timeConversations(business: string, hoursKey: number, intervalsCovering: (fromMs: number, untilMs: number) => OpenInterval[]): Promise<number>;
 }

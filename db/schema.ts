@@ -4,6 +4,7 @@ import {
   boolean,
   check,
   customType,
+  doublePrecision,
   integer,
   json,
   pgTable,
@@ -132,6 +133,12 @@ const conversationFactColumns = () => ({
   // The latest message.* event: a conversation that started before a period can only have a
   // message in it if this reaches it. NULL: not known (rows written before it existed).
   lastAt: timestamptz('last_at'),
+  // The first response's business-hours seconds, stored so a report need not join every
+  // conversation to the opening hours (db/conversationTiming.ts), and the hours it was timed
+  // against (hoursKeyOf). NULL until timed; a report times at query time any conversation whose
+  // key is not its business's current one, so a change of hours is exact at once.
+  frtBhS: doublePrecision('frt_bh_s'),
+  frtBhHoursKey: bigint('frt_bh_hours_key', { mode: 'number' }),
 });
 
 export const conversationFacts = pgTable('conversation_facts', conversationFactColumns());

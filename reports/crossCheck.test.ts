@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hoursKeyOf } from '../db/conversationTiming';
+import { DuckDbEventStore } from '../db/duckdbEventStore';
 import type { BusinessHours } from '../db/registry';
+import { BusinessCalendar } from './metrics/businessHours';
 import { computeMetrics } from './metrics/computeMetrics';
 import { computeResidency } from './residency/residency';
 import { pricingBreakdown } from './metrics/pricingBreakdown';
@@ -238,7 +241,7 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 describe('engine vs a naive reading of the SPEC', () => {
-  it('agrees on every metric', async () => {
+  async function expectEveryMetricAgrees() {
     const ref = reference(events);
     const [group] = await computeMetrics(db.source(REGISTRY), REGISTRY, { period: PERIOD }, 1);
     expect(ref.values.customer_initiated).toBeGreaterThan(30);
@@ -249,7 +252,9 @@ describe('engine vs a naive reading of the SPEC', () => {
       if (value === null) expect(got, id).toBeNull();
       else expect(got as number, id).toBeCloseTo(value, 9);
     }
-  });
+  }
+
+  it('agrees on every metric', expectEveryMetricAgrees);
 
   it('agrees on suppression with k between the cohorts', async () => {
     const ref = reference(events);
@@ -273,6 +278,16 @@ describe('engine vs a naive reading of the SPEC', () => {
     const ref = reference(events);
     expect(ref.pricing.length).toBeGreaterThan(2);
     expect(await pricingBreakdown(db.source(REGISTRY), { ...PERIOD, business: 'acme' }, 1)).toEqual(ref.pricing);
+  });
+
+  it('agrees on every metric with the business-hours timing stored (db/conversationTiming.ts)', async () => {
+    const store = new DuckDbEventStore(db.connection);
+    await store.compactFacts();
+    const calendar = new BusinessCalendar(TZ, HOURS);
+    const timed = await store.timeConversations('acme', hoursKeyOf(REGISTRY), (fromMs, untilMs) =>
+      calendar.openIntervalsCovering(fromMs, untilMs).map((interval) => ({ business: 'acme', ...interval })));
+    expect(timed).toBeGreaterThan(reference(events).cohorts.frt);
+    await expectEveryMetricAgrees();
   });
 
   it('agrees on residency', async () => {

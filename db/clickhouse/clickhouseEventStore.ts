@@ -107,6 +107,9 @@ export class ClickHouseEventStore implements EventStore {
    */
   clusterNextBlock: EventStore['clusterNextBlock'] = async () => undefined;
 
+  /** No-op: there are no stored facts to time; the reports time the conversations they read. */
+  timeConversations: EventStore['timeConversations'] = async () => 0;
+
   forEachEventIdPrefix: EventStore['forEachEventIdPrefix'] = (onChunk) => forEachEventIdPrefix(this.client, onChunk);
 
   /**

@@ -60,7 +60,7 @@ describe('SQL builders', () => {
     expect(q.sql).not.toMatch(/count\(DISTINCT|SELECT DISTINCT/i);
     expect(q.keys).toEqual(['business', 'channel', 'bucket']);
     expect(q.sql).not.toMatch(/\bOVER\s*\(|\bLEAD\b|\bLAG\b/i);
-    const conversations = compileConversationMetrics({ ...SCOPE, business: 'acme', hours: [], hoursUntilMs: SCOPE.endMs, scheduled: ['acme'] }, 10, [{}]);
+    const conversations = compileConversationMetrics({ ...SCOPE, business: 'acme', hours: [], hoursUntilMs: SCOPE.endMs, scheduled: ['acme'], hoursKey: 0 }, 10, [{}]);
     expect(conversations.sql).not.toMatch(/\bOVER\s*\(|\bLEAD\b|\bLAG\b/i);
     // Conversations are read from the table merged at write time, never from the events.
     expect(conversations.sql).toMatch(/FROM conversation_facts\b/);

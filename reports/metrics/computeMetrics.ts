@@ -1,3 +1,4 @@
+import { hoursKeyOf } from '../../db/conversationTiming';
 import type { BusinessRecord } from '../../db/registry';
 import type { ReportSource } from '../db/reportSource';
 import { bucketsOf, DAY_MS, periodBounds, trailingWindow, type Bucket, type Granularity, type Period, type PeriodBounds } from '../period';
@@ -84,7 +85,7 @@ export async function computeMetricGroupings(
   }));
   // With more than one read connection the queries run at once; the two heavy ones, events and
   // conversations, each on a connection of its own.
-  const scope = conversationScopeOf(scoped, request, bounds, windows.flat());
+  const scope = conversationScopeOf(scoped, hoursKeyOf(businesses), request, bounds, windows.flat());
   const badgeGroupings = groupings.map((grouping, i) => ({ byChannel: grouping.byChannel ?? false, windows: windows[i]! }));
   // Over several businesses, the events query waits for the scope's rows per business (a few
   // ms), which decide how it groups customers (./perBusiness.ts); the conversations query goes
@@ -147,6 +148,7 @@ const badgeInputs = BADGE?.kind === 'badge' ? FIGURE_METRICS.filter((m) => m.id 
  */
 function conversationScopeOf(
   scoped: readonly BusinessRecord[],
+  hoursKey: number,
   request: Pick<MetricRequest, 'business' | 'channel'>,
   bounds: PeriodBounds,
   windows: readonly BadgeWindow[],
@@ -158,6 +160,7 @@ function conversationScopeOf(
   return {
     ...bounds, business: request.business, channel: request.channel,
     hours, hoursUntilMs: untilMs, scheduled: scoped.map((b) => b.id),
+    hoursKey,
   };
 }
 
@@ -172,7 +175,7 @@ async function conversationMetricRows(
   const rows = await source.query(source.queries.conversationMetrics(scope, k, sets));
   const latestMs = Math.max(...rows.map((r) => Number(r[LATEST_REPLY_COLUMN] ?? 0)));
   if (!(latestMs > scope.hoursUntilMs)) return rows;
-  const reaching = conversationScopeOf(scoped, scope, scope, [], Math.ceil(latestMs));
+  const reaching = conversationScopeOf(scoped, scope.hoursKey, scope, scope, [], Math.ceil(latestMs));
   return source.query(source.queries.conversationMetrics(reaching, k, sets));
 }
 

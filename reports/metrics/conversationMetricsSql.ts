@@ -1,5 +1,6 @@
 import { daySql } from '../../db/activityDays';
 import { CURRENT_CONVERSATION_FACTS } from '../../db/conversationFacts';
+import { businessSecondsSql, openSecondsUpTo, openSegmentsSql, segmentHolding, type OpenInterval } from '../../db/openingHoursSql';
 import { DAY_MS, isoOfMs, type PeriodBounds } from '../period';
 import type { Channel } from '../vocabulary';
 import { cohortSettledSql, sampledCustomersSql } from './cohortSample';
@@ -21,17 +22,13 @@ import { literal, Params, type SqlQuery } from './sqlText';
  *   which TypeScript computes per local day in the business's time zone (./businessHours.ts,
  *   exact across DST changes) and passes here with, for each interval, the open seconds of all
  *   intervals before it. The open seconds up to an instant are then one join (the last
- *   interval opening at or before it, see hoursValues), and a duration is the difference of two.
+ *   interval opening at or before it: db/openingHoursSql.ts), and a duration is the difference of
+ *   two. A conversation whose business-hours FRT is stored under its business's current hours
+ *   (db/conversationTiming.ts) takes the stored value, the same number, without the joins.
  *   A business without a registry entry has no hours: its business-hours FRT is null.
  */
 
-export interface OpenInterval {
-  business: string;
-  openMs: number;
-  closeMs: number;
-  /** Open seconds of this business's intervals before this one (in the list). */
-  secondsBefore: number;
-}
+export type { OpenInterval };
 
 export interface ConversationMetricsScope extends PeriodBounds {
   business?: string;
@@ -45,6 +42,11 @@ export interface ConversationMetricsScope extends PeriodBounds {
   hoursUntilMs: number;
   /** Businesses with a registry entry (their hours, possibly none, are in `hours`). */
   scheduled: readonly string[];
+  /**
+   * The registry's current hours key (db/conversationTiming.ts hoursKeyOf): a conversation timed
+   * and stored under it is not joined to the hours again.
+   */
+  hoursKey: number;
 }
 
 export interface BadgeWindow {
@@ -137,46 +139,6 @@ const cohortColumns = (metrics: readonly FigureMetric[], k: number) => metrics.m
   ? `${cohortValue('sampled_answered_customers', 'answered_customer_rows', 'answered_customers', k)} AS ${cohortColumn(metric)}`
   : `${cohortValue('sampled_customers', 'customer_rows', 'customers', k)} AS ${cohortColumn(metric)}`));
 
-const FOREVER_US = '9223372036854775807';
-
-/**
- * The opening intervals as segments [open, next open of the same business), one row per UTC day
- * each segment overlaps: the segment holding an instant is found by an equi-join on (business,
- * day) and a range test among the day's one to three segments. The last segment of a business
- * reaches `untilMs`, the latest instant looked up. The rows travel as one comma-separated text
- * parameter per column, unnested in SQL: a VALUES list of the ~2,000 rows of a 90-day overview
- * took DuckDB ~100 ms to parse and bind, the parameters under 2 ms.
- */
-const HOURS_COLUMNS = {
-  business: 'VARCHAR', day: 'BIGINT', open_us: 'BIGINT', close_us: 'BIGINT', next_open_us: 'BIGINT', seconds_before: 'DOUBLE',
-} as const;
-type HoursColumn = keyof typeof HOURS_COLUMNS;
-
-function hoursValues(hours: readonly OpenInterval[], untilMs: number, params: Params): string {
-  const names = Object.keys(HOURS_COLUMNS) as HoursColumn[];
-  const columns = Object.fromEntries(names.map((name) => [name, [] as (string | number)[]])) as Record<HoursColumn, (string | number)[]>;
-  hours.forEach((h, i) => {
-    const next = hours[i + 1]?.business === h.business ? hours[i + 1]!.openMs : undefined;
-    const lastDay = Math.floor(((next ?? Math.max(untilMs, h.closeMs) + 1) - 1) / DAY_MS);
-    for (let day = Math.floor(h.openMs / DAY_MS); day <= lastDay; day++) {
-      // Ids are checked like inlined literals: no comma can split one.
-      columns.business.push(literal(h.business).slice(1, -1));
-      columns.day.push(day);
-      columns.open_us.push(Math.round(h.openMs) * 1000);
-      columns.close_us.push(Math.round(h.closeMs) * 1000);
-      columns.next_open_us.push(next === undefined ? FOREVER_US : Math.round(next) * 1000);
-      columns.seconds_before.push(Number(h.secondsBefore));
-    }
-  });
-  if (columns.day.length === 0) return `SELECT ${names.map((name) => `NULL::${HOURS_COLUMNS[name]} AS ${name}`).join(', ')} WHERE false`;
-  return `SELECT ${names.map((name) =>
-    `unnest(string_split(${params.add(columns[name].join(','))}, ','))::${HOURS_COLUMNS[name]} AS ${name}`).join(',\n         ')}`;
-}
-
-/** The segment of `hours` holding the instant `at` (microseconds), as a join condition. */
-const segmentHolding = (h: string, c: string, at: string) =>
-  `${c}.business = ${h}.business AND ${h}.day = ${at} // ${DAY_MS * 1000} AND ${at} >= ${h}.open_us AND ${at} < ${h}.next_open_us`;
-
 /** The customer-initiated conversations started in [startMs, endMs), with their instants in µs. */
 function conversationsSql(scope: ConversationMetricsScope, startMs: number, params: Params): string {
   const filters = [
@@ -187,7 +149,7 @@ function conversationsSql(scope: ConversationMetricsScope, startMs: number, para
     ...(scope.channel === undefined ? [] : [`channel = ${params.add(scope.channel)}`]),
   ];
   return `SELECT business, channel, customer, started_at,
-         epoch_us(started_at) AS start_us, epoch_us(replied_at) AS reply_us
+         epoch_us(started_at) AS start_us, epoch_us(replied_at) AS reply_us, frt_bh_s AS stored_frt_bh_s, frt_bh_hours_key
   FROM ${CURRENT_CONVERSATION_FACTS} AS conversation_facts
   WHERE ${filters.join('\n    AND ')}`;
 }
@@ -206,25 +168,31 @@ timed AS (
 )`;
   }
   const scheduled = scope.scheduled.length === 0 ? 'false' : `c.business IN (${scope.scheduled.map(literal).join(', ')})`;
-  // Open seconds up to an instant: those before the last interval opening at or before it (the
-  // segment holding it), plus its part of that interval; none before the first interval.
-  const openUpTo = (h: string, at: string) => `coalesce(${h}.seconds_before + (least(${at}, ${h}.close_us) - ${h}.open_us) / 1e6, 0)`;
+  if (!Number.isSafeInteger(scope.hoursKey)) throw new Error(`not an hours key: ${scope.hoursKey}`);
+  // Answered conversations whose stored timing is missing or under other hours: only these are
+  // joined to the opening hours (two joins each, the costliest part of the query when every
+  // conversation took them). One integer comparison decides it: a test per business (an IN list
+  // of keys or of businesses) became joins of its own, as costly as the ones it saved.
+  const timedNow = `c.reply_us IS NOT NULL AND c.frt_bh_hours_key IS DISTINCT FROM ${scope.hoursKey}`;
   return `hours AS (
-  ${hoursValues(scope.hours, scope.hoursUntilMs, params)}
+  ${openSegmentsSql(scope.hours, scope.hoursUntilMs, (value) => params.add(value))}
 ),
 ${conv},
 at_start AS (
-  SELECT c.*, ${openUpTo('h', 'c.start_us')} AS open_before_start
+  SELECT c.*, ${openSecondsUpTo('h', 'c.start_us')} AS open_before_start
   FROM conv c LEFT JOIN hours h ON ${segmentHolding('h', 'c', 'c.start_us')}
+  WHERE ${timedNow}
 ),
 timed AS (
   SELECT c.business, c.channel, c.customer, c.started_at, c.reply_us,
          (c.reply_us - c.start_us) / 1e6 AS frt_s,
-         -- Rounded to the microsecond the instants have: the two open-seconds sums grow with the
-         -- day the hours are summed from (the period's start, or a badge window's), and their
-         -- difference would otherwise differ in the last bits between reports of one business.
-         CASE WHEN c.reply_us IS NOT NULL AND ${scheduled}
-              THEN round(${openUpTo('h', 'c.reply_us')} - c.open_before_start, 6) END AS frt_bh_s
+         c.stored_frt_bh_s AS frt_bh_s
+  FROM conv c
+  WHERE NOT (${timedNow})
+  UNION ALL
+  SELECT c.business, c.channel, c.customer, c.started_at, c.reply_us,
+         (c.reply_us - c.start_us) / 1e6 AS frt_s,
+         CASE WHEN ${scheduled} THEN ${businessSecondsSql(openSecondsUpTo('h', 'c.reply_us'), 'c.open_before_start')} END AS frt_bh_s
   FROM at_start c LEFT JOIN hours h ON ${segmentHolding('h', 'c', 'c.reply_us')}
 )`;
 }

@@ -249,7 +249,7 @@ describe('customer and message rates', () => {
     const day = (date: string) => Date.parse(`${date}T00:00:00Z`);
     const monday = { key: 0, startMs: day('2026-03-02'), endMs: day('2026-03-03') };
     const weekend = { key: 0, startMs: day('2026-03-06'), endMs: day('2026-03-08') };
-    const scope = { startMs: monday.startMs, endMs: weekend.endMs, business: 'acme', hours: [], hoursUntilMs: weekend.endMs, scheduled: [] };
+    const scope = { startMs: monday.startMs, endMs: weekend.endMs, business: 'acme', hours: [], hoursUntilMs: weekend.endMs, scheduled: [], hoursKey: 0 };
     const inputs = FIGURE_METRICS.filter((m) => m.id === 'response_rate_24h' || m.id === 'frt_median_s');
     const rows = await db.source(REGISTRY).query(compileBadgeInputs(scope, [{ byChannel: false, windows: [monday] }, { byChannel: false, windows: [weekend] }], inputs));
     const figures = rows.map((r) => ({ grouping: Number(r.grouping), rate: Number(r.response_rate_24h), median: Number(r.frt_median_s) }))

@@ -80,7 +80,7 @@ describe('zero is zero', () => {
   it('gives the SQL rows 0, not NULL: the rate, the badge\'s rate and the answered customers', async () => {
     const day = (date: string) => Date.parse(`${date}T00:00:00Z`);
     const window = { key: 0, startMs: day('2026-03-02'), endMs: day('2026-03-09') };
-    const scope = { startMs: window.startMs, endMs: window.endMs, business: 'quiet', hours: [], hoursUntilMs: window.endMs, scheduled: [] };
+    const scope = { startMs: window.startMs, endMs: window.endMs, business: 'quiet', hours: [], hoursUntilMs: window.endMs, scheduled: [], hoursKey: 0 };
     const inputs = FIGURE_METRICS.filter((m) => m.id === 'response_rate_24h' || m.id === 'frt_median_s');
     const rows = await db.source(REGISTRY).query(compileBadgeInputs(scope, [{ byChannel: false, windows: [window] }], inputs));
     expect(rows.map((r) => [r.response_rate_24h, r.frt_median_s])).toEqual([[0, null]]);

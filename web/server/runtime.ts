@@ -20,6 +20,7 @@ import type { Config } from './config';
 import { redactedErrorMessage, type Logger } from './logger';
 import { purgeRetention, scheduleRetention } from './privacy/retention';
 import { scheduleClustering } from './storage/clusteringSchedule';
+import { scheduleTiming } from './storage/timingSchedule';
 import { ReadQueue, type ReportReads } from '../../reports/db/reportSource';
 import { decodeKey, loadAdminToken, loadPseudonymKey, loadSecretsKey, type Secret } from './secrets';
 import { SecretBox } from '../../db/secretBox';
@@ -43,6 +44,8 @@ export interface Runtime<D extends AppDeps = AppDeps> {
   purgeRetention: () => Promise<PurgeCounts>;
   /** Clusters the report tables' settled days now (it also runs at start and hourly). */
   clusterSettledDays: (onBlock?: (block: ClusteredBlock) => void) => Promise<ClusteredBlock[]>;
+  /** Stores the business-hours timing of the conversations not yet timed under their current hours (storage/timingSchedule.ts). */
+  timeConversations: () => Promise<number>;
   /** Posts the alerts due now (the worker also polls); the number it tried. */
   deliverAlerts: () => Promise<number>;
   /** Evaluates the alert rules now (the schedule also does, every ALERT_EVALUATION_INTERVAL_SECONDS), at the runtime's clock or the one given. */
@@ -218,6 +221,7 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
   const retention = scheduleRetention(deps);
   retention.first.catch(failed);
   const clustering = scheduleClustering({ writer, now: deps.now, logger, onFailed: failed }, { atStart: options.clusterAtStart ?? true });
+  const timing = scheduleTiming({ writer, store, logger, onFailed: failed });
   const alertDelivery = startAlertDelivery(deps, options.alertDelivery);
   const alertEvaluation = startAlertEvaluation(deps, { intervalMs: config.alertEvaluationIntervalMs, ...options.alertEvaluation });
   const residencyAlerts = startResidencyAlerts(deps, { intervalMs: config.alertEvaluationIntervalMs, ...options.alertEvaluation });
@@ -232,6 +236,7 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
     countEvents: () => parts.events.countEvents(),
     purgeRetention: () => purgeRetention(deps),
     clusterSettledDays: clustering.runNow,
+    timeConversations: timing.runNow,
     deliverAlerts: alertDelivery.runOnce,
     evaluateAlerts: alertEvaluation.evaluateNow,
     evaluateResidencyAlerts: residencyAlerts.evaluateNow,
@@ -240,6 +245,7 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
       closed = true;
       await retention.stop();
       await clustering.stop();
+      await timing.stop();
       await alertEvaluation.stop();
       await residencyAlerts.stop();
       await alertDelivery.stop();

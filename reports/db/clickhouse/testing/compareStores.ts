@@ -133,7 +133,7 @@ function conversationScope(period: Period, extra: Partial<ConversationMetricsSco
   const untilMs = endMs + 10 * 86_400_000;
   const hours = REPORT_BUSINESSES.flatMap((b) =>
     new BusinessCalendar(b.timezone, b.businessHours).openIntervalsCovering(startMs, untilMs).map((i) => ({ business: b.id, ...i })));
-  return { startMs, endMs, hours, hoursUntilMs: untilMs, scheduled: REPORT_BUSINESSES.map((b) => b.id), ...extra };
+  return { startMs, endMs, hours, hoursUntilMs: untilMs, scheduled: REPORT_BUSINESSES.map((b) => b.id), hoursKey: 0, ...extra };
 }
 
 /**
