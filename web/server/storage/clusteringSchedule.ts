@@ -1,7 +1,8 @@
 import { settledThroughDay, type ClusteredBlock } from '../../../db/clustering';
 import type { EventWriter } from '../../../ingest/buffer/eventWriter';
 import { dateOfDay } from '../../../reports/period';
-import { redactedErrorMessage, type Logger } from '../logger';
+import type { Logger } from '../logger';
+import { scheduleBackground, type BackgroundSchedule } from './backgroundSchedule';
 
 const HOUR_MS = 3_600_000;
 
@@ -38,42 +39,11 @@ async function clusterSettledDays(deps: ClusteringDeps, stopped: () => boolean, 
   return blocks;
 }
 
-export interface ClusteringSchedule {
-  /**
-   * Clusters what has settled now, after a run in progress; rejects if a block fails (and tells
-   * onFailed, whoever started the run: the hourly timer, the demo seed or a test).
-   */
-  runNow: (onBlock?: (block: ClusteredBlock) => void) => Promise<ClusteredBlock[]>;
-  /** Clears the timer and waits for a run in progress (it stops after its current block). */
-  stop: () => Promise<void>;
-}
+export type ClusteringSchedule = BackgroundSchedule<[onBlock?: (block: ClusteredBlock) => void], ClusteredBlock[]>;
 
 /** Clusters at start (in the background: the server answers meanwhile) and then hourly. */
 export function scheduleClustering(deps: ClusteringDeps, { atStart = true, intervalMs = HOUR_MS } = {}): ClusteringSchedule {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  const runNow = (onBlock?: (block: ClusteredBlock) => void) => {
-    const run = running.then(() => clusterSettledDays(deps, () => stopped, onBlock)).catch((error: unknown) => {
-      deps.onFailed?.(error);
-      throw error;
-    });
-    running = run.catch(() => undefined);
-    return run;
-  };
-  const runLogged = () => {
-    runNow().catch((error: unknown) => {
-      deps.logger.error({ error: redactedErrorMessage(error) }, 'report tables could not be clustered (retried later)');
-    });
-  };
-  if (atStart) runLogged();
-  const timer = setInterval(runLogged, intervalMs);
-  timer.unref();
-  return {
-    runNow,
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return scheduleBackground((stopped, onBlock?: (block: ClusteredBlock) => void) => clusterSettledDays(deps, stopped, onBlock), {
+    atStart, intervalMs, logger: deps.logger, onFailed: deps.onFailed, failedMessage: 'report tables could not be clustered (retried later)',
+  });
 }

@@ -3,7 +3,8 @@ import { listBusinesses } from '../../../db/registry';
 import type { RegistryStore } from '../../../db/store';
 import type { EventWriter } from '../../../ingest/buffer/eventWriter';
 import { BusinessCalendar } from '../../../reports/metrics/businessHours';
-import { redactedErrorMessage, type Logger } from '../logger';
+import type { Logger } from '../logger';
+import { scheduleBackground, type BackgroundSchedule } from './backgroundSchedule';
 
 /** Often enough that what the last compactions folded is stored soon; a run with nothing to do is one small query per business. */
 const MINUTE_MS = 60_000;
@@ -38,39 +39,12 @@ async function timeConversations(deps: TimingDeps, stopped: () => boolean): Prom
   return timed;
 }
 
-export interface TimingSchedule {
-  /** Times what is untimed now, after a run in progress; resolves to the conversations timed. */
-  runNow: () => Promise<number>;
-  /** Clears the timer and waits for a run in progress (it stops after its current business). */
-  stop: () => Promise<void>;
-}
+export type TimingSchedule = BackgroundSchedule<[], number>;
 
 /** At start (in the background: the server answers meanwhile) and then every minute. */
 export function scheduleTiming(deps: TimingDeps, { atStart = true, intervalMs = MINUTE_MS } = {}): TimingSchedule {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  const runNow = () => {
-    const run = running.then(() => timeConversations(deps, () => stopped)).catch((error: unknown) => {
-      deps.onFailed?.(error);
-      throw error;
-    });
-    running = run.catch(() => undefined);
-    return run;
-  };
-  const runLogged = () => {
-    runNow().catch((error: unknown) => {
-      deps.logger.error({ error: redactedErrorMessage(error) }, 'conversations could not be timed in business hours (retried in a minute)');
-    });
-  };
-  if (atStart) runLogged();
-  const timer = setInterval(runLogged, intervalMs);
-  timer.unref();
-  return {
-    runNow,
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return scheduleBackground((stopped) => timeConversations(deps, stopped), {
+    atStart, intervalMs, logger: deps.logger, onFailed: deps.onFailed,
+    failedMessage: 'conversations could not be timed in business hours (retried in a minute)',
+  });
 }
