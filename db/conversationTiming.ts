@@ -5,7 +5,7 @@ import { businessSecondsSql, openSecondsUpTo, openSegmentsSql, segmentHolding, t
 /**
  * The stored business-hours first response time of conversation_facts (frt_bh_s, and the hours
  * it was measured against: frt_bh_hours_key). Reports read it instead of joining every
- * conversation of their period to the opening hours twice (at 10M events that was ~40% of the
+ * conversation of their period to the opening hours twice (at 10M events, about a third of the
  * conversation metrics' time), and time at query time only the conversations it does not cover:
  * those combined or derived since the last timing (their key is NULL), and all of them after the
  * hours changed (their key is an older one). So a stored value is only ever a shortcut to
