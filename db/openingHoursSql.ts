@@ -7,6 +7,8 @@
  * one join (the last interval opening at or before it), and a duration is the difference of two.
  */
 
+import { SAFE_SQL_TEXT } from './safeSqlText';
+
 const DAY_MS = 86_400_000;
 
 export interface OpenInterval {
@@ -32,15 +34,12 @@ const HOURS_COLUMNS = {
 } as const;
 type HoursColumn = keyof typeof HOURS_COLUMNS;
 
-/** Business ids as the registry allows them: no comma can split one. */
-const BUSINESS_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
 /** The segments as a SELECT, its values bound through `param` (which returns the placeholder). */
 export function openSegmentsSql(hours: readonly OpenInterval[], untilMs: number, param: (value: string) => string): string {
   const names = Object.keys(HOURS_COLUMNS) as HoursColumn[];
   const columns = Object.fromEntries(names.map((name) => [name, [] as (string | number)[]])) as Record<HoursColumn, (string | number)[]>;
   hours.forEach((h, i) => {
-    if (!BUSINESS_ID.test(h.business)) throw new Error(`not a business id: ${JSON.stringify(h.business).slice(0, 80)}`);
+    if (!SAFE_SQL_TEXT.test(h.business)) throw new Error(`not a business id: ${JSON.stringify(h.business).slice(0, 80)}`);
     const next = hours[i + 1]?.business === h.business ? hours[i + 1]!.openMs : undefined;
     const lastDay = Math.floor(((next ?? Math.max(untilMs, h.closeMs) + 1) - 1) / DAY_MS);
     for (let day = Math.floor(h.openMs / DAY_MS); day <= lastDay; day++) {

@@ -135,8 +135,9 @@ const conversationFactColumns = () => ({
   lastAt: timestamptz('last_at'),
   // The first response's business-hours seconds, stored so a report need not join every
   // conversation to the opening hours (db/conversationTiming.ts), and the hours it was timed
-  // against (hoursKeyOf). NULL until timed; a report times at query time any conversation whose
-  // key is not its business's current one, so a change of hours is exact at once.
+  // against (hoursKeyOf: of every registered business's hours). NULL until timed; a report times
+  // at query time any conversation whose key is not the current one, so a change of hours is
+  // exact at once.
   frtBhS: doublePrecision('frt_bh_s'),
   frtBhHoursKey: bigint('frt_bh_hours_key', { mode: 'number' }),
 });

@@ -1,3 +1,4 @@
+import type { OpenInterval } from '../../db/openingHoursSql';
 import type { BusinessHours } from '../../db/registry';
 import { DAY_MS } from '../period';
 
@@ -181,6 +182,14 @@ export class BusinessCalendar {
     }
     return total / 1000;
   }
+}
+
+/** A business's opening intervals that can overlap [fromMs, untilMs), as the SQL of db/openingHoursSql.ts takes them. */
+export function openIntervalsOf(
+  business: { id: string; timezone: string; businessHours: BusinessHours }, fromMs: number, untilMs: number,
+): OpenInterval[] {
+  return new BusinessCalendar(business.timezone, business.businessHours).openIntervalsCovering(fromMs, untilMs)
+    .map((interval) => ({ business: business.id, ...interval }));
 }
 
 /** Convenience for one duration; build one BusinessCalendar to reuse its cache for many. */

@@ -5,7 +5,7 @@ import { bucketsOf, DAY_MS, periodBounds, trailingWindow, type Bucket, type Gran
 import { Suppressor } from '../suppression';
 import { CHANNELS, type Channel } from '../vocabulary';
 import { readEventMetric, type CompiledEventMetrics, type EventGrouping } from './compileSql';
-import { BusinessCalendar } from './businessHours';
+import { openIntervalsOf } from './businessHours';
 import {
   cohortColumn, FIGURE_METRICS, LATEST_REPLY_COLUMN, valueColumn,
   type BadgeWindow, type ConversationMetricsScope, type FigureMetric,
@@ -155,8 +155,7 @@ function conversationScopeOf(
   untilMs = Math.max(bounds.endMs, Date.now() + DAY_MS),
 ): ConversationMetricsScope {
   const earliestMs = Math.min(bounds.startMs, ...windows.map((w) => w.startMs));
-  const hours = scoped.flatMap((b) =>
-    new BusinessCalendar(b.timezone, b.businessHours).openIntervalsCovering(earliestMs, untilMs).map((i) => ({ business: b.id, ...i })));
+  const hours = scoped.flatMap((b) => openIntervalsOf(b, earliestMs, untilMs));
   return {
     ...bounds, business: request.business, channel: request.channel,
     hours, hoursUntilMs: untilMs, scheduled: scoped.map((b) => b.id),

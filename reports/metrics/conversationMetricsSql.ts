@@ -28,8 +28,6 @@ import { literal, Params, type SqlQuery } from './sqlText';
  *   A business without a registry entry has no hours: its business-hours FRT is null.
  */
 
-export type { OpenInterval };
-
 export interface ConversationMetricsScope extends PeriodBounds {
   business?: string;
   channel?: Channel;

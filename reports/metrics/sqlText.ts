@@ -1,3 +1,4 @@
+import { SAFE_SQL_TEXT } from '../../db/safeSqlText';
 import { DAY_MS, type PeriodBounds } from '../period';
 
 /**
@@ -5,10 +6,8 @@ import { DAY_MS, type PeriodBounds } from '../period';
  * literals are whitelisted vocabulary (event types, senders, ...) or codes that were validated
  * by the caller; this re-checks their shape, so a mistake fails loudly instead of injecting.
  */
-const SAFE_LITERAL = /^[A-Za-z0-9._-]{1,64}$/;
-
 export function literal(value: string): string {
-  if (!SAFE_LITERAL.test(value)) throw new Error(`refusing to inline ${JSON.stringify(value).slice(0, 80)} into SQL`);
+  if (!SAFE_SQL_TEXT.test(value)) throw new Error(`refusing to inline ${JSON.stringify(value).slice(0, 80)} into SQL`);
   return `'${value}'`;
 }
 

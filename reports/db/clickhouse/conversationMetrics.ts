@@ -1,9 +1,10 @@
+import type { OpenInterval } from '../../../db/openingHoursSql';
 import { bucketOfMicrosSql } from '../../../db/clickhouse/eventMetricsSql';
 import { conversationFactsSql } from '../../../db/clickhouse/factsSql';
 import { literal } from '../../../db/clickhouse/sqlLiteral';
 import { groupingColumns, type EventGrouping } from '../../metrics/compileSql';
 import {
-  cohortColumn, FIGURE_METRICS, LATEST_REPLY_COLUMN, valueColumn, type ConversationMetricsScope, type FigureMetric, type OpenInterval,
+  cohortColumn, FIGURE_METRICS, LATEST_REPLY_COLUMN, valueColumn, type ConversationMetricsScope, type FigureMetric,
 } from '../../metrics/conversationMetricsSql';
 import type { SqlQuery } from '../../metrics/sqlText';
 

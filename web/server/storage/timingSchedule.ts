@@ -2,7 +2,7 @@ import { hoursKeyOf } from '../../../db/conversationTiming';
 import { listBusinesses } from '../../../db/registry';
 import type { RegistryStore } from '../../../db/store';
 import type { EventWriter } from '../../../ingest/buffer/eventWriter';
-import { BusinessCalendar } from '../../../reports/metrics/businessHours';
+import { openIntervalsOf } from '../../../reports/metrics/businessHours';
 import type { Logger } from '../logger';
 import { scheduleBackground, type BackgroundSchedule } from './backgroundSchedule';
 
@@ -29,10 +29,8 @@ async function timeConversations(deps: TimingDeps, stopped: () => boolean): Prom
   const key = hoursKeyOf(businesses);
   for (const business of businesses) {
     if (stopped()) break;
-    const calendar = new BusinessCalendar(business.timezone, business.businessHours);
     const started = performance.now();
-    const rows = await deps.writer.exclusive((store) => store.timeConversations(business.id, key, (fromMs, untilMs) =>
-      calendar.openIntervalsCovering(fromMs, untilMs).map((interval) => ({ business: business.id, ...interval }))));
+    const rows = await deps.writer.exclusive((store) => store.timeConversations(business.id, key, (fromMs, untilMs) => openIntervalsOf(business, fromMs, untilMs)));
     if (rows > 0) deps.logger.info({ business: business.id, rows, ms: Math.round(performance.now() - started) }, 'conversations timed in business hours');
     timed += rows;
   }

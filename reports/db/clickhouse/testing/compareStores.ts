@@ -3,7 +3,7 @@ import { commitEvents, type EventRow } from '../../../../db/eventStore';
 import type { BusinessRecord } from '../../../../db/registry';
 import { byGroup } from '../../../../db/clickhouse/testing/duckdbFigures';
 import type { EventGrouping, EventScope } from '../../../metrics/compileSql';
-import { BusinessCalendar } from '../../../metrics/businessHours';
+import { openIntervalsOf } from '../../../metrics/businessHours';
 import { FIGURE_METRICS, type ConversationMetricsScope } from '../../../metrics/conversationMetricsSql';
 import { renderCsv } from '../../../exports/csv';
 import type { ExportInput } from '../../../exports/exportKinds';
@@ -131,8 +131,7 @@ export async function expectSameCampaignCharges(duckdb: ReportSource, clickhouse
 function conversationScope(period: Period, extra: Partial<ConversationMetricsScope> = {}): ConversationMetricsScope {
   const { startMs, endMs } = periodBounds(period);
   const untilMs = endMs + 10 * 86_400_000;
-  const hours = REPORT_BUSINESSES.flatMap((b) =>
-    new BusinessCalendar(b.timezone, b.businessHours).openIntervalsCovering(startMs, untilMs).map((i) => ({ business: b.id, ...i })));
+  const hours = REPORT_BUSINESSES.flatMap((b) => openIntervalsOf(b, startMs, untilMs));
   return { startMs, endMs, hours, hoursUntilMs: untilMs, scheduled: REPORT_BUSINESSES.map((b) => b.id), hoursKey: 0, ...extra };
 }
 
