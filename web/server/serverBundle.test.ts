@@ -1,11 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repositoryRootAbove } from '../../db/repositoryFiles';
-import { SERVER_BUNDLE } from './serverBundle';
+import { buildServerBundle, SERVER_BUNDLE } from './serverBundle';
 import { businessBody } from './testing/testRuntime';
-import { freePort, killServers, startServerProcess, waitForHealth, type ServerProcess } from './testing/serverProcess';
+import {
+  buildProcessBundle, freePort, killServers, removeBundlesOfEndedProcesses, startServerProcess, waitForHealth, type ServerProcess,
+} from './testing/serverProcess';
 
 const ADMIN = 'bundle-test-admin-token-1234';
 let dir: string | undefined;
@@ -54,5 +57,26 @@ describe('the bundled server (what npm start runs)', () => {
   it('lives inside the repository, whose root it finds from its own folder', () => {
     expect(SERVER_BUNDLE.startsWith(repositoryRootAbove(import.meta.dirname))).toBe(true);
     expect(() => repositoryRootAbove(tmpdir())).toThrow(/no repository root/);
+  });
+
+  it("starts a process's servers from its own copy, which a rebuild of npm start's bundle leaves as it was", () => {
+    const own = buildProcessBundle();
+    expect(own).not.toBe(SERVER_BUNDLE);
+    expect(own.startsWith(repositoryRootAbove(import.meta.dirname))).toBe(true);
+    const built = readFileSync(own, 'utf8');
+    // What npm start's prestart step, or another process, does meanwhile.
+    buildServerBundle();
+    expect(buildProcessBundle()).toBe(own);
+    expect(readFileSync(own, 'utf8')).toBe(built);
+  });
+
+  it('removes the copies of processes that ended without removing their own', () => {
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    const left = join(SERVER_BUNDLE, '..', `process-${ended}`);
+    mkdirSync(left, { recursive: true });
+    writeFileSync(join(left, 'main.mjs'), '');
+    removeBundlesOfEndedProcesses();
+    expect(existsSync(left)).toBe(false);
+    expect(existsSync(buildProcessBundle())).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
 import { repositoryPath } from '../../db/repositoryFiles';
 
@@ -17,16 +17,18 @@ import { repositoryPath } from '../../db/repositoryFiles';
 export const SERVER_BUNDLE = repositoryPath('web', 'server', 'dist', 'main.mjs');
 
 /**
- * Builds SERVER_BUNDLE from web/server/main.ts (about 0.1 s). Each file is written under a name
- * of this process and then renamed over the old one, so a server starting meanwhile (another test
- * process building at the same time) reads one whole bundle, old or new. A source map is written
- * beside it, for NODE_OPTIONS=--enable-source-maps when a stack trace must name the sources (it
- * is not on by default: it added 80 ms to every start).
+ * Builds the bundle from web/server/main.ts (about 0.1 s) at `outfile`: SERVER_BUNDLE for npm
+ * start; a path inside the repository in any case, whose root the bundle finds from its own
+ * folder. Each file is written under a name of this process and then renamed over the old one, so
+ * a server starting meanwhile (another process building at the same time) reads one whole bundle,
+ * old or new. A source map is written beside it, for NODE_OPTIONS=--enable-source-maps when a
+ * stack trace must name the sources (it is not on by default: it added 80 ms to every start).
  */
-export function buildServerBundle(): string {
+export function buildServerBundle(target = SERVER_BUNDLE): string {
+  const outfile = resolve(target);
   const result = buildSync({
     entryPoints: [repositoryPath('web', 'server', 'main.ts')],
-    outfile: SERVER_BUNDLE,
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -36,9 +38,9 @@ export function buildServerBundle(): string {
     write: false,
     logLevel: 'silent',
   });
-  mkdirSync(dirname(SERVER_BUNDLE), { recursive: true });
+  mkdirSync(dirname(outfile), { recursive: true });
   // The map first: the bundle that names it is renamed into place last.
-  const files = [...result.outputFiles].sort((a, b) => Number(a.path === SERVER_BUNDLE) - Number(b.path === SERVER_BUNDLE));
+  const files = [...result.outputFiles].sort((a, b) => Number(a.path === outfile) - Number(b.path === outfile));
   for (const file of files) {
     const partial = `${dirname(file.path)}/.${basename(file.path)}.${process.pid}.partial`;
     try {
@@ -48,5 +50,5 @@ export function buildServerBundle(): string {
       rmSync(partial, { force: true });
     }
   }
-  return SERVER_BUNDLE;
+  return outfile;
 }

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { freePorts } from '../../../db/localServers/freePorts';
 import { repositoryPath } from '../../../db/repositoryFiles';
 import { buildServerBundle } from '../serverBundle';
@@ -19,14 +21,52 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** This process's build of the server's bundle: the sources as they are when its first server starts. */
+/** This process's build of the server's bundle (buildProcessBundle). */
 let bundle: string | undefined;
 
-/** Starts the real server as a child process: the bundle npm start runs (web/server/serverBundle.ts). */
+/**
+ * Builds this process's own copy of the server's bundle, once: the sources as they are at this
+ * call, for every server the process starts. Not npm start's SERVER_BUNDLE, which any other
+ * process (a test run, npm start) rebuilds from the sources as they are then: a bench that ran
+ * for an hour while the sources were edited started the edited code at its next server start.
+ * The copy lives in the repository (the bundle finds the root from its folder, web/server/dist
+ * is git-ignored) and is removed when the process exits, or by the next build after it was killed
+ * (test workers are). The bench calls this before its load; the tests at their first server.
+ */
+export function buildProcessBundle(): string {
+  if (bundle) return bundle;
+  removeBundlesOfEndedProcesses();
+  const folder = join(PROCESS_BUNDLES, `process-${process.pid}`);
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  bundle = buildServerBundle(join(folder, 'main.mjs'));
+  return bundle;
+}
+
+const PROCESS_BUNDLES = repositoryPath('web', 'server', 'dist');
+
+/** A process killed outright (a signal: no exit handler runs) leaves its copy behind. */
+export function removeBundlesOfEndedProcesses(): void {
+  if (!existsSync(PROCESS_BUNDLES)) return;
+  for (const name of readdirSync(PROCESS_BUNDLES)) {
+    const pid = /^process-(\d+)$/.exec(name)?.[1];
+    if (pid !== undefined && !isRunning(Number(pid))) rmSync(join(PROCESS_BUNDLES, name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Starts the real server as a child process: npm start's bundle, this process's copy (buildProcessBundle). */
 export function startServerProcess(env: Record<string, string>, port: number, cwd = ROOT): ServerProcess {
   let output = '';
-  bundle ??= buildServerBundle();
-  const child = spawn(process.execPath, [bundle], {
+  const child = spawn(process.execPath, [buildProcessBundle()], {
     cwd,
     // As npm start: DuckDB's queries run on libuv's pool (4 threads by default), and two report
     // reads, a commit and an admin query could otherwise hold all four while a login's scrypt waits.

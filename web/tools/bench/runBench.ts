@@ -8,7 +8,7 @@ import type { Demo } from '../../../ingest/demo/generateDemo';
 import { loadConfig } from '../../server/config';
 import type { DuckDbRuntime as Runtime } from '../../server/runtime';
 import { decodeKey } from '../../server/secrets';
-import { freePort } from '../../server/testing/serverProcess';
+import { buildProcessBundle, freePort } from '../../server/testing/serverProcess';
 import { firstRows, rowContext } from './anonymisedRows';
 import { AGAIN_SUFFIX, benchDemo, BULK_SEED, DATASET_DAYS, datasetWindow, HTTP_SEED, httpSliceEvents, MIXED_SEED, type DatasetWindow } from './benchDataset';
 import type { BenchResults } from './benchResults';
@@ -106,6 +106,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const workDir = mkdtempSync(join(tmpdir(), 'mpa-bench-'));
   const databasePath = join(workDir, 'bench.duckdb');
   const server = new BenchServer(databasePath, await freePort());
+  // Every server this run starts runs the sources as they are now, whatever is edited or rebuilt
+  // during the hour a large run takes.
+  buildProcessBundle();
   process.stderr.write(`bench files in ${workDir}\n`);
   try {
     const limits = await measureLimits(options, window, workDir, retentionDays);
