@@ -49,6 +49,30 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * SIGSTOP, then waits until every thread of the process has stopped: kill() only queues the
+ * signal, and a thread running on the other core may answer one more request meanwhile (a test
+ * that stopped a server saw it answer 10 ms later).
+ */
+export async function suspendProcess(pid: number, timeoutMs = 5_000): Promise<void> {
+  process.kill(pid, 'SIGSTOP');
+  const deadline = Date.now() + timeoutMs;
+  while (!readdirSync(`/proc/${pid}/task`).every((thread) => stateOf(`/proc/${pid}/task/${thread}/stat`) === 'T')) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} did not stop within ${timeoutMs} ms`);
+    await sleep(5);
+  }
+}
+
+/** The state letter of a /proc stat file (R, S, T, Z...): after the command's closing parenthesis. */
+function stateOf(statFile: string): string | undefined {
+  try {
+    const stat = readFileSync(statFile, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2);
+  } catch {
+    return undefined; // the thread ended meanwhile
+  }
+}
+
 export function readPidFile(pidFile: string): number | undefined {
   if (!existsSync(pidFile)) return undefined;
   const pid = Number(readFileSync(pidFile, 'utf8').trim());

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClickHouseClient, ClickHouseDeadlineError, ClickHouseError } from '../../../db/clickhouse/clickhouseClient';
 import { startTestClickHouse, type TestClickHouse } from '../../../db/clickhouse/testing/servers';
+import { suspendProcess } from '../../../db/localServers/processes';
 import { ReportsBusyError } from '../../reportsBusy';
 import { ClickHouseReadQueue, ReportQueryTimeoutError } from './clickhouseReadQueue';
 
@@ -85,7 +86,7 @@ describe('ClickHouse report reads on 18.16', () => {
     const failed: unknown[] = [];
     const reads = new ClickHouseReadQueue(client([...a.urls, ...b.urls]), { maxExecutionSeconds: 1, answerGraceMs: 500, onFailed: (error) => failed.push(error) });
     const [pid] = a.pids();
-    process.kill(pid!, 'SIGSTOP'); // A accepts connections (the kernel does) but answers nothing
+    await suspendProcess(pid!); // A accepts connections (the kernel does) but answers nothing
     try {
       const started = Date.now();
       await expect(reads.query(LANE)).rejects.toBeInstanceOf(ReportQueryTimeoutError);
