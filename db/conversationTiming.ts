@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { BusinessHours, BusinessRecord } from './registry';
 import { businessSecondsSql, openSecondsUpTo, openSegmentsSql, segmentHolding, type OpenInterval } from './openingHoursSql';
 
 /**
@@ -13,11 +14,7 @@ import { businessSecondsSql, openSecondsUpTo, openSegmentsSql, segmentHolding, t
  */
 
 /** What the stored timing of a business's conversations rests on: its registry entry's hours. */
-export interface ScheduledBusiness {
-  id: string;
-  timezone: string;
-  businessHours: Record<string, unknown>;
-}
+export type ScheduledBusiness = Pick<BusinessRecord, 'id' | 'timezone' | 'businessHours'>;
 
 /**
  * The registry's opening hours as a number: the first 48 bits of a SHA-256 of every business's
@@ -29,7 +26,7 @@ export interface ScheduledBusiness {
 export function hoursKeyOf(businesses: readonly ScheduledBusiness[]): number {
   const canonical = [...businesses]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map((b) => [b.id, b.timezone, Object.keys(b.businessHours).sort().map((day) => [day, b.businessHours[day]])]);
+    .map((b) => [b.id, b.timezone, (Object.keys(b.businessHours) as (keyof BusinessHours)[]).sort().map((day) => [day, b.businessHours[day]])]);
   return createHash('sha256').update(JSON.stringify(canonical)).digest().readUIntBE(0, 6);
 }
 

@@ -41,12 +41,8 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
+  const state = stateOf(`/proc/${pid}/stat`);
+  return state !== undefined && state !== 'Z';
 }
 
 /**
@@ -69,7 +65,7 @@ function stateOf(statFile: string): string | undefined {
     const stat = readFileSync(statFile, 'utf8');
     return stat.charAt(stat.lastIndexOf(')') + 2);
   } catch {
-    return undefined; // the thread ended meanwhile
+    return undefined; // the process or thread ended meanwhile
   }
 }
 

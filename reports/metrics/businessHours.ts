@@ -1,3 +1,4 @@
+import type { ScheduledBusiness } from '../../db/conversationTiming';
 import type { OpenInterval } from '../../db/openingHoursSql';
 import type { BusinessHours } from '../../db/registry';
 import { DAY_MS } from '../period';
@@ -185,9 +186,7 @@ export class BusinessCalendar {
 }
 
 /** A business's opening intervals that can overlap [fromMs, untilMs), as the SQL of db/openingHoursSql.ts takes them. */
-export function openIntervalsOf(
-  business: { id: string; timezone: string; businessHours: BusinessHours }, fromMs: number, untilMs: number,
-): OpenInterval[] {
+export function openIntervalsOf(business: ScheduledBusiness, fromMs: number, untilMs: number): OpenInterval[] {
   return new BusinessCalendar(business.timezone, business.businessHours).openIntervalsCovering(fromMs, untilMs)
     .map((interval) => ({ business: business.id, ...interval }));
 }

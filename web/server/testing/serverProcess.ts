@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePorts } from '../../../db/localServers/freePorts';
+import { isAlive } from '../../../db/localServers/processes';
 import { repositoryPath } from '../../../db/repositoryFiles';
 import { buildServerBundle } from '../serverBundle';
 
@@ -49,17 +50,7 @@ export function removeBundlesOfEndedProcesses(): void {
   if (!existsSync(PROCESS_BUNDLES)) return;
   for (const name of readdirSync(PROCESS_BUNDLES)) {
     const pid = /^process-(\d+)$/.exec(name)?.[1];
-    if (pid !== undefined && !isRunning(Number(pid))) rmSync(join(PROCESS_BUNDLES, name), { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (pid !== undefined && !isAlive(Number(pid))) rmSync(join(PROCESS_BUNDLES, name), { recursive: true, force: true });
   }
 }
 
