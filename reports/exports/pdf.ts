@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { repositoryPath } from '../../db/repositoryFiles';
+import { threadEntryPath } from '../../db/repositoryFiles';
 import type { ExportMeta, PdfInput } from './exportKinds';
-import type { PdfAnswer, PdfJob } from './pdf/pdfWorker';
+import { PDF_THREAD, type PdfAnswer, type PdfJob } from './pdf/pdfProtocol';
 import { ReportsBusyError } from '../reportsBusy';
 
 /** PDFs waiting for the PDF thread beyond the one it renders; more are refused (503). */
@@ -60,8 +60,9 @@ class PdfThread {
 
   #thread(): Worker {
     if (this.#worker) return this.#worker;
-    // execArgv empty: the boot file registers tsx itself; an inherited --import tsx would run twice.
-    const worker = new Worker(repositoryPath('reports', 'exports', 'pdf', 'pdfWorkerBoot.mjs'), { execArgv: [] });
+    // execArgv empty: a boot file registers tsx itself (an inherited --import tsx would run twice),
+    // and a bundled thread needs none.
+    const worker = new Worker(threadEntryPath(PDF_THREAD), { execArgv: [] });
     worker.on('message', (answer: PdfAnswer) => this.#answered(answer));
     worker.on('error', (error) => this.#died(worker, error));
     worker.on('exit', (code) => this.#died(worker, new Error(`the PDF thread exited (${code})`)));

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repositoryRootAbove } from '../../db/repositoryFiles';
+import { repositoryPath, repositoryRootAbove, threadEntryPath } from '../../db/repositoryFiles';
+import { PDF_THREAD } from '../../reports/exports/pdf/pdfProtocol';
+import { INTAKE_THREAD } from './routes/events/intakeProtocol';
 import { buildServerBundle, SERVER_BUNDLE } from './serverBundle';
 import { businessBody } from './testing/testRuntime';
 import {
@@ -23,7 +25,12 @@ afterEach(async () => {
 describe('the bundled server (what npm start runs)', () => {
   it('runs from another working directory: migrations, intake threads, the PDF thread and the API docs all find their files', async () => {
     dir = mkdtempSync(join(tmpdir(), 'mpa-bundle-'));
-    const server = startServerProcess({ DATABASE_PATH: join(dir, 'db.duckdb'), ADMIN_TOKEN: ADMIN, INTAKE_THREADS: '1' }, await freePort(), dir);
+    // tsx keeps its compiled modules under the temporary folder: a thread started from the
+    // TypeScript sources instead of the bundle would leave its cache here.
+    const temporary = join(dir, 'tmp');
+    mkdirSync(temporary);
+    const env = { DATABASE_PATH: join(dir, 'db.duckdb'), ADMIN_TOKEN: ADMIN, INTAKE_THREADS: '1', TMPDIR: temporary };
+    const server = startServerProcess(env, await freePort(), dir);
     servers.push(server);
     await waitForHealth(server, 60_000);
     const admin = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
@@ -52,6 +59,20 @@ describe('the bundled server (what npm start runs)', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(server.output()).not.toMatch(/"level":(50|60)/);
+    // Both threads ran (an event was prepared, a PDF rendered) and none loaded TypeScript.
+    expect(readdirSync(temporary).filter((name) => name.startsWith('tsx'))).toEqual([]);
+  });
+
+  it('bundles each worker thread beside the server, which starts its threads from there; the sources start theirs through tsx', () => {
+    const bundle = buildProcessBundle();
+    for (const thread of [INTAKE_THREAD, PDF_THREAD]) {
+      const bundled = threadEntryPath(thread, bundle);
+      expect(bundled).toBe(join(bundle, '..', `${thread.bundled}.mjs`));
+      expect(readFileSync(bundled, 'utf8')).toMatch(/parentPort/);
+      // Under vitest this module is TypeScript, as the server's modules are under tsx.
+      expect(threadEntryPath(thread)).toBe(repositoryPath(...thread.boot));
+      expect(readFileSync(threadEntryPath(thread), 'utf8')).toContain(thread.source.at(-1));
+    }
   });
 
   it('lives inside the repository, whose root it finds from its own folder', () => {

@@ -1,14 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import type { ExportMeta, PdfInput } from '../exportKinds';
 import { renderPdfHere } from './pdfDocument';
-
-/** A render asked of the PDF thread (reports/exports/pdf.ts), and its answer. */
-export interface PdfJob {
-  id: number;
-  input: PdfInput;
-  meta: ExportMeta;
-}
-export type PdfAnswer = { id: number; bytes: Uint8Array } | { id: number; error: string };
+import type { PdfAnswer, PdfJob } from './pdfProtocol';
 
 // The PDF thread: one render at a time, in the order asked. The report is plain data, so it is
 // copied here and the document (which holds functions, such as its footer) is built here too.

@@ -1,6 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import type { Rejection } from '../../../../ingest/events/eventSchema';
 import type { RowColumns } from '../../../../ingest/events/rowColumns';
+import type { ThreadEntry } from '../../../../db/repositoryFiles';
+
+/** The intake threads' entry files (db/repositoryFiles.ts threadEntryPath). */
+export const INTAKE_THREAD: ThreadEntry = {
+  bundled: 'intake-thread',
+  source: ['web', 'server', 'routes', 'events', 'intakeWorker.ts'],
+  boot: ['web', 'server', 'routes', 'events', 'intakeWorkerBoot.mjs'],
+};
 
 /** What an intake thread starts with: the pseudonym keys (KeyObjects, never bytes). */
 export interface IntakeThreadData {

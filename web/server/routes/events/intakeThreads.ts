@@ -1,11 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { repositoryPath } from '../../../../db/repositoryFiles';
+import { threadEntryPath } from '../../../../db/repositoryFiles';
 import { onForgetCachedPhoneNumbers } from '../../../../ingest/anonymise/customerIdentity';
 import type { IntakeDeps, PreparedBatch } from '../../../../ingest/events/ingestBatch';
 import { decodeRows } from '../../../../ingest/events/rowColumns';
 import { ApiError } from '../../http/apiError';
-import type { IntakeAnswer, IntakeForget, IntakeJob, IntakeThreadData } from './intakeProtocol';
+import { INTAKE_THREAD, type IntakeAnswer, type IntakeForget, type IntakeJob, type IntakeThreadData } from './intakeProtocol';
 
 interface Pending {
   resolve: (prepared: PreparedBatch) => void;
@@ -87,8 +87,9 @@ export class IntakeThreads {
   }
 
   #start(): Thread {
-    // execArgv empty: the boot file registers tsx itself; an inherited --import tsx would run twice.
-    const worker = new Worker(repositoryPath('web', 'server', 'routes', 'events', 'intakeWorkerBoot.mjs'), { workerData: this.#data, execArgv: [] });
+    // execArgv empty: a boot file registers tsx itself (an inherited --import tsx would run twice),
+    // and a bundled thread needs none.
+    const worker = new Worker(threadEntryPath(INTAKE_THREAD), { workerData: this.#data, execArgv: [] });
     const thread: Thread = { worker, pending: new Map() };
     worker.on('message', (answer: IntakeAnswer) => answered(thread, answer));
     worker.on('error', (error) => this.#died(thread, error));
