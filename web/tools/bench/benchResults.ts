@@ -6,7 +6,7 @@ import type { IngestFigures } from './httpIngest';
 import type { MachineInfo } from './machine';
 import type { PostgresFigures } from './postgresCompare';
 import type { ReportLatency } from './reportLatency';
-import type { DatabaseSize } from './serverFootprint';
+import type { DatabaseSize, PhaseMemory } from './serverFootprint';
 
 /** Everything one run measured: printed as a table and written to bench-results/ as JSON. */
 export interface BenchResults {
@@ -22,6 +22,8 @@ export interface BenchResults {
     /** From each start until its duplicate index had loaded (the server answers before). */
     indexLoadSeconds: number[];
     peakRssBytes: number;
+    /** The last start's peak so far and RSS after each measured phase (absent in runs before 2026-12-06). */
+    memoryByPhase?: PhaseMemory[];
     eventsStored: number;
     /** While the server ran, after the HTTP phases (file + WAL not yet checkpointed). */
     runningSize: DatabaseSize;

@@ -1,11 +1,13 @@
 import { startServerProcess, waitForHealth, type ServerProcess } from '../../server/testing/serverProcess';
 import { BENCH_ADMIN_TOKEN, benchServerEnv } from './benchServerEnv';
-import { processMemory } from './serverFootprint';
+import { processMemory, type PhaseMemory } from './serverFootprint';
 
 /** The real server (npm start's entry point) as a child process on the bench's database. */
 export class BenchServer {
   /** Highest VmHWM of every server process started, in bytes. */
   peakRssBytes = 0;
+  /** The running process's peak so far and current RSS at the end of each measured phase. */
+  readonly memoryByPhase: PhaseMemory[] = [];
   /** Seconds from each start until its duplicate index had loaded (in the background, after health). */
   readonly indexLoadSeconds: number[] = [];
   #server: ServerProcess | undefined;
@@ -38,11 +40,16 @@ export class BenchServer {
     return healthMs;
   }
 
-  /** Samples the process's peak RSS (VmHWM only grows while it lives). */
-  sampleMemory(): void {
+  /**
+   * Samples the process's peak RSS (VmHWM only grows while it lives); with a phase's name, also
+   * keeps it and the current RSS for that phase, which says where the peak was reached.
+   */
+  sampleMemory(phase?: string): void {
     const pid = this.#server?.child.pid;
     const memory = pid === undefined ? undefined : processMemory(pid);
-    if (memory) this.peakRssBytes = Math.max(this.peakRssBytes, memory.peakRssBytes);
+    if (!memory) return;
+    this.peakRssBytes = Math.max(this.peakRssBytes, memory.peakRssBytes);
+    if (phase !== undefined) this.memoryByPhase.push({ phase, ...memory });
   }
 
   /** SIGTERM: the server commits what is queued, checkpoints and exits. */

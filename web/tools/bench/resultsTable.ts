@@ -1,5 +1,6 @@
 import type { BenchResults } from './benchResults';
 import type { ReportLatency } from './reportLatency';
+import { phaseOfPeak, type PhaseMemory } from './serverFootprint';
 import { postgresRatios } from './targets';
 import { formatBytes, formatCount, formatMs, formatRatePerSec, formatRatio, formatSections, type TableSection } from './textTable';
 
@@ -115,12 +116,23 @@ function footprintSection(r: BenchResults): TableSection {
     align: 'lrr',
     rows: [
       ['peak RSS (VmHWM, highest of every server start)', formatBytes(s.peakRssBytes), formatBytes(perMillion(s.peakRssBytes, s.eventsStored))],
+      ...phaseMemoryRows(s.memoryByPhase ?? []),
       ['database file + WAL, running', `${formatBytes(s.runningSize.fileBytes)} + ${formatBytes(s.runningSize.walBytes)}`, formatBytes(perMillion(running, s.eventsStored))],
       ['database file + WAL, after stop (checkpointed)', `${formatBytes(s.stoppedSize.fileBytes)} + ${formatBytes(s.stoppedSize.walBytes)}`, formatBytes(perMillion(stopped, s.eventsStored))],
       ['server start (health answers), each start', s.startSeconds.map((x) => `${x.toFixed(1)} s`).join(', '), ''],
       ['duplicate index loaded (in the background), each start', s.indexLoadSeconds.map((x) => `${x.toFixed(1)} s`).join(', '), ''],
     ],
   };
+}
+
+/** The last start's peak so far and RSS after each phase, and the phase in which the peak was reached. */
+function phaseMemoryRows(phases: readonly PhaseMemory[]): string[][] {
+  const peakPhase = phaseOfPeak(phases);
+  return phases.map((p) => [
+    `  peak so far / RSS after ${p.phase}`,
+    `${formatBytes(p.peakRssBytes)} / ${formatBytes(p.rssBytes)}${p.phase === peakPhase ? ' (peak reached)' : ''}`,
+    '',
+  ]);
 }
 
 function targetSection(r: BenchResults): TableSection {

@@ -156,7 +156,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const overviewCase = cases.find((c) => c.report === 'overview')!;
     const ourOverview = { case: overviewCase, body: await server.admin('GET', overviewCase.path) };
     options.onOverview?.(ourOverview.body);
-    server.sampleMemory();
+    server.sampleMemory('warm reports');
 
     const sliceEvents = httpSliceEvents(bulk.events);
     say(`4. HTTP ingest: up to ${sliceEvents} fresh events or ${options.httpSeconds} s, ${options.clients} clients, batches of ${options.batchSize}`);
@@ -168,7 +168,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       url: server.url, ingestKey, bodies: httpBodies, clients: options.clients, timeBoxMs: options.httpSeconds * 1000, label: 'events ingested over HTTP',
     });
     httpBodies.length = 0;
-    server.sampleMemory();
+    server.sampleMemory('HTTP ingest');
 
     const targetRate = Math.max(1, http.eventsPerSec * UNDER_INGEST_FRACTION);
     // Enough events for every report run (and the unmeasured first round) to take place under
@@ -191,7 +191,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       reportsDone = true;
     }
     const mixedIngest: IngestFigures = await loading;
-    server.sampleMemory();
+    server.sampleMemory('reports under ingest');
     const runningSize = databaseSize(databasePath);
     await server.stop();
     const stoppedSize = databaseSize(databasePath);
@@ -216,7 +216,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       httpIngest: { ...http, ratioToBestLimit: http.eventsPerSec / bestLoad.rate },
       reports: [...cold, ...warm],
       underIngest: { ingest: mixedIngest, targetFraction: UNDER_INGEST_FRACTION, reports: underLoad },
-      server: { startSeconds, indexLoadSeconds: server.indexLoadSeconds, peakRssBytes: server.peakRssBytes, eventsStored, runningSize, stoppedSize },
+      server: {
+        startSeconds, indexLoadSeconds: server.indexLoadSeconds, peakRssBytes: server.peakRssBytes, memoryByPhase: server.memoryByPhase,
+        eventsStored, runningSize, stoppedSize,
+      },
       postgres,
     };
     return { ...partial, targets: checkTargets(partial), durationSeconds: (performance.now() - started) / 1000 };

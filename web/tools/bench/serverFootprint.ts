@@ -9,6 +9,22 @@ export function processMemory(pid: number): { peakRssBytes: number; rssBytes: nu
   return { peakRssBytes: kib('VmHWM'), rssBytes: kib('VmRSS') };
 }
 
+/** A server's memory at the end of a phase of the bench: its peak so far (this start) and now. */
+export interface PhaseMemory {
+  phase: string;
+  peakRssBytes: number;
+  rssBytes: number;
+}
+
+/**
+ * The phase during which a start's peak was reached: the first whose peak so far equals the last
+ * one's (VmHWM only grows). Undefined when nothing was sampled.
+ */
+export function phaseOfPeak(phases: readonly PhaseMemory[]): string | undefined {
+  const last = phases.at(-1);
+  return last && phases.find((p) => p.peakRssBytes === last.peakRssBytes)!.phase;
+}
+
 export interface DatabaseSize {
   fileBytes: number;
   walBytes: number;
