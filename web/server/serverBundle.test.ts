@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repositoryPath, repositoryRootAbove, threadEntryPath } from '../../db/repositoryFiles';
-import { PDF_THREAD } from '../../reports/exports/pdf/pdfProtocol';
-import { INTAKE_THREAD } from './routes/events/intakeProtocol';
-import { buildServerBundle, SERVER_BUNDLE } from './serverBundle';
+import { BUNDLED_THREADS, buildServerBundle, SERVER_BUNDLE } from './serverBundle';
 import { businessBody } from './testing/testRuntime';
 import {
   buildProcessBundle, freePort, killServers, removeBundlesOfEndedProcesses, startServerProcess, waitForHealth, type ServerProcess,
@@ -65,7 +63,8 @@ describe('the bundled server (what npm start runs)', () => {
 
   it('bundles each worker thread beside the server, which starts its threads from there; the sources start theirs through tsx', () => {
     const bundle = buildProcessBundle();
-    for (const thread of [INTAKE_THREAD, PDF_THREAD]) {
+    expect(BUNDLED_THREADS.map((t) => t.bundled)).toEqual(['intake-thread', 'pdf-thread']);
+    for (const thread of BUNDLED_THREADS) {
       const bundled = threadEntryPath(thread, bundle);
       expect(bundled).toBe(join(bundle, '..', `${thread.bundled}.mjs`));
       expect(readFileSync(bundled, 'utf8')).toMatch(/parentPort/);

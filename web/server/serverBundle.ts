@@ -19,7 +19,7 @@ import { INTAKE_THREAD } from './routes/events/intakeProtocol';
 export const SERVER_BUNDLE = repositoryPath('web', 'server', 'dist', 'main.mjs');
 
 /** The worker threads, each bundled beside the server under its own name. */
-const THREADS = [INTAKE_THREAD, PDF_THREAD];
+export const BUNDLED_THREADS = [INTAKE_THREAD, PDF_THREAD];
 
 /**
  * Builds the bundle from web/server/main.ts (about 0.1 s) at `outfile`, and the threads' files
@@ -35,7 +35,7 @@ export function buildServerBundle(target = SERVER_BUNDLE): string {
   if (!outfile.endsWith('.mjs')) throw new Error(`the server's bundle is an .mjs file (got ${outfile})`);
   const entries = Object.fromEntries([
     [basename(outfile, '.mjs'), repositoryPath('web', 'server', 'main.ts')],
-    ...THREADS.map((thread) => [thread.bundled, repositoryPath(...thread.source)]),
+    ...BUNDLED_THREADS.map((thread) => [thread.bundled, repositoryPath(...thread.source)]),
   ]);
   const result = buildSync({
     entryPoints: entries,

@@ -1,7 +1,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 
-/** Peak and current resident set of a process, from /proc (Linux), in bytes. */
-export function processMemory(pid: number): { peakRssBytes: number; rssBytes: number } | undefined {
+/** Peak (VmHWM) and current (VmRSS) resident set of a process, in bytes. */
+export interface ProcessMemory {
+  peakRssBytes: number;
+  rssBytes: number;
+}
+
+/** A process's memory, from /proc (Linux). */
+export function processMemory(pid: number): ProcessMemory | undefined {
   const path = `/proc/${pid}/status`;
   if (!existsSync(path)) return undefined;
   const status = readFileSync(path, 'utf8');
@@ -10,10 +16,8 @@ export function processMemory(pid: number): { peakRssBytes: number; rssBytes: nu
 }
 
 /** A server's memory at the end of a phase of the bench: its peak so far (this start) and now. */
-export interface PhaseMemory {
+export interface PhaseMemory extends ProcessMemory {
   phase: string;
-  peakRssBytes: number;
-  rssBytes: number;
 }
 
 /**
