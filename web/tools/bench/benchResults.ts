@@ -3,6 +3,7 @@ import type { ClickHouseFigures } from './clickhouseBench';
 import type { ClusteringFigures } from './clusterDataset';
 import type { LoadRate, ScanRate } from './duckdbLimits';
 import type { IngestFigures } from './httpIngest';
+import type { IngestCpu } from './ingestCpu';
 import type { MachineInfo } from './machine';
 import type { PostgresFigures } from './postgresCompare';
 import type { ReportLatency } from './reportLatency';
@@ -14,7 +15,8 @@ export interface BenchResults {
   options: { events: number; clients: number; batchSize: number; runs: number; limitRows: number; httpSeconds: number };
   dataset: { events: number; days: number; endDate: string; seed: string; business: string; note?: string; bulkLoad: BulkLoadFigures; clustering: ClusteringFigures };
   limits: { sampleRows: number; appender: LoadRate; readJson: LoadRate; scan: ScanRate; bestLoadRowsPerSec: number; bestLoadPath: string };
-  httpIngest: IngestFigures & { ratioToBestLimit: number };
+  /** cpu: where the phase's CPU went (absent in runs before 2026-12-06 and where /proc could not be read). */
+  httpIngest: IngestFigures & { ratioToBestLimit: number; cpu?: IngestCpu };
   reports: ReportLatency[];
   underIngest: { ingest: IngestFigures; targetFraction: number; reports: ReportLatency[] };
   server: {

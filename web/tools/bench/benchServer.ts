@@ -1,5 +1,6 @@
 import { startServerProcess, waitForHealth, type ServerProcess } from '../../server/testing/serverProcess';
 import { BENCH_ADMIN_TOKEN, benchServerEnv } from './benchServerEnv';
+import { readCpu, type CpuReading } from './ingestCpu';
 import { processMemory, type PhaseMemory } from './serverFootprint';
 
 /** The real server (npm start's entry point) as a child process on the bench's database. */
@@ -50,6 +51,12 @@ export class BenchServer {
     if (!memory) return;
     this.peakRssBytes = Math.max(this.peakRssBytes, memory.peakRssBytes);
     if (phase !== undefined) this.memoryByPhase.push({ phase, ...memory });
+  }
+
+  /** The CPU time of the running server's threads, this process's and the machine's, now. */
+  readCpu(): CpuReading | undefined {
+    const pid = this.#server?.child.pid;
+    return pid === undefined ? undefined : readCpu(pid);
   }
 
   /** SIGTERM: the server commits what is queued, checkpoints and exits. */

@@ -1,5 +1,6 @@
 import type { BenchResults } from './benchResults';
 import type { ReportLatency } from './reportLatency';
+import type { IngestCpu } from './ingestCpu';
 import { phaseOfPeak, type PhaseMemory } from './serverFootprint';
 import { postgresRatios } from './targets';
 import { formatBytes, formatCount, formatMs, formatRatePerSec, formatRatio, formatSections, type TableSection } from './textTable';
@@ -53,8 +54,19 @@ function ingestSection(r: BenchResults): TableSection {
       ['batch acknowledgement p50 / p95 / max', h.ackLatency ? `${formatMs(h.ackLatency.p50Ms)} / ${formatMs(h.ackLatency.p95Ms)} / ${formatMs(h.ackLatency.maxMs)}` : '-'],
       ['429 replies (retried)', formatCount(h.overloaded429)],
       ['503 replies: failed commits (retried; the server log says why)', formatCount(h.unavailable503 ?? 0)],
+      ...(h.cpu ? cpuRows(h.cpu) : []),
     ],
   };
+}
+
+/** Where the phase's CPU went: what limits the rate on a machine whose cores it shares with its loader. */
+function cpuRows(cpu: IngestCpu): string[][] {
+  const us = (v: number) => `${v.toFixed(1)} µs`;
+  return [
+    ['CPU per event: server main thread / its other threads (DuckDB, libuv) / load generator',
+      `${us(cpu.serverMainUsPerEvent)} / ${us(cpu.serverOtherThreadsUsPerEvent)} / ${us(cpu.loaderUsPerEvent)}`],
+    ['server CPU, cores busy on average; machine idle', `${cpu.serverCores.toFixed(2)}; ${Math.round(cpu.machineIdleShare * 100)}%`],
+  ];
 }
 
 const latencyCells = (l: ReportLatency | undefined) => (l ? [formatMs(l.stats.p50Ms), formatMs(l.stats.p95Ms), formatMs(l.stats.maxMs)] : ['-', '-', '-']);

@@ -19,6 +19,7 @@ import { bulkLoad, openBenchRuntime, registerBusinesses, type BulkLoadFigures } 
 import { busiestBusiness, exportEventsCsv } from './datasetQueries';
 import { appenderRate, readJsonRate, scanRate } from './duckdbLimits';
 import { prepareBodies, runHttpIngest, type IngestFigures } from './httpIngest';
+import { ingestCpu } from './ingestCpu';
 import { describeMachine } from './machine';
 import { comparePostgres, type PostgresFigures } from './postgresCompare';
 import { findPostgres } from './postgresServer';
@@ -164,9 +165,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const ingestKey = await server.ingestKey(ids);
     const seedSuffix = options.fromDatabase === undefined ? '' : AGAIN_SUFFIX;
     const httpBodies = prepareBodies(benchDemo(`${HTTP_SEED}${seedSuffix}`, sliceEvents, window, options.batchSize));
+    const cpuBefore = server.readCpu();
     const http = await runHttpIngest({
       url: server.url, ingestKey, bodies: httpBodies, clients: options.clients, timeBoxMs: options.httpSeconds * 1000, label: 'events ingested over HTTP',
     });
+    const cpuAfter = server.readCpu();
+    const httpCpu = cpuBefore && cpuAfter ? ingestCpu(cpuBefore, cpuAfter, http.acknowledged + http.duplicates, http.seconds) : undefined;
     httpBodies.length = 0;
     server.sampleMemory('HTTP ingest');
 
@@ -213,7 +217,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       options: { events: options.events, clients: options.clients, batchSize: options.batchSize, runs: options.runs, limitRows: options.limitRows, httpSeconds: options.httpSeconds },
       dataset: { events: bulk.events, days: DATASET_DAYS, endDate: window.endDate, seed: BULK_SEED, business, ...(window.note ? { note: window.note } : {}), bulkLoad: bulk, clustering },
       limits: { ...limits, scan, bestLoadRowsPerSec: bestLoad.rate, bestLoadPath: bestLoad.path },
-      httpIngest: { ...http, ratioToBestLimit: http.eventsPerSec / bestLoad.rate },
+      httpIngest: { ...http, ratioToBestLimit: http.eventsPerSec / bestLoad.rate, ...(httpCpu ? { cpu: httpCpu } : {}) },
       reports: [...cold, ...warm],
       underIngest: { ingest: mixedIngest, targetFraction: UNDER_INGEST_FRACTION, reports: underLoad },
       server: {
