@@ -4,6 +4,7 @@ import { appendRows, appendTimestamp } from './appenderValues';
 import { rebuildConversationFacts } from './conversationFacts';
 import { queryRows } from './duckdb';
 import { rebuildMessageFacts } from './messageFacts';
+import { forEachPseudonymPrefix } from './pseudonymPrefixes';
 import { inTransaction } from './transaction';
 
 // customer_links (db/schema.ts): the identifiers of one person at a business. Every value is a
@@ -65,6 +66,19 @@ WHERE person IN (SELECT person FROM candidates WHERE identity IN (${list}))`,
     byBusiness.get(business)!.push(record);
   }
   return byBusiness;
+}
+
+/**
+ * The first 64 bits of every stored record's identifier (records of one identifier repeat it),
+ * streamed as two 32-bit halves after `onCount` hears how many records there are: the resolver's
+ * filter of which identifiers may be stored (ingest/identity/personResolver.ts).
+ */
+export function forEachIdentityPrefix(
+  connection: DuckDBConnection,
+  onCount: (records: number) => void,
+  onChunk: (high: readonly number[], low: readonly number[]) => void,
+): Promise<void> {
+  return forEachPseudonymPrefix(connection, { table: 'customer_links', column: 'identity' }, onChunk, { onCount });
 }
 
 /** The businesses that have any linked identifier (the intake skips the lookup for the others). */

@@ -6,6 +6,7 @@ import { saveLinks, type LinkWrite } from './customerLinks';
 import { appendMessageFactParts, compactMessageFacts } from './messageFacts';
 import { runPrepared } from './preparedStatements';
 import { clearStaged, createStagingTables, STAGED, stageEvents } from './stagedEvents';
+import { forEachPseudonymPrefix } from './pseudonymPrefixes';
 
 /** One row of the `events` table, as the writer appends it. Identifiers are pseudonyms. */
 export interface EventRow {
@@ -101,53 +102,17 @@ export async function findStoredEventIds(connection: DuckDBConnection, eventIds:
   return found;
 }
 
-/** Rows per page of forEachEventIdPrefix: a page is a range of rowids, which DuckDB reads alone. */
-const ID_PAGE_ROWS = 1 << 20;
-
 /**
  * Reads the first 64 bits of every stored event pseudonym, as two unsigned 32-bit halves, so
- * the idempotency index can be rebuilt at start without materialising the ids as strings.
- *
- * A page of rowids at a time, in one read transaction (the rowids stay those of one snapshot
- * while commits go on elsewhere). Each page is streamed and always read to its end, even when
- * onChunk throws (the writer closing during the load): a stream left unfinished kept the
- * database open after its connection and instance were closed, until garbage collection, so the
- * next process could not open the file. Streamed, not materialised: a materialised page's rows
- * stay in native memory until V8 collects its small wrapper, which an old-generation collection
- * does only rarely, and at 50M events the pages read so far held 420 MB of the server's peak
- * (RSS after the load 1.84 GB, streamed 1.42 GB). Streaming took longer (35 s instead of 23 s at
- * 50M); meanwhile the writer confirms each new id against the database.
+ * the idempotency index can be rebuilt at start (./pseudonymPrefixes.ts: streamed by pages of
+ * rowids in one snapshot while commits go on elsewhere).
  */
-export async function forEachEventIdPrefix(
+export function forEachEventIdPrefix(
   connection: DuckDBConnection,
   onChunk: (high: readonly number[], low: readonly number[]) => void,
-  pageRows = ID_PAGE_ROWS,
+  pageRows?: number,
 ): Promise<void> {
-  await connection.run('BEGIN TRANSACTION');
-  try {
-    const last = Number((await connection.runAndReadAll('SELECT coalesce(max(rowid), -1)::DOUBLE FROM events')).getRowsJson()[0]![0]);
-    for (let from = 0; from <= last; from += pageRows) {
-      const page = await connection.stream(
-        `SELECT ('0x' || substr(event_id, 1, 8))::UINTEGER AS high, ('0x' || substr(event_id, 9, 8))::UINTEGER AS low
-         FROM events WHERE rowid >= ${from} AND rowid < ${from + pageRows}`,
-      );
-      let stopped: unknown;
-      for (;;) {
-        const chunk = await page.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        if (stopped !== undefined) continue;
-        const [high, low] = chunk.getColumns() as [number[], number[]];
-        try {
-          onChunk(high, low);
-        } catch (error) {
-          stopped = error;
-        }
-      }
-      if (stopped !== undefined) throw stopped;
-    }
-  } finally {
-    await connection.run('ROLLBACK');
-  }
+  return forEachPseudonymPrefix(connection, { table: 'events', column: 'event_id' }, onChunk, pageRows === undefined ? {} : { pageRows });
 }
 
 export async function countEvents(connection: DuckDBConnection, business?: string): Promise<number> {

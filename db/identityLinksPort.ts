@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { businessesWithLinks, loadPersons, saveLinks, type IdentityRecord, type LinkWrite } from './customerLinks';
+import { businessesWithLinks, forEachIdentityPrefix, loadPersons, saveLinks, type IdentityRecord, type LinkWrite } from './customerLinks';
 
 /**
  * Where the identity resolver (ingest/identity) reads and saves the links between one person's
@@ -18,6 +18,12 @@ export interface IdentityLinkStore {
    * a function under it (ingest/identity/resolutionHold.ts). Absent where one process owns them.
    */
   acrossProcesses?<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Where this process alone writes the links: how many records are stored, then the first 64 bits
+   * of each one's identifier, so the resolver can tell an identifier with no record without a
+   * database read. Absent where other servers write links too.
+   */
+  forEachIdentityPrefix?(onCount: (records: number) => void, onChunk: (high: readonly number[], low: readonly number[]) => void): Promise<void>;
 }
 
 /** The links on a DuckDB connection of the resolver's own (used one call at a time). */
@@ -26,5 +32,6 @@ export function duckdbLinkStore(connection: DuckDBConnection): IdentityLinkStore
     loadPersons: (identities) => loadPersons(connection, identities),
     businessesWithLinks: () => businessesWithLinks(connection),
     saveLinks: (links) => saveLinks(connection, links),
+    forEachIdentityPrefix: (onCount, onChunk) => forEachIdentityPrefix(connection, onCount, onChunk),
   };
 }

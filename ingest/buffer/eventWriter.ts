@@ -1,7 +1,7 @@
 import type { LinkWrite } from '../../db/customerLinks';
 import type { EventRow } from '../../db/eventStore';
 import type { EventStore } from '../../db/eventStorePort';
-import { EventIdIndex } from './eventIdIndex';
+import { PseudonymFilter } from '../anonymise/pseudonymFilter';
 
 export class WriteQueueFullError extends Error {
   constructor(readonly retryAfterSeconds: number) {
@@ -91,7 +91,7 @@ const DEFAULTS: EventWriterOptions = {
 export class EventWriter {
   readonly #store: EventStore;
   /** Replaced once, by the load's first step, before any commit. */
-  #index = new EventIdIndex();
+  #index = new PseudonymFilter();
   /** True once every event stored before this writer opened is in the index. */
   #indexLoaded = false;
   #abandonIndexLoad = false;
@@ -156,7 +156,7 @@ export class EventWriter {
         const stored = await store.countEvents();
         this.#storedRows += stored;
         // One table sized for what is stored plus a twentieth; ingest beyond that adds a table.
-        this.#index = EventIdIndex.forCount(Math.max(stored, 800_000));
+        this.#index = PseudonymFilter.forCount(Math.max(stored, 800_000));
       });
       await Promise.race([this.#options.holdIndexLoad, this.#holdEnded]);
       const index = this.#index;

@@ -187,7 +187,10 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
   const registryWatch = await parts.watchRegistry?.(() => registry.reload());
   const pseudonymKeySource = loadPseudonymKey(config.databasePath, config.pseudonymKey);
   const adminTokenSource = loadAdminToken(config.databasePath, config.adminToken);
-  const persons = await PersonResolver.open(parts.links, writer);
+  const persons = await PersonResolver.open(parts.links, writer, (outcome) => {
+    if ('error' in outcome) logger.error({ error: redactedErrorMessage(outcome.error) }, 'the stored identifiers could not be read: every new identifier is looked up in the database');
+    else logger.info({ records: outcome.records, seconds: Math.round(outcome.ms / 100) / 10 }, 'stored identifiers read');
+  });
   const pseudonymiser = new Pseudonymiser(pseudonymKeySource.value);
   const previousPseudonymKey = config.previousPseudonymKey
     ? { pseudonymiser: new Pseudonymiser(decodeKey(config.previousPseudonymKey.key)), untilMs: config.previousPseudonymKey.untilMs }

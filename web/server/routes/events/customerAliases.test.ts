@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTestRuntimes, type TestRuntime } from '../../testing/testRuntime';
 
@@ -63,6 +66,31 @@ describe('customer_aliases: one person across a phone number and a BSUID', () =>
     const inOrder = await figures(await ingest(events, [events.map((_, i) => i)]));
     const reversed = await figures(await ingest(events, [...events.keys()].reverse().map((i) => [i])));
     expect(reversed).toEqual(inOrder);
+  });
+
+  it('gives the same figures when the BSUID-only events come after a restart (the links read back from the database)', async () => {
+    const events = story();
+    const inOrder = await figures(await ingest(events, [events.map((_, i) => i)]));
+    const dir = mkdtempSync(join(tmpdir(), 'mpa-aliases-'));
+    try {
+      const first = await runtimes.start({ dir });
+      runtimes.release(first);
+      await first.registerBusiness('acme');
+      expect((await first.postEvents(await first.createKey('acme'), [events[0]!])).status).toBe(200);
+      await first.close();
+      // A new process: nothing cached; the phone-BSUID link is read back before any resolution.
+      const second = await runtimes.start({ dir });
+      runtimes.release(second);
+      try {
+        expect((await second.postEvents(await second.createKey('acme'), events.slice(1))).status).toBe(200);
+        expect(await figures(second)).toEqual(inOrder);
+        expect(second.logs.join('')).toMatch(/"records":2,.*"msg":"stored identifiers read"/);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses malformed aliases with a clear error, storing the valid events', async () => {

@@ -1,6 +1,10 @@
 /**
- * The idempotency index: a 24-bit fingerprint of every stored event pseudonym in cuckoo-filter
- * tables (3 bytes a slot, buckets of 4, at most 0.93 full: 3.2 bytes an event, so 50 million
+ * A filter of pseudonyms (our 64-hex-digit HMACs): which may have been seen, which certainly
+ * were not. Two uses: the writer's idempotency index of every stored event id
+ * (ingest/buffer/eventWriter.ts), and the person resolver's filter of identifiers with stored
+ * link records (ingest/identity/personResolver.ts). Figures below are the event index's.
+ *
+ * A 24-bit fingerprint of each pseudonym in cuckoo-filter tables (3 bytes a slot, buckets of 4, at most 0.93 full: 3.2 bytes an event, so 50 million
  * events take ~170 MB instead of several GB of strings; the 32-bit linear-probing tables of
  * before took 5 bytes an event, 273 MB at 52M, a sixth of the server's peak memory).
  *
@@ -19,8 +23,9 @@
  * quarter, not a half: at 54M events a half would allocate about 90 MB at the first growth, for
  * ids that a long run may never bring.
  *
- * A miss proves an event is new. A hit only says "maybe stored": the writer confirms hits
- * against the database, so a collision can never drop an event.
+ * A miss proves a pseudonym was never added. A hit only says "maybe": the writer confirms hits
+ * against the database, so a collision can never drop an event, and the resolver reads the
+ * links of hits.
  */
 /** The 8 hex digits at `at` as an unsigned 32-bit number: Number.parseInt(slice, 16) >>> 0 without the slice. */
 function hexWord(text: string, at: number): number {
@@ -154,16 +159,16 @@ class FingerprintTable {
   }
 }
 
-export class EventIdIndex {
+export class PseudonymFilter {
   readonly #tables: FingerprintTable[];
 
   constructor(initialCapacity = MIN_CAPACITY) {
     this.#tables = [new FingerprintTable(Math.max(16, Math.ceil(initialCapacity)))];
   }
 
-  /** Room for `events` ids plus `headroom` (a fraction) more before a second table is added. */
-  static forCount(events: number, headroom = 0.05): EventIdIndex {
-    return new EventIdIndex(Math.max(MIN_CAPACITY, (events * (1 + headroom)) / MAX_LOAD));
+  /** Room for `count` pseudonyms plus `headroom` (a fraction) more before a second table is added. */
+  static forCount(count: number, headroom = 0.05): PseudonymFilter {
+    return new PseudonymFilter(Math.max(MIN_CAPACITY, (count * (1 + headroom)) / MAX_LOAD));
   }
 
   /** Fingerprints held (an id added twice, or sharing a fingerprint in its run, counts once). */
@@ -181,19 +186,19 @@ export class EventIdIndex {
   }
 
   /** The first two 32-bit words of a pseudonym. */
-  static halves(eventId: string): [number, number] {
-    return [hexWord(eventId, 0), hexWord(eventId, 8)];
+  static halves(pseudonym: string): [number, number] {
+    return [hexWord(pseudonym, 0), hexWord(pseudonym, 8)];
   }
 
-  mightContain(eventId: string): boolean {
-    const [first, second] = EventIdIndex.halves(eventId);
+  mightContain(pseudonym: string): boolean {
+    const [first, second] = PseudonymFilter.halves(pseudonym);
     const fingerprint = fingerprintOf(first);
     for (const table of this.#tables) if (table.has(fingerprint, second)) return true;
     return false;
   }
 
-  add(eventId: string): void {
-    const [first, second] = EventIdIndex.halves(eventId);
+  add(pseudonym: string): void {
+    const [first, second] = PseudonymFilter.halves(pseudonym);
     this.addHalves(first, second);
   }
 
