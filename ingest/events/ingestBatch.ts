@@ -81,39 +81,73 @@ function prepare(item: BodyItem, index: number, context: PrepareContext, context
   return anonymised.ok ? { row: anonymised.row } : { rejection: anonymised.rejection };
 }
 
+/** One request's items turned into rows and rejections, item by item. */
+class BatchPreparation {
+  readonly #rows: EventRow[] = [];
+  readonly #rejected: Rejection[] = [];
+  #outOfScope = 0;
+  readonly #contexts = new Map<string, IntakeContext>();
+
+  constructor(private readonly context: PrepareContext) {}
+
+  add(item: BodyItem, index: number): void {
+    const step = prepare(item, index, this.context, this.#contextOf);
+    if ('row' in step) this.#rows.push(step.row);
+    else {
+      this.#rejected.push(step.rejection);
+      if (step.outOfScope) this.#outOfScope += 1;
+    }
+  }
+
+  batch(itemCount: number): PreparedBatch {
+    return { itemCount, rows: this.#rows, rejected: this.#rejected, outOfScope: this.#outOfScope };
+  }
+
+  readonly #contextOf: ContextOf = (business, primaryProcessingCountry) => {
+    let intake = this.#contexts.get(business);
+    if (intake === undefined) {
+      intake = {
+        pseudonymiser: this.context.pseudonymiser,
+        ...(this.context.previousPseudonymiser ? { previousPseudonymiser: this.context.previousPseudonymiser } : {}),
+        primaryProcessingCountry,
+        receivedAtMicros: this.context.receivedAtMicros,
+        retentionDays: this.context.retentionDays,
+      };
+      this.#contexts.set(business, intake);
+    }
+    return intake;
+  };
+}
+
 /**
  * validate -> check scope -> anonymise, for every item: pure per-event work that needs no shared
  * state, so it may run on an intake thread (web/server/routes/events/intakeThreads.ts) as well
  * as here. Nothing raw leaves it: rows hold pseudonyms only, rejections no values.
  */
 export function prepareItems(items: readonly BodyItem[], context: PrepareContext): PreparedBatch {
-  const rows: EventRow[] = [];
-  const rejected: Rejection[] = [];
-  let outOfScope = 0;
-  const contexts = new Map<string, IntakeContext>();
-  const contextOf: ContextOf = (business, primaryProcessingCountry) => {
-    let intake = contexts.get(business);
-    if (intake === undefined) {
-      intake = {
-        pseudonymiser: context.pseudonymiser,
-        ...(context.previousPseudonymiser ? { previousPseudonymiser: context.previousPseudonymiser } : {}),
-        primaryProcessingCountry,
-        receivedAtMicros: context.receivedAtMicros,
-        retentionDays: context.retentionDays,
-      };
-      contexts.set(business, intake);
-    }
-    return intake;
-  };
+  const preparation = new BatchPreparation(context);
+  for (let index = 0; index < items.length; index++) preparation.add(items[index]!, index);
+  return preparation.batch(items.length);
+}
+
+/** Items prepared between two turns of the event loop: about a millisecond of work. */
+export const ITEMS_PER_TURN = 50;
+
+/**
+ * prepareItems on the server's main thread, giving the event loop a turn after every
+ * ITEMS_PER_TURN items. Done in one go, a 500-event request held the thread for 5-6 ms, and
+ * each of the writer's statements, whose completions wait for the thread, waited behind such
+ * requests: at 1.37M events with 4 clients, p99 25-27 ms for a trivial query's completion, and
+ * a commit's statements 2-3 times as long as alone. In turns: p99 12-15 ms; HTTP ingest
+ * 18.7-21.9k events/s against 17.9-20.1k, within the host's spread.
+ */
+export async function prepareItemsInTurns(items: readonly BodyItem[], context: PrepareContext, itemsPerTurn = ITEMS_PER_TURN): Promise<PreparedBatch> {
+  const preparation = new BatchPreparation(context);
   for (let index = 0; index < items.length; index++) {
-    const step = prepare(items[index]!, index, context, contextOf);
-    if ('row' in step) rows.push(step.row);
-    else {
-      rejected.push(step.rejection);
-      if (step.outOfScope) outOfScope += 1;
-    }
+    if (index > 0 && index % itemsPerTurn === 0) await new Promise((resolve) => setImmediate(resolve));
+    preparation.add(items[index]!, index);
   }
-  return { itemCount: items.length, rows, rejected, outOfScope };
+  return preparation.batch(items.length);
 }
 
 /** The request's clock and the key in use for it: what prepareItems needs besides the items. */

@@ -3,7 +3,7 @@ import { ApiError, unauthorized } from '../../http/apiError';
 import { bearerToken } from '../../http/bearer';
 import { readBodyCapped } from '../../http/readBody';
 import { writeFailure } from '../../http/writeFailure';
-import { commitPrepared, prepareContext, prepareItems, type IntakeDeps, type PreparedBatch } from '../../../../ingest/events/ingestBatch';
+import { commitPrepared, prepareContext, prepareItemsInTurns, type IntakeDeps, type PreparedBatch } from '../../../../ingest/events/ingestBatch';
 import { WriteQueueFullError } from '../../../../ingest/buffer/eventWriter';
 import { KeyQuotaExceededError, type IngestKeyQuotas } from '../../../../ingest/keys/ingestQuotas';
 import { MAX_BODY_BYTES, parseEventsBody } from './parseEventsBody';
@@ -40,10 +40,10 @@ function admitBeforeReading(deps: EventsDeps, keyId: string): void {
 }
 
 /** The body parsed, its events checked and anonymised: on an intake thread when there are some, else here. */
-function prepareBody(deps: EventsDeps, contentType: string | undefined, body: Buffer, scope: ReadonlySet<string>): Promise<PreparedBatch> | PreparedBatch {
+function prepareBody(deps: EventsDeps, contentType: string | undefined, body: Buffer, scope: ReadonlySet<string>): Promise<PreparedBatch> {
   if (deps.intakeThreads) return deps.intakeThreads.prepare(contentType, body, scope, deps);
   const items = parseEventsBody(contentType, body);
-  return prepareItems(items, prepareContext(scope, deps));
+  return prepareItemsInTurns(items, prepareContext(scope, deps));
 }
 
 /** POST /v1/events: authenticate -> quotas -> read (capped) -> parse -> ingest -> reply after commit. */
