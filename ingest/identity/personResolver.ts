@@ -78,6 +78,11 @@ export class PersonResolver {
     return resolver;
   }
 
+  /** Resolves once every resolution queued so far, the stored identifiers' read among them, has ended: before the links' connection closes. */
+  async drain(): Promise<void> {
+    await this.#tail;
+  }
+
   /** Runs fn while no other resolution runs (on any server sharing the links). */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const hold = this.#hold;

@@ -129,6 +129,27 @@ describe('PersonResolver with the stored identifiers', () => {
     expect(later.customerRegion).toBe('PT');
   });
 
+  it('drains only once the stored identifiers have been read (the links\' connection may then close)', async () => {
+    const { store, save } = linkStore(true);
+    let finishRead = () => undefined as void;
+    const slowStore: IdentityLinkStore = {
+      ...store,
+      forEachIdentityPrefix: async (onCount, onChunk) => {
+        await new Promise<void>((resolve) => (finishRead = resolve));
+        await readerOf([known])(onCount, onChunk);
+      },
+    };
+    const outcomes: unknown[] = [];
+    const resolver = await PersonResolver.open(slowStore, writerOver(save), (outcome) => outcomes.push(outcome));
+    let drained = false;
+    const draining = resolver.drain().then(() => (drained = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(drained).toBe(false);
+    finishRead();
+    await draining;
+    expect(outcomes).toEqual([{ records: 1, ms: expect.any(Number) }]);
+  });
+
   it('reads every uncached identifier where the store cannot list them (other servers write links too)', async () => {
     const { store, reads, save } = linkStore(false);
     const resolver = await PersonResolver.open(store, writerOver(save));

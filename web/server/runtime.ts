@@ -254,6 +254,7 @@ export async function assembleRuntime<S extends RegistryStore, R extends ReportR
       await alertDelivery.stop();
       await registryWatch?.stop();
       await deps.intakeThreads?.close();
+      await persons.drain();
       await writer.close();
       await parts.close();
     },
