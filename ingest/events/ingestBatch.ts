@@ -131,7 +131,7 @@ export function prepareItems(items: readonly BodyItem[], context: PrepareContext
 }
 
 /** Items prepared between two turns of the event loop: about a millisecond of work. */
-export const ITEMS_PER_TURN = 50;
+const ITEMS_PER_TURN = 50;
 
 /**
  * prepareItems on the server's main thread, giving the event loop a turn after every

@@ -55,7 +55,8 @@ export class PersonResolver {
   ) {
     const acrossProcesses = links.acrossProcesses?.bind(links);
     this.#hold = acrossProcesses && new ResolutionHold(acrossProcesses, () => this.#afterOtherServers());
-    this.#storedIdentities = links.forEachIdentityPrefix && !acrossProcesses ? new StoredIdentities() : undefined;
+    const read = links.forEachIdentityPrefix?.bind(links);
+    this.#storedIdentities = read && !acrossProcesses ? new StoredIdentities(read) : undefined;
   }
 
   /**
@@ -67,10 +68,9 @@ export class PersonResolver {
   static async open(links: IdentityLinkStore, writer: EventWriter, loaded?: (outcome: { records: number; ms: number } | { error: unknown }) => void): Promise<PersonResolver> {
     const resolver = new PersonResolver(links, writer, new Set(await links.businessesWithLinks()));
     const stored = resolver.#storedIdentities;
-    const read = links.forEachIdentityPrefix?.bind(links);
-    if (stored && read) {
+    if (stored) {
       const started = performance.now();
-      resolver.exclusive(() => stored.load(read)).then(
+      resolver.exclusive(() => stored.load()).then(
         (records) => loaded?.({ records, ms: performance.now() - started }),
         (error: unknown) => loaded?.({ error }),
       );

@@ -26,24 +26,24 @@ describe('StoredIdentities', () => {
   const fresh = Array.from({ length: 2000 }, (_, i) => pseudonym(`fresh ${i}`));
 
   it('holds every identifier "maybe stored" until its load has completed', () => {
-    const identities = new StoredIdentities();
+    const identities = new StoredIdentities(readerOf(stored));
     expect(fresh.every((i) => identities.mayBeStored(i))).toBe(true);
   });
 
   it('after the load, tells the stored identifiers from new ones', async () => {
-    const identities = new StoredIdentities();
-    expect(await identities.load(readerOf(stored))).toBe(500);
+    const identities = new StoredIdentities(readerOf(stored));
+    expect(await identities.load()).toBe(500);
     expect(stored.every((i) => identities.mayBeStored(i))).toBe(true);
     // A false hit has odds of 8 in 2^24; these fixed identifiers have none.
     expect(fresh.filter((i) => identities.mayBeStored(i))).toEqual([]);
   });
 
   it('keeps what was added while the load ran, across the load\'s resizing', async () => {
-    const identities = new StoredIdentities();
     const early = pseudonym('planned before the count');
     const late = pseudonym('planned after the count');
+    const identities: StoredIdentities = new StoredIdentities(readerOf(stored, () => identities.add(late)));
     identities.add(early);
-    await identities.load(readerOf(stored, () => identities.add(late)));
+    await identities.load();
     expect(identities.mayBeStored(early)).toBe(true);
     expect(identities.mayBeStored(late)).toBe(true);
     const after = pseudonym('planned after the load');
@@ -52,10 +52,10 @@ describe('StoredIdentities', () => {
   });
 
   it('holds every identifier "maybe stored" when the load fails', async () => {
-    const identities = new StoredIdentities();
-    await expect(identities.load(async () => {
+    const identities = new StoredIdentities(async () => {
       throw new Error('disk gone');
-    })).rejects.toThrow('disk gone');
+    });
+    await expect(identities.load()).rejects.toThrow('disk gone');
     expect(fresh.every((i) => identities.mayBeStored(i))).toBe(true);
   });
 });

@@ -23,6 +23,8 @@ export class StoredIdentities {
   /** What was added while the load ran: the filter sized for the stored records takes them again. */
   #addedDuringLoad: string[] | undefined = [];
 
+  constructor(private readonly read: IdentityPrefixReader) {}
+
   /** False only for an identifier that certainly has no stored record. */
   mayBeStored(identity: string): boolean {
     return !this.#loaded || this.#filter.mightContain(identity);
@@ -34,11 +36,11 @@ export class StoredIdentities {
     this.#addedDuringLoad?.push(identity);
   }
 
-  /** Reads the stored identifiers; returns how many records were read. If it fails, every identifier stays "maybe stored". */
-  async load(read: IdentityPrefixReader): Promise<number> {
+  /** Reads the stored identifiers (once, first in the resolver's queue); returns how many records were read. If it fails, every identifier stays "maybe stored". */
+  async load(): Promise<number> {
     let records = 0;
     try {
-      await read(
+      await this.read(
         (count) => {
           this.#filter = PseudonymFilter.forCount(count);
           for (const identity of this.#addedDuringLoad ?? []) this.#filter.add(identity);
